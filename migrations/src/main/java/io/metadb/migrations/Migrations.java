@@ -1,0 +1,157 @@
+package io.metadb.migrations;
+
+import static io.metadb.generated.Tables.META;
+
+import io.metadb.migrations.internal.LiquibaseRunner;
+import io.metadb.migrations.internal.MigrationLock;
+import io.metadb.migrations.internal.SqliteFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * Creates, upgrades and adopts metadb files. Entry point of the migrations module.
+ *
+ * <p>Every call opens its own connections; calls on different files may run in parallel,
+ * and calls on one file from several processes serialise on a sidecar lock file
+ * ({@code <db>-migrate.lock}), which the OS releases when a process dies. Holding it proves
+ * that a Liquibase lock row still set in the file was left by a killed migration, so it is
+ * released without an operator. Thread-safe.
+ */
+public final class Migrations {
+    /** The schema version this library creates and reads: the last {@code vN} tag. */
+    public static final int HEAD_VERSION = 11;
+    /** Changesets in the changelog up to {@link #HEAD_VERSION} (checked by a test). */
+    public static final int HEAD_CHANGESETS = 52;
+    /** Classpath location of the root changelog (in the schema jar). */
+    public static final String CHANGELOG = "db/changelog/db.changelog-master.xml";
+    /** The {@code meta} key holding the schema version. */
+    public static final String SCHEMA_VERSION_KEY = "schema_version";
+
+    private static final long LOCK_WAIT_MS = 120_000;
+
+    private Migrations() {}
+
+    /**
+     * Creates {@code db} or upgrades it to {@link #HEAD_VERSION} in WAL mode.
+     *
+     * @throws SchemaTooNewException if the file's schema is newer than this library's
+     * @throws MigrationException if a changeset fails or the file is not a metadb file
+     */
+    public static MigrationResult apply(Path db) {
+        return migrate(db, HEAD_VERSION, null);
+    }
+
+    /**
+     * Migrates {@code db} up to schema version {@code version} (never down). Used by the
+     * migration checks; operators want {@link #apply}.
+     */
+    public static MigrationResult upgradeTo(Path db, int version) {
+        if (version < 1 || version > HEAD_VERSION) {
+            throw new IllegalArgumentException("schema version must be 1.." + HEAD_VERSION + ", was " + version);
+        }
+        return migrate(db, version, null);
+    }
+
+    /** Like {@link #apply}, calling {@code afterChangeset} with each changeset id as it is run. */
+    public static MigrationResult apply(Path db, java.util.function.Consumer<String> afterChangeset) {
+        return migrate(db, HEAD_VERSION, afterChangeset);
+    }
+
+    /** The file's {@code meta.schema_version}, 0 if the file has no schema yet. */
+    public static int schemaVersion(Path db) {
+        try (Connection c = SqliteFiles.open(db)) {
+            return schemaVersion(SqliteFiles.dsl(c), db);
+        } catch (SQLException e) {
+            throw new MigrationException("cannot open " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static MigrationResult migrate(Path db, int target, java.util.function.Consumer<String> listener) {
+        Path parent = db.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new MigrationException("cannot create " + db + ": directory " + parent + " does not exist");
+        }
+        try (Connection c = SqliteFiles.open(db)) {
+            DSLContext dsl = SqliteFiles.dsl(c);
+            int before = schemaVersion(dsl, db);
+            if (before >= target && appliedChangesets(dsl) >= (target == HEAD_VERSION ? HEAD_CHANGESETS : 1)) {
+                return new MigrationResult(before, before, 0, false, false);
+            }
+            try (MigrationLock lock = MigrationLock.acquire(db, LOCK_WAIT_MS)) {
+                return migrateLocked(db, dsl, target, listener);
+            }
+        } catch (SQLException e) {
+            throw new MigrationException("cannot migrate " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static MigrationResult migrateLocked(Path db, DSLContext dsl, int target,
+            java.util.function.Consumer<String> listener) {
+        // Re-read: another process may have migrated while we waited for the lock.
+        int before = schemaVersion(dsl, db);
+        boolean hasHistory = appliedChangesets(dsl) >= 0;
+        boolean adopted = false;
+        try (LiquibaseRunner liquibase = LiquibaseRunner.open(db)) {
+            boolean staleLockCleared = liquibase.releaseStaleLock();
+            if (!hasHistory && before > 0) {
+                // Created without Liquibase (an earlier metadb): its tables are those of
+                // version `before`, so mark the changesets up to that tag as run.
+                liquibase.syncToTag("v" + before);
+                adopted = true;
+            }
+            int run = liquibase.update(target == HEAD_VERSION ? null : "v" + target, listener);
+            int after = schemaVersion(dsl, db);
+            if (after < target) {
+                throw new MigrationException(db + " is at schema version " + after + " after migrating to " + target);
+            }
+            return new MigrationResult(before, after, run, adopted, staleLockCleared);
+        }
+    }
+
+    private static int schemaVersion(DSLContext dsl, Path db) {
+        String value;
+        try {
+            value = dsl.select(META.VALUE).from(META).where(META.KEY.eq(SCHEMA_VERSION_KEY)).fetchOne(META.VALUE);
+        } catch (DataAccessException e) {
+            if (isNoSuchTable(e)) {
+                return 0;
+            }
+            throw new MigrationException("cannot read the schema version of " + db + ": " + e.getMessage(), e);
+        }
+        if (value == null) {
+            return 0;
+        }
+        int version;
+        try {
+            version = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new MigrationException(db + " has a meta.schema_version that is not a number: '" + value + "'");
+        }
+        if (version > HEAD_VERSION) {
+            throw new SchemaTooNewException(db.toString(), version, HEAD_VERSION);
+        }
+        return version;
+    }
+
+    /** Rows in Liquibase's history table, -1 if the file has none. */
+    private static int appliedChangesets(DSLContext dsl) {
+        try {
+            return dsl.fetchCount(DSL.table(DSL.name(LiquibaseRunner.HISTORY_TABLE)));
+        } catch (DataAccessException e) {
+            if (isNoSuchTable(e)) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isNoSuchTable(DataAccessException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("no such table");
+    }
+}

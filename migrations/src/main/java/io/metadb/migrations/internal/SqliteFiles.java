@@ -1,0 +1,55 @@
+package io.metadb.migrations.internal;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The one place that knows how metadb opens a SQLite file: WAL, busy timeout, no
+ * generated-key fetching, and the pragmas that are SQLite-only by nature. Not API.
+ * Stateless and thread-safe.
+ */
+public final class SqliteFiles {
+    /** Default time a connection waits on another process's lock before SQLITE_BUSY. */
+    public static final int DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+
+    private SqliteFiles() {}
+
+    /** JDBC URL of a file. */
+    public static String url(Path file) {
+        return "jdbc:sqlite:" + file.toAbsolutePath();
+    }
+
+    /** Opens a read-write connection in WAL mode (creating the file if absent). */
+    public static Connection open(Path file, int busyTimeoutMs, SQLiteConfig.SynchronousMode synchronous)
+            throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setBusyTimeout(busyTimeoutMs);
+        config.setSynchronous(synchronous);
+        // One write connection per process keeps the WAL small between checkpoints; cap what
+        // is left on disk after a checkpoint so that a burst does not leave a large file.
+        config.setJournalSizeLimit(64 * 1024 * 1024);
+        Properties props = config.toProperties();
+        props.setProperty("jdbc.get_generated_keys", "false");
+        return new org.sqlite.JDBC().connect(url(file), props);
+    }
+
+    /** Opens a read-write connection with the defaults. */
+    public static Connection open(Path file) throws SQLException {
+        return open(file, DEFAULT_BUSY_TIMEOUT_MS, SQLiteConfig.SynchronousMode.NORMAL);
+    }
+
+    /** jOOQ over one connection, with the settings every metadb module uses. */
+    public static DSLContext dsl(Connection connection) {
+        return DSL.using(connection, SQLDialect.SQLITE,
+                new Settings().withExecuteLogging(false).withRenderSchema(false)
+                        .withDiagnosticsLogging(false));
+    }
+}

@@ -1,0 +1,64 @@
+package io.metadb.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.metadb.migrations.testing.ChildJvm;
+import io.metadb.migrations.testing.Sql;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Migration check (e), with real processes: kill -9 mid-migration, and adopting a file made without Liquibase. */
+class CrashAndAdoptionTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMigrationKilledMidwayLeavesALockThatTheNextOpenReleasesByItself() throws Exception {
+        Path db = dir.resolve("meta.db");
+        try (ChildJvm child = ChildJvm.start(MigrateMain.class, db.toString(), "v5-schema-version")) {
+            child.awaitLine("PAUSED");
+            child.kill();
+        }
+        assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("5");
+        assertThat(Sql.value(db, "SELECT locked FROM DATABASECHANGELOGLOCK WHERE id = 1")).isIn("1", "true");
+
+        long start = System.nanoTime();
+        String result;
+        try (ChildJvm again = ChildJvm.start(MigrateMain.class, db.toString())) {
+            result = again.readLine();
+            assertThat(again.waitFor(60)).isZero();
+        }
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(result).isEqualTo("MigrationResult[fromVersion=5, toVersion=11, changesetsRun=28, adopted=false, staleLockCleared=true]");
+        assertThat(elapsedMs).as("second open after kill -9, ms").isLessThan(30_000);
+        assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("11");
+        assertThat(Sql.value(db, "SELECT locked FROM DATABASECHANGELOGLOCK WHERE id = 1")).isIn("0", "false");
+        assertThat(Sql.value(db, "PRAGMA integrity_check")).isEqualTo("ok");
+    }
+
+    @Test
+    void aFileCreatedWithoutLiquibaseIsAdoptedAtItsVersionKeepingEveryRow() throws Exception {
+        Path direct = dir.resolve("direct.db");
+        Migrations.apply(direct);
+        Path db = dir.resolve("legacy.db");
+        Migrations.upgradeTo(db, 6);
+        Sql.exec(db, "DROP TABLE DATABASECHANGELOG", "DROP TABLE DATABASECHANGELOGLOCK");
+        Map<String, List<List<String>>> before = MigrationPathsTest.fillEveryTable(db);
+
+        String result;
+        try (ChildJvm child = ChildJvm.start(MigrateMain.class, db.toString())) {
+            result = child.readLine();
+            assertThat(child.waitFor(60)).isZero();
+        }
+
+        assertThat(result).isEqualTo("MigrationResult[fromVersion=6, toVersion=11, changesetsRun=23, adopted=true, staleLockCleared=false]");
+        before.forEach((table, rows) -> assertThat(Sql.rows(db, "SELECT * FROM " + table
+                + (table.equals("meta") ? " WHERE key <> 'schema_version'" : "") + " ORDER BY rowid")).as(table).isEqualTo(rows));
+        assertThat(Sql.normalizedSchema(db)).isEqualTo(Sql.normalizedSchema(direct));
+        assertThat(Sql.value(db, "SELECT count(*) FROM DATABASECHANGELOG")).isEqualTo("52");
+    }
+}

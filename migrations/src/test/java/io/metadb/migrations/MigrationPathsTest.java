@@ -1,0 +1,169 @@
+package io.metadb.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.metadb.generated.DefaultSchema;
+import io.metadb.migrations.testing.Sql;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.Table;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Migration checks (a) and (b): empty to head, and every tagged version to head. */
+class MigrationPathsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void emptyFileToHead() {
+        Path db = dir.resolve("meta.db");
+        MigrationResult result = Migrations.apply(db);
+
+        assertThat(result).isEqualTo(new MigrationResult(0, Migrations.HEAD_VERSION, Migrations.HEAD_CHANGESETS, false, false));
+        assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("11");
+        assertThat(Sql.value(db, "PRAGMA journal_mode")).isEqualTo("wal");
+        assertThat(Sql.tables(db)).containsExactlyInAnyOrderElementsOf(
+                DefaultSchema.DEFAULT_SCHEMA.getTables().stream().map(Table::getName).toList());
+        assertThat(Sql.value(db, "SELECT count(*) FROM DATABASECHANGELOG")).isEqualTo("52");
+        assertThat(Sql.rows(db, "SELECT tag FROM DATABASECHANGELOG WHERE tag IS NOT NULL ORDER BY orderexecuted"))
+                .extracting(r -> r.get(0)).containsExactly("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11");
+        // Every JSON-row table: ts index, json_valid check, stored generated columns.
+        List<String> jsonTables = Sql.rows(db, "SELECT m.name FROM sqlite_master m WHERE m.type = 'table'"
+                + " AND EXISTS (SELECT 1 FROM pragma_table_xinfo(m.name) WHERE name = 'row_json')").stream()
+                .map(r -> r.get(0)).toList();
+        assertThat(jsonTables).hasSize(23);
+        for (String t : jsonTables) {
+            assertThat(Sql.value(db, "SELECT count(*) FROM pragma_index_list('" + t + "') l"
+                    + " WHERE (SELECT group_concat(name) FROM pragma_index_info(l.name)) = 'ts'")).as(t).isEqualTo("1");
+            assertThat(Sql.value(db, "SELECT count(*) FROM pragma_table_xinfo('" + t + "') WHERE hidden = 3"))
+                    .as(t).isNotEqualTo("0");
+            assertThatThrownBy(() -> Sql.exec(db, "INSERT INTO " + t + " (id, ts, row_json) VALUES (1, 'x', 'not json')"))
+                    .hasMessageMatching("(?s).*(CHECK constraint failed|malformed JSON).*");
+            assertThat(Sql.value(db, "SELECT count(*) FROM " + t)).isEqualTo("0");
+        }
+        assertThat(Sql.rows(db, "SELECT name, type FROM pragma_table_xinfo('token_usage') WHERE hidden = 3"))
+                .extracting(r -> r.get(0) + " " + r.get(1))
+                .containsExactly("agent TEXT", "session_id TEXT", "provider TEXT", "model TEXT", "input_tokens INTEGER",
+                        "output_tokens INTEGER", "cache_read_tokens INTEGER", "cache_write_tokens INTEGER", "cost_usd REAL");
+    }
+
+    @Test
+    void applyingTwiceChangesNothing() {
+        Path db = dir.resolve("meta.db");
+        Migrations.apply(db);
+        List<String> schema = Sql.normalizedSchema(db);
+        List<List<String>> history = Sql.rows(db, "SELECT * FROM DATABASECHANGELOG ORDER BY orderexecuted");
+
+        MigrationResult again = Migrations.apply(db);
+
+        assertThat(again).isEqualTo(new MigrationResult(11, 11, 0, false, false));
+        assertThat(Sql.normalizedSchema(db)).isEqualTo(schema);
+        assertThat(Sql.rows(db, "SELECT * FROM DATABASECHANGELOG ORDER BY orderexecuted")).isEqualTo(history);
+    }
+
+    @ParameterizedTest(name = "v{0} -> head")
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
+    void everyTaggedVersionUpgradesToHeadKeepingRowsAndReachingTheSameSchema(int version) {
+        Path direct = dir.resolve("direct.db");
+        Migrations.apply(direct);
+        Path db = dir.resolve("v" + version + ".db");
+
+        Migrations.upgradeTo(db, version);
+        assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo(String.valueOf(version));
+        Map<String, List<List<String>>> before = fillEveryTable(db);
+        MigrationResult result = Migrations.apply(db);
+
+        assertThat(result.fromVersion()).isEqualTo(version);
+        assertThat(result.toVersion()).isEqualTo(Migrations.HEAD_VERSION);
+        for (var e : before.entrySet()) {
+            assertThat(e.getValue()).as(e.getKey()).isNotEmpty();
+            assertThat(Sql.rows(db, selectAll(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        assertThat(Sql.normalizedSchema(db)).isEqualTo(Sql.normalizedSchema(direct));
+    }
+
+    @Test
+    void refusesAFileNewerThanTheLibrary() {
+        Path db = dir.resolve("meta.db");
+        Migrations.apply(db);
+        Sql.exec(db, "UPDATE meta SET value = '12' WHERE key = 'schema_version'");
+
+        assertThatThrownBy(() -> Migrations.apply(db))
+                .isInstanceOf(SchemaTooNewException.class)
+                .hasMessageContaining("schema version 12")
+                .hasMessageContaining("schema version 11");
+        assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("12");
+    }
+
+    /** Inserts two rows into every table the file has, with a value in every writable column. */
+    static Map<String, List<List<String>>> fillEveryTable(Path db) {
+        Map<String, List<List<String>>> rows = new LinkedHashMap<>();
+        for (String table : Sql.tables(db)) {
+            List<List<String>> cols = Sql.rows(db, "SELECT name, type, hidden FROM pragma_table_xinfo('" + table + "')");
+            boolean jsonRow = cols.stream().anyMatch(c -> c.get(0).equals("row_json"));
+            List<String> statements = new ArrayList<>();
+            for (int i = 1; i <= 2; i++) {
+                if (jsonRow) {
+                    StringBuilder json = new StringBuilder("{\"args\":[\"a\"],\"extra\":\"kept\"");
+                    for (List<String> c : cols) {
+                        if (!c.get(2).equals("0")) {
+                            json.append(",\"").append(c.get(0)).append("\":").append(jsonValue(c.get(1), table, i));
+                        }
+                    }
+                    json.append('}');
+                    statements.add("INSERT INTO " + table + " (id, ts, row_json) VALUES (" + i + ", '2026-04-20T13:05:0" + i
+                            + ".123Z', '" + json + "')");
+                } else {
+                    List<String> names = new ArrayList<>();
+                    List<String> values = new ArrayList<>();
+                    for (List<String> c : cols) {
+                        names.add(c.get(0));
+                        values.add(sqlValue(table, c.get(0), c.get(1), i));
+                    }
+                    statements.add("INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
+                            + String.join(", ", values) + ")");
+                }
+            }
+            Sql.exec(db, statements.toArray(String[]::new));
+            rows.put(table, Sql.rows(db, selectAll(table)));
+        }
+        return rows;
+    }
+
+    /** Every row of a table; meta's schema_version is left out (migrating must change it). */
+    private static String selectAll(String table) {
+        return "SELECT * FROM " + table + (table.equals("meta") ? " WHERE key <> 'schema_version'" : "") + " ORDER BY rowid";
+    }
+
+    private static String jsonValue(String type, String table, int i) {
+        return switch (type) {
+            case "INTEGER" -> String.valueOf(i * 7);
+            case "REAL" -> i + ".5";
+            case "BOOLEAN" -> i == 1 ? "true" : "false";
+            default -> "\"" + table + "-" + i + "\"";
+        };
+    }
+
+    private static String sqlValue(String table, String column, String type, int i) {
+        if (table.equals("meta") && column.equals("key")) {
+            return "'test-key-" + i + "'";
+        }
+        if (column.equals("status")) {
+            return "'pending'";
+        }
+        if (column.endsWith("_json")) {
+            return "'{\"n\":" + i + "}'";
+        }
+        if (column.equals("day")) {
+            return "'2026-04-2" + i + "'";
+        }
+        return type.equals("INTEGER") ? String.valueOf(i) : "'" + column + "-" + i + "'";
+    }
+}
