@@ -19,6 +19,12 @@ public final class SqliteFiles {
     /** Default time a connection waits on another process's lock before SQLITE_BUSY. */
     public static final int DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
+    static {
+        // jOOQ prints a banner and a "tip of the day" on first use; library code prints nothing.
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+    }
+
     private SqliteFiles() {}
 
     /** JDBC URL of a file. */

@@ -1,0 +1,90 @@
+package io.metadb.dao;
+
+import static io.metadb.generated.Tables.EVENTS;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.metadb.dao.internal.Json;
+import io.metadb.dao.internal.Writer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The delivery outbox ({@code events}): enqueue, mark delivered, mark failed. Writes go
+ * through the process's writer; futures complete after commit. Thread-safe.
+ */
+public final class EventsDao {
+    /** Status of an event not yet delivered. */
+    public static final String PENDING = "pending";
+    /** Status of a delivered event. */
+    public static final String DELIVERED = "delivered";
+    /** Status of an event whose last attempt failed. */
+    public static final String FAILED = "failed";
+
+    private final Writer writer;
+    private final Clock clock;
+
+    EventsDao(Writer writer, Clock clock) {
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    /**
+     * Queues an event for delivery.
+     *
+     * @param source the channel it is for (e.g. {@code imessage})
+     * @param kind what it is
+     * @param payloadJson a JSON document, at most 1 MiB
+     * @return the event's id
+     */
+    public CompletableFuture<Long> enqueue(String source, String kind, String payloadJson) {
+        requireText("source", source);
+        requireText("kind", kind);
+        try {
+            Json.MAPPER.readTree(payloadJson == null ? "" : payloadJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("events.payload_json: not valid JSON: " + e.getOriginalMessage());
+        }
+        if (payloadJson.isBlank()) {
+            throw new IllegalArgumentException("events.payload_json: missing");
+        }
+        Json.checkSize("events", payloadJson);
+        Instant now = clock.instant();
+        Json.ts(now);
+        return writer.submit(tx -> {
+            long id = tx.nextIds(EVENTS, EVENTS.ID, 1);
+            tx.dsl().insertInto(EVENTS, EVENTS.ID, EVENTS.TS, EVENTS.SOURCE, EVENTS.KIND, EVENTS.PAYLOAD_JSON,
+                            EVENTS.STATUS, EVENTS.ATTEMPTS)
+                    .values(id, now, source, kind, payloadJson, PENDING, 0L)
+                    .execute();
+            return id;
+        });
+    }
+
+    /** Marks an event delivered now; the future yields false if no such event exists. */
+    public CompletableFuture<Boolean> markDelivered(long id) {
+        Instant now = clock.instant();
+        return writer.submit(tx -> tx.dsl().update(EVENTS)
+                .set(EVENTS.STATUS, DELIVERED)
+                .set(EVENTS.DELIVERED_TS, now)
+                .where(EVENTS.ID.eq(id))
+                .execute() == 1);
+    }
+
+    /** Records a failed attempt: status failed, attempts + 1, last_error; false if no such event. */
+    public CompletableFuture<Boolean> markFailed(long id, String error) {
+        requireText("last_error", error);
+        return writer.submit(tx -> tx.dsl().update(EVENTS)
+                .set(EVENTS.STATUS, FAILED)
+                .set(EVENTS.ATTEMPTS, EVENTS.ATTEMPTS.plus(1L))
+                .set(EVENTS.LAST_ERROR, error)
+                .where(EVENTS.ID.eq(id))
+                .execute() == 1);
+    }
+
+    static void requireText(String what, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("events." + what + ": missing");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.metadb.dao;
+
+import io.metadb.dao.internal.JsonTables;
+import io.metadb.dao.internal.Writer;
+import io.metadb.dao.payload.Payload;
+import io.metadb.migrations.Migrations;
+import io.metadb.migrations.internal.SqliteFiles;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * A process's handle on a {@code meta.db}: migrates the file on open, then owns its one
+ * writer (thread + connection) until {@link #close()}. Open one per file per process and
+ * share it; it is thread-safe. A JVM shutdown hook drains it if the caller forgets.
+ *
+ * <pre>{@code
+ * try (MetaDb db = MetaDb.open(Path.of("meta.db"))) {
+ *     db.dao(Tick.class).record(new Tick("agent8", "heartbeat", "ok", 12));
+ * }
+ * }</pre>
+ */
+public final class MetaDb implements AutoCloseable {
+    private final Path path;
+    private final MetaDbOptions options;
+    private final Writer writer;
+    private final ConcurrentMap<Class<?>, JsonRowDao<?>> daos = new ConcurrentHashMap<>();
+    private final EventsDao events;
+    private final SourceCursorsDao cursors;
+    private final Thread shutdownHook;
+
+    private MetaDb(Path path, MetaDbOptions options, Writer writer) {
+        this.path = path;
+        this.options = options;
+        this.writer = writer;
+        this.events = new EventsDao(writer, options.clock());
+        this.cursors = new SourceCursorsDao(path, writer, options.clock());
+        this.shutdownHook = new Thread(writer::close, "metadb-shutdown " + path.getFileName());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Opens (creating or migrating) {@code path} with default options. */
+    public static MetaDb open(Path path) {
+        return open(path, MetaDbOptions.defaults());
+    }
+
+    /**
+     * Opens (creating or migrating) {@code path}.
+     *
+     * @throws io.metadb.migrations.SchemaTooNewException if the file is newer than this library
+     * @throws io.metadb.migrations.MigrationException if it cannot be migrated
+     */
+    public static MetaDb open(Path path, MetaDbOptions options) {
+        Migrations.apply(path);
+        try {
+            Connection connection = SqliteFiles.open(path, options.busyTimeoutMs(),
+                    SQLiteConfig.SynchronousMode.valueOf(options.synchronous().name()));
+            return new MetaDb(path, options, new Writer(path, connection, options));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The DAO of the JSON-row table whose payload record is {@code type}. */
+    @SuppressWarnings("unchecked")
+    public <P extends Payload> JsonRowDao<P> dao(Class<P> type) {
+        return (JsonRowDao<P>) daos.computeIfAbsent(type,
+                t -> new JsonRowDao<P>(JsonTables.byType(t), writer, options.clock()));
+    }
+
+    /** The delivery outbox. */
+    public EventsDao events() {
+        return events;
+    }
+
+    /** Source cursors. */
+    public SourceCursorsDao sourceCursors() {
+        return cursors;
+    }
+
+    /** Writes rows validated by {@link JsonIngest#prepare} in one transaction. */
+    public CompletableFuture<IdRange> ingest(JsonIngest.Prepared rows) {
+        return writer.insert(rows.table, rows.ts, rows.json);
+    }
+
+    /** Waits until every write queued before this call has committed (or failed). */
+    public void flush() {
+        writer.barrier().join();
+    }
+
+    /** The file. */
+    public Path path() {
+        return path;
+    }
+
+    /** Transactions committed by this handle (for benchmarks and tests). */
+    public long commits() {
+        return writer.commits();
+    }
+
+    /** Id blocks leased by this handle (for benchmarks and tests). */
+    public long idLeases() {
+        return writer.leaseCount();
+    }
+
+    Writer writer() {
+        return writer;
+    }
+
+    /** Drains the queue, commits, checkpoints the WAL and closes the connection. */
+    @Override
+    public void close() {
+        writer.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs close() again, which is a no-op
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.metadb.dao;
+
+import io.metadb.dao.payload.Payload;
+import java.time.Instant;
+
+/** A payload with the time it happened (the row's {@code ts}). */
+public record Stamped<P extends Payload>(Instant ts, P payload) {}

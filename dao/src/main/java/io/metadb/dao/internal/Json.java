@@ -1,0 +1,68 @@
+package io.metadb.dao.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.metadb.generated.convert.InstantConverter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** The JSON and timestamp conventions of metadb (SPEC §2). Thread-safe. */
+public final class Json {
+    /** Largest payload accepted, in UTF-8 bytes. */
+    public static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+    /** Payload records: snake_case keys, absent optional keys left out. */
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private static final Instant MIN_TS = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant MAX_TS = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    private Json() {}
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Throws if {@code json} is over {@link #MAX_PAYLOAD_BYTES}. */
+    public static void checkSize(String table, String json) {
+        // UTF-8 is at most 3 bytes per UTF-16 char: only count when it could matter.
+        if (json.length() * 3L > MAX_PAYLOAD_BYTES) {
+            int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_PAYLOAD_BYTES) {
+                throw new IllegalArgumentException(table + ": payload is " + bytes + " bytes, over the limit of "
+                        + MAX_PAYLOAD_BYTES + " bytes (1 MiB)");
+            }
+        }
+    }
+
+    /** The stored form of a timestamp; rejects years outside 0000..9999 (they would not sort). */
+    public static String ts(Instant ts) {
+        if (ts == null) {
+            throw new IllegalArgumentException("ts: missing");
+        }
+        if (ts.isBefore(MIN_TS) || ts.isAfter(MAX_TS)) {
+            throw new IllegalArgumentException("ts: " + ts + " is outside years 0000..9999");
+        }
+        return InstantConverter.format(ts);
+    }
+
+    /** Parses a timestamp given as text (ISO-8601 with offset or Z), normalised to the stored form. */
+    public static String ts(String text) {
+        try {
+            return ts(java.time.OffsetDateTime.parse(text).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("ts: '" + text + "' is not an ISO-8601 timestamp like 2026-04-20T13:05:09.123Z");
+        }
+    }
+}

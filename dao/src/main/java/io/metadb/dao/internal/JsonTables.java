@@ -1,0 +1,136 @@
+package io.metadb.dao.internal;
+
+import static io.metadb.generated.Tables.CLI_INVOCATIONS;
+import static io.metadb.generated.Tables.CLONE_DISPATCHES;
+import static io.metadb.generated.Tables.CLONE_LIFECYCLE_EVENTS;
+import static io.metadb.generated.Tables.COMMUNICATION_EVENTS;
+import static io.metadb.generated.Tables.CRASHES;
+import static io.metadb.generated.Tables.DEPENDENCY_INSTALLS;
+import static io.metadb.generated.Tables.GIT_OPERATIONS;
+import static io.metadb.generated.Tables.HARVESTS;
+import static io.metadb.generated.Tables.IROH_EVENTS;
+import static io.metadb.generated.Tables.MARKER_STATE_EVENTS;
+import static io.metadb.generated.Tables.MCP_TOOL_CALLS;
+import static io.metadb.generated.Tables.MESSAGES;
+import static io.metadb.generated.Tables.OWNER_DIRECTIVES;
+import static io.metadb.generated.Tables.PREPUSH_BYPASS_EVENTS;
+import static io.metadb.generated.Tables.SESSIONS;
+import static io.metadb.generated.Tables.SOURCE_ERRORS;
+import static io.metadb.generated.Tables.TASKS;
+import static io.metadb.generated.Tables.TESTS;
+import static io.metadb.generated.Tables.TICKS;
+import static io.metadb.generated.Tables.TOKEN_USAGE;
+import static io.metadb.generated.Tables.TOOL_USE_EVENTS;
+import static io.metadb.generated.Tables.WATCHDOG_EVENTS;
+import static io.metadb.generated.Tables.WORKSPACES;
+
+import io.metadb.dao.payload.CliInvocation;
+import io.metadb.dao.payload.CloneDispatch;
+import io.metadb.dao.payload.CloneLifecycleEvent;
+import io.metadb.dao.payload.CommunicationEvent;
+import io.metadb.dao.payload.Crash;
+import io.metadb.dao.payload.DependencyInstall;
+import io.metadb.dao.payload.GitOperation;
+import io.metadb.dao.payload.Harvest;
+import io.metadb.dao.payload.IrohEvent;
+import io.metadb.dao.payload.MarkerStateEvent;
+import io.metadb.dao.payload.McpToolCall;
+import io.metadb.dao.payload.Message;
+import io.metadb.dao.payload.OwnerDirective;
+import io.metadb.dao.payload.Payload;
+import io.metadb.dao.payload.PrepushBypassEvent;
+import io.metadb.dao.payload.Session;
+import io.metadb.dao.payload.SourceError;
+import io.metadb.dao.payload.Task;
+import io.metadb.dao.payload.TestRun;
+import io.metadb.dao.payload.Tick;
+import io.metadb.dao.payload.TokenUsage;
+import io.metadb.dao.payload.ToolUseEvent;
+import io.metadb.dao.payload.WatchdogEvent;
+import io.metadb.dao.payload.Workspace;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The JSON-row tables: each generated table with its payload record. The one place that
+ * pairs them; names, columns and types come from the generated classes. Immutable.
+ */
+public final class JsonTables {
+    /** One JSON-row table: its envelope fields (ts bound as stored text) and payload spec. */
+    public record JsonTable(Table<?> table, Field<Long> id, Field<Instant> ts, Field<String> tsText,
+            Field<String> rowJson, Class<? extends Payload> payloadType, PayloadSpec spec) {
+        public String name() {
+            return table.getName();
+        }
+    }
+
+    private static final Map<String, JsonTable> BY_NAME = new LinkedHashMap<>();
+    private static final Map<Class<?>, JsonTable> BY_TYPE = new LinkedHashMap<>();
+
+    static {
+        add(MESSAGES, Message.class);
+        add(CLI_INVOCATIONS, CliInvocation.class);
+        add(CRASHES, Crash.class);
+        add(TICKS, Tick.class);
+        add(WORKSPACES, Workspace.class);
+        add(SESSIONS, Session.class);
+        add(CLONE_DISPATCHES, CloneDispatch.class);
+        add(HARVESTS, Harvest.class);
+        add(COMMUNICATION_EVENTS, CommunicationEvent.class);
+        add(MCP_TOOL_CALLS, McpToolCall.class);
+        add(GIT_OPERATIONS, GitOperation.class);
+        add(OWNER_DIRECTIVES, OwnerDirective.class);
+        add(TOKEN_USAGE, TokenUsage.class);
+        add(TESTS, TestRun.class);
+        add(WATCHDOG_EVENTS, WatchdogEvent.class);
+        add(TASKS, Task.class);
+        add(SOURCE_ERRORS, SourceError.class);
+        add(IROH_EVENTS, IrohEvent.class);
+        add(TOOL_USE_EVENTS, ToolUseEvent.class);
+        add(CLONE_LIFECYCLE_EVENTS, CloneLifecycleEvent.class);
+        add(PREPUSH_BYPASS_EVENTS, PrepushBypassEvent.class);
+        add(MARKER_STATE_EVENTS, MarkerStateEvent.class);
+        add(DEPENDENCY_INSTALLS, DependencyInstall.class);
+    }
+
+    private JsonTables() {}
+
+    private static void add(Table<?> table, Class<? extends Payload> type) {
+        Field<Long> id = table.field(MESSAGES.ID);
+        Field<Instant> ts = table.field(MESSAGES.TS);
+        Field<String> rowJson = table.field(MESSAGES.ROW_JSON);
+        Field<String> tsText = DSL.field(ts.getUnqualifiedName(), SQLDataType.CLOB);
+        JsonTable t = new JsonTable(table, id, ts, tsText, rowJson, type, PayloadSpec.of(table.getName(), type));
+        BY_NAME.put(t.name(), t);
+        BY_TYPE.put(type, t);
+    }
+
+    /** The table named {@code name}; {@code IllegalArgumentException} naming the known ones if none. */
+    public static JsonTable byName(String name) {
+        JsonTable t = BY_NAME.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("unknown table '" + name + "'; JSON-row tables are: "
+                    + String.join(", ", BY_NAME.keySet()));
+        }
+        return t;
+    }
+
+    /** The table whose payload is {@code type}. */
+    public static JsonTable byType(Class<?> type) {
+        JsonTable t = BY_TYPE.get(type);
+        if (t == null) {
+            throw new IllegalArgumentException(type.getName() + " is not a metadb payload type");
+        }
+        return t;
+    }
+
+    public static Collection<JsonTable> all() {
+        return BY_NAME.values();
+    }
+}

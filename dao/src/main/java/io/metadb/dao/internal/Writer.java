@@ -1,0 +1,402 @@
+package io.metadb.dao.internal;
+
+import io.metadb.dao.IdRange;
+import io.metadb.dao.MetaDbLockedException;
+import io.metadb.dao.MetaDbOptions;
+import io.metadb.dao.internal.JsonTables.JsonTable;
+import io.metadb.migrations.internal.SqliteFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jooq.BatchBindStep;
+import org.jooq.DSLContext;
+import org.sqlite.SQLiteException;
+
+/**
+ * The one writer of a process: a thread owning one connection for the life of the handle.
+ * Callers enqueue writes (blocking when the queue is full); the thread drains what is
+ * waiting and commits it in one {@code BEGIN IMMEDIATE} transaction (group commit), then
+ * completes the futures. A transaction that fails for a reason other than the lock is
+ * retried one write at a time, so only the writes that really fail see an error.
+ * {@link #submit} is thread-safe; everything else runs on the writer thread.
+ */
+public final class Writer implements AutoCloseable {
+    /** A unit of work; its future completes after its transaction committed. */
+    private abstract static class Op {
+        abstract int rows();
+
+        abstract void complete();
+
+        abstract void fail(Throwable t);
+    }
+
+    private static final class InsertOp extends Op {
+        final JsonTable table;
+        final String[] ts;
+        final String[] json;
+        final CompletableFuture<IdRange> future = new CompletableFuture<>();
+        long firstId;
+
+        InsertOp(JsonTable table, String[] ts, String[] json) {
+            this.table = table;
+            this.ts = ts;
+            this.json = json;
+        }
+
+        @Override
+        int rows() {
+            return ts.length;
+        }
+
+        @Override
+        void complete() {
+            future.complete(new IdRange(firstId, firstId + ts.length - 1));
+        }
+
+        @Override
+        void fail(Throwable t) {
+            future.completeExceptionally(t);
+        }
+    }
+
+    private static final class TaskOp<T> extends Op {
+        final Function<Tx, T> work;
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        T result;
+
+        TaskOp(Function<Tx, T> work) {
+            this.work = work;
+        }
+
+        @Override
+        int rows() {
+            return 1;
+        }
+
+        @Override
+        void complete() {
+            future.complete(result);
+        }
+
+        @Override
+        void fail(Throwable t) {
+            future.completeExceptionally(t);
+        }
+    }
+
+    /** Marks a point in the queue; completes when everything before it committed. */
+    private static final class Barrier extends Op {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final boolean stop;
+
+        Barrier(boolean stop) {
+            this.stop = stop;
+        }
+
+        @Override
+        int rows() {
+            return 0;
+        }
+
+        @Override
+        void complete() {
+            future.complete(null);
+        }
+
+        @Override
+        void fail(Throwable t) {
+            future.completeExceptionally(t);
+        }
+    }
+
+    private static final class LockedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LockedException(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    private final Path db;
+    private final MetaDbOptions options;
+    private final Connection connection;
+    private final DSLContext dsl;
+    private final IdLeases leases;
+    private final BlockingQueue<Op> queue;
+    private final Thread thread;
+    private final Path walFile;
+    private volatile boolean closing;
+    private long commits;
+
+    public Writer(Path db, Connection connection, MetaDbOptions options) {
+        this.db = db;
+        this.options = options;
+        this.connection = connection;
+        this.dsl = SqliteFiles.dsl(connection);
+        this.leases = new IdLeases(options.leaseSize());
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.walFile = db.resolveSibling(db.getFileName() + "-wal");
+        this.thread = new Thread(this::loop, "metadb-writer " + db.getFileName());
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Queues rows of one table (already validated and serialised); one transaction. */
+    public CompletableFuture<IdRange> insert(JsonTable table, String[] ts, String[] json) {
+        InsertOp op = new InsertOp(table, ts, json);
+        enqueue(op);
+        return op.future;
+    }
+
+    /** Queues work to run inside a write transaction. */
+    public <T> CompletableFuture<T> submit(Function<Tx, T> work) {
+        TaskOp<T> op = new TaskOp<>(work);
+        enqueue(op);
+        return op.future;
+    }
+
+    /** A future completed once everything queued before it has committed. */
+    public CompletableFuture<Void> barrier() {
+        Barrier op = new Barrier(false);
+        enqueue(op);
+        return op.future;
+    }
+
+    /** Transactions committed so far. */
+    public long commits() {
+        return commits;
+    }
+
+    /** Id leases taken so far. */
+    public long leaseCount() {
+        return leases.leaseCount();
+    }
+
+    private void enqueue(Op op) {
+        if (closing) {
+            throw new IllegalStateException("metadb handle for " + db + " is closed");
+        }
+        try {
+            queue.put(op); // back-pressure: block, never drop
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing a write to " + db, e);
+        }
+    }
+
+    private void loop() {
+        List<Op> batch = new ArrayList<>();
+        boolean stop = false;
+        while (!stop) {
+            batch.clear();
+            try {
+                Op first = queue.take();
+                batch.add(first);
+                int rows = first.rows();
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.maxBatchLatencyMs());
+                while (rows < options.maxBatchRows() && !(batch.get(batch.size() - 1) instanceof Barrier b && b.stop)) {
+                    long wait = deadline - System.nanoTime();
+                    Op next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    rows += next.rows();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            stop = batch.get(batch.size() - 1) instanceof Barrier b && b.stop;
+            commit(batch);
+        }
+    }
+
+    private void commit(List<Op> batch) {
+        List<Op> work = new ArrayList<>(batch.size());
+        for (Op op : batch) {
+            if (!(op instanceof Barrier)) {
+                work.add(op);
+            }
+        }
+        if (!work.isEmpty()) {
+            try {
+                runTransaction(work);
+                work.forEach(Op::complete);
+            } catch (LockedException e) {
+                MetaDbLockedException locked = new MetaDbLockedException(db, options.busyTimeoutMs(), e.getCause());
+                work.forEach(op -> op.fail(locked));
+            } catch (Exception e) {
+                if (work.size() == 1) {
+                    work.get(0).fail(e);
+                } else {
+                    // Nothing committed: run each write alone so only the bad ones fail.
+                    for (Op op : work) {
+                        try {
+                            runTransaction(List.of(op));
+                            op.complete();
+                        } catch (LockedException le) {
+                            op.fail(new MetaDbLockedException(db, options.busyTimeoutMs(), le.getCause()));
+                        } catch (Exception single) {
+                            op.fail(single);
+                        }
+                    }
+                }
+            }
+            maybeCheckpoint();
+        }
+        for (Op op : batch) {
+            if (op instanceof Barrier) {
+                op.complete();
+            }
+        }
+    }
+
+    private void runTransaction(List<Op> work) throws Exception {
+        begin();
+        leases.begin();
+        try {
+            Tx tx = new Tx(dsl, leases);
+            Map<JsonTable, List<InsertOp>> inserts = new LinkedHashMap<>();
+            for (Op op : work) {
+                if (op instanceof InsertOp insert) {
+                    if (insert.rows() > 0) {
+                        insert.firstId = leases.take(dsl, insert.table.table(), insert.table.id(), insert.rows());
+                        inserts.computeIfAbsent(insert.table, t -> new ArrayList<>()).add(insert);
+                    }
+                } else {
+                    flushInserts(inserts);
+                    runTask((TaskOp<?>) op, tx);
+                }
+            }
+            flushInserts(inserts);
+            execute("COMMIT");
+            commits++;
+        } catch (Exception e) {
+            leases.rollback();
+            try {
+                execute("ROLLBACK");
+            } catch (SQLException ignored) {
+                // no transaction left to roll back (SQLite rolled it back itself)
+            }
+            throw e;
+        }
+    }
+
+    private static <T> void runTask(TaskOp<T> op, Tx tx) {
+        op.result = op.work.apply(tx);
+    }
+
+    private void flushInserts(Map<JsonTable, List<InsertOp>> inserts) {
+        for (var entry : inserts.entrySet()) {
+            JsonTable t = entry.getKey();
+            BatchBindStep batch = dsl.batch(dsl.insertInto(t.table(), t.id(), t.tsText(), t.rowJson())
+                    .values((Long) null, null, null));
+            for (InsertOp op : entry.getValue()) {
+                for (int i = 0; i < op.ts.length; i++) {
+                    batch.bind(op.firstId + i, op.ts[i], op.json[i]);
+                }
+            }
+            batch.execute();
+        }
+        inserts.clear();
+    }
+
+    /** BEGIN IMMEDIATE, retried with backoff while another process holds the lock. */
+    private void begin() throws LockedException, SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.busyTimeoutMs());
+        long backoffMs = 1;
+        while (true) {
+            try {
+                execute("BEGIN IMMEDIATE");
+                return;
+            } catch (SQLException e) {
+                if (!isBusy(e)) {
+                    throw e;
+                }
+                if (System.nanoTime() >= deadline) {
+                    throw new LockedException(e);
+                }
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new LockedException(e);
+                }
+                backoffMs = Math.min(backoffMs * 2, 100);
+            }
+        }
+    }
+
+    private static boolean isBusy(SQLException e) {
+        if (e instanceof SQLiteException se) {
+            int primary = se.getResultCode().code & 0xff;
+            return primary == 5 || primary == 6; // SQLITE_BUSY, SQLITE_LOCKED
+        }
+        return false;
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /**
+     * Keeps the WAL bounded: SQLite's auto-checkpoint cannot reset the log while a reader
+     * is inside it, so past the limit a RESTART checkpoint waits (busy timeout) for readers
+     * to move on and then starts the log over (journal_size_limit truncates the file).
+     */
+    private void maybeCheckpoint() {
+        try {
+            if (options.walCheckpointBytes() > 0 && Files.exists(walFile)
+                    && Files.size(walFile) > options.walCheckpointBytes()) {
+                execute("PRAGMA wal_checkpoint(RESTART)");
+            }
+        } catch (Exception e) {
+            // best effort: the next commit tries again
+        }
+    }
+
+    /** Drains the queue, commits, checkpoints, and closes the connection. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        Barrier stop = new Barrier(true);
+        try {
+            queue.put(stop);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closing = true;
+        stop.future.join();
+        try {
+            thread.join();
+            List<Op> late = new ArrayList<>();
+            queue.drainTo(late);
+            late.forEach(op -> op.fail(new IllegalStateException("metadb handle for " + db + " was closed")));
+            execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (Exception e) {
+            // the data is committed; a checkpoint left undone happens on the next open
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
