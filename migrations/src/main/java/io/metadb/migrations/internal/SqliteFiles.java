@@ -19,10 +19,17 @@ public final class SqliteFiles {
     /** Default time a connection waits on another process's lock before SQLITE_BUSY. */
     public static final int DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
+    // Held so the level is not lost when the logger is garbage-collected.
+    private static final java.util.logging.Logger JOOQ_LOG = java.util.logging.Logger.getLogger("org.jooq");
+
     static {
-        // jOOQ prints a banner and a "tip of the day" on first use; library code prints nothing.
+        // jOOQ prints a banner, a "tip of the day" and INFO lines (e.g. on the SQLite version)
+        // through java.util.logging; library code prints nothing unless the host asks for it.
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
+        if (JOOQ_LOG.getLevel() == null) {
+            JOOQ_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
     }
 
     private SqliteFiles() {}

@@ -1,0 +1,65 @@
+package io.metadb.cli;
+
+import io.metadb.dao.IdRange;
+import io.metadb.dao.JsonIngest;
+import io.metadb.dao.MetaDb;
+import io.metadb.dao.MetaDbOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code metadb ingest TABLE [FILE|-]}: JSON Lines in, all validated before any is written. */
+@Command(name = "ingest", description = {"Append JSON Lines (one payload per line) to a JSON-row table.",
+    "Every line is validated first: a bad line exits 2 naming it, and nothing is written.",
+    "A \"ts\" member becomes the row's timestamp (default: now); unknown keys are kept."},
+        footer = {"", "Examples:", "  metadb ingest ticks ticks.jsonl",
+            "  echo '{\"agent\":\"a\",\"kind\":\"poll\",\"status\":\"ok\",\"duration_ms\":12}' | metadb ingest ticks -"})
+final class IngestCommand implements Callable<Integer> {
+    @ParentCommand
+    MetadbCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TABLE", description = "a JSON-row table, e.g. token_usage")
+    String table;
+
+    @Parameters(index = "1", paramLabel = "FILE", defaultValue = "-", description = "JSON Lines file, or - for stdin (default)")
+    String file;
+
+    @Override
+    public Integer call() throws IOException {
+        JsonIngest.Prepared rows;
+        try (BufferedReader in = open()) {
+            rows = JsonIngest.prepare(table, in, root.now());
+        }
+        IdRange ids;
+        try (MetaDb db = MetaDb.open(root.db(), MetaDbOptions.builder().clock(root.clock()).build())) {
+            ids = db.ingest(rows).join();
+        }
+        spec.commandLine().getOut().println(rows.rows() == 0 ? "wrote 0 rows to " + table
+                : "wrote " + rows.rows() + " rows to " + table + " (ids " + ids.first() + ".." + ids.last() + ")");
+        return 0;
+    }
+
+    private BufferedReader open() throws IOException {
+        if (file.equals("-")) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
+        }
+        try {
+            return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException("no such file: " + file);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.metadb.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code metadb} command and its global options (SPEC §4). Not thread-safe. */
+@Command(name = "metadb", mixinStandardHelpOptions = true, version = "metadb 0.1.0",
+        description = "The agent fleet's system memory: migrate, write and report on a meta.db.",
+        footer = {"", "Examples:", "  metadb --db demo.db demo --replace", "  metadb --db demo.db summary --since 24h",
+            "  METADB_PATH=/var/lib/fleet/meta.db metadb cost --by model --since 7d --json"},
+        subcommands = {MigrateCommand.class, IngestCommand.class, DemoCommand.class, BenchCommand.class,
+            picocli.CommandLine.HelpCommand.class})
+public final class MetadbCommand {
+    /** Environment variable naming the database when {@code --db} is not given. */
+    public static final String DB_ENV = "METADB_PATH";
+    /** Database used when neither {@code --db} nor {@link #DB_ENV} is set. */
+    public static final String DEFAULT_DB = "meta.db";
+
+    @Option(names = "--db", paramLabel = "PATH", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "the meta.db file (default: $" + DB_ENV + ", else ./" + DEFAULT_DB + ")")
+    Path db;
+
+    @Option(names = "--now", paramLabel = "TS", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "fix \"now\", e.g. 2026-04-20T13:05:09.123Z (default: the clock)")
+    String now;
+
+    @Option(names = "--debug", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "show stack traces of errors")
+    boolean debug;
+
+    /** The database path the options and environment select. */
+    Path db() {
+        if (db != null) {
+            return db;
+        }
+        String env = System.getenv(DB_ENV);
+        return Path.of(env == null || env.isBlank() ? DEFAULT_DB : env);
+    }
+
+    /** "Now": {@code --now} if given, else the clock. */
+    Instant now() {
+        if (now == null) {
+            return Instant.now();
+        }
+        return parseTimestamp("--now", now);
+    }
+
+    /** A clock fixed at {@link #now()} when {@code --now} is given. */
+    Clock clock() {
+        return now == null ? Clock.systemUTC() : Clock.fixed(now(), ZoneOffset.UTC);
+    }
+
+    static Instant parseTimestamp(String option, String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new BadInputException(option + ": '" + text + "' is not a timestamp like 2026-04-20T13:05:09.123Z");
+        }
+    }
+}

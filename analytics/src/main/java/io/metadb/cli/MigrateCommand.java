@@ -1,0 +1,37 @@
+package io.metadb.cli;
+
+import io.metadb.migrations.MigrationResult;
+import io.metadb.migrations.Migrations;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code metadb migrate}: create or upgrade --db, print the schema version. */
+@Command(name = "migrate", description = "Create or upgrade the database to this metadb's schema; print its version.",
+        footer = {"", "Example:", "  metadb --db meta.db migrate"})
+final class MigrateCommand implements Callable<Integer> {
+    @ParentCommand
+    MetadbCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        MigrationResult r = Migrations.apply(root.db());
+        var out = spec.commandLine().getOut();
+        if (r.staleLockCleared()) {
+            out.println("released a migration lock left by a killed process");
+        }
+        if (r.adopted()) {
+            out.println("adopted " + root.db() + " at schema version " + r.fromVersion());
+        }
+        if (r.fromVersion() != r.toVersion()) {
+            out.println("migrated " + root.db() + " from schema version " + r.fromVersion() + " to " + r.toVersion());
+        }
+        out.println("schema version " + r.toVersion());
+        return 0;
+    }
+}
