@@ -14,8 +14,11 @@ import picocli.CommandLine.Option;
         description = "The agent fleet's system memory: migrate, write and report on a meta.db.",
         footer = {"", "Examples:", "  metadb --db demo.db demo --replace", "  metadb --db demo.db summary --since 24h",
             "  METADB_PATH=/var/lib/fleet/meta.db metadb cost --by model --since 7d --json"},
-        subcommands = {MigrateCommand.class, IngestCommand.class, DemoCommand.class, BenchCommand.class,
-            picocli.CommandLine.HelpCommand.class})
+        subcommands = {MigrateCommand.class, IngestCommand.class, DemoCommand.class,
+            Reports.HotTables.class, Reports.Summary.class, Reports.Recent.class, Reports.Agent.class, Reports.Cost.class,
+            Reports.Crashes.class, Reports.Dispatch.class, Reports.Delivery.class, Reports.Audit.class, Reports.Tasks.class,
+            Reports.Tests.class, Reports.Cli.class, Reports.Mcp.class, Reports.Watchdog.class, Reports.Clones.class,
+            QueryCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class})
 public final class MetadbCommand {
     /** Environment variable naming the database when {@code --db} is not given. */
     public static final String DB_ENV = "METADB_PATH";

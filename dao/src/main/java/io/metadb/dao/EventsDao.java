@@ -38,6 +38,11 @@ public final class EventsDao {
      * @return the event's id
      */
     public CompletableFuture<Long> enqueue(String source, String kind, String payloadJson) {
+        return enqueue(clock.instant(), source, kind, payloadJson);
+    }
+
+    /** Like {@link #enqueue(String, String, String)}, for an event that happened at {@code ts} (imports, replays). */
+    public CompletableFuture<Long> enqueue(Instant ts, String source, String kind, String payloadJson) {
         requireText("source", source);
         requireText("kind", kind);
         try {
@@ -49,13 +54,12 @@ public final class EventsDao {
             throw new IllegalArgumentException("events.payload_json: missing");
         }
         Json.checkSize("events", payloadJson);
-        Instant now = clock.instant();
-        Json.ts(now);
+        Json.ts(ts);
         return writer.submit(tx -> {
             long id = tx.nextIds(EVENTS, EVENTS.ID, 1);
             tx.dsl().insertInto(EVENTS, EVENTS.ID, EVENTS.TS, EVENTS.SOURCE, EVENTS.KIND, EVENTS.PAYLOAD_JSON,
                             EVENTS.STATUS, EVENTS.ATTEMPTS)
-                    .values(id, now, source, kind, payloadJson, PENDING, 0L)
+                    .values(id, ts, source, kind, payloadJson, PENDING, 0L)
                     .execute();
             return id;
         });

@@ -219,7 +219,8 @@ public final class Demo {
         int n = rows(new Shape(634, 0));
         List<CompletableFuture<Long>> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ids.add(db.events().enqueue(pick(random, CHANNELS), "reply", "{\"text\":\"" + body(random) + "\"}"));
+            Instant ts = randomTs(Duration.ofDays(10));
+            ids.add(db.events().enqueue(ts, pick(random, CHANNELS), "reply", "{\"text\":\"" + body(random) + "\"}"));
         }
         for (int i = 0; i < n; i++) {
             long id = ids.get(i).join();
