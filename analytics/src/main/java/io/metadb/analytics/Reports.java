@@ -1,5 +1,6 @@
 package io.metadb.analytics;
 
+import static io.metadb.generated.Tables.CLI_DAILY;
 import static io.metadb.generated.Tables.CLI_INVOCATIONS;
 import static io.metadb.generated.Tables.CLONE_DISPATCHES;
 import static io.metadb.generated.Tables.CLONE_LIFECYCLE_EVENTS;
@@ -18,6 +19,7 @@ import static io.metadb.generated.Tables.SOURCE_CURSORS;
 import static io.metadb.generated.Tables.TASKS;
 import static io.metadb.generated.Tables.TESTS;
 import static io.metadb.generated.Tables.TOKEN_USAGE;
+import static io.metadb.generated.Tables.WATCHDOG_DAILY;
 import static io.metadb.generated.Tables.WATCHDOG_EVENTS;
 import static org.jooq.impl.DSL.avg;
 import static org.jooq.impl.DSL.coalesce;
@@ -113,6 +115,31 @@ public final class Reports {
 
     private record CountedTable(Table<?> table, Field<Instant> ts, Field<Long> id, Field<String> agent) {}
 
+    /**
+     * The first UTC day wholly inside a window starting at {@code since}. Retention keeps
+     * whole days in the rollup tables (cli_daily, watchdog_daily); a report counts a rolled-up
+     * day when the whole day is in its window, so a window starting mid-day never counts rows
+     * from before its start. Rolled-up rows are deleted from the raw table, so nothing is
+     * counted twice.
+     */
+    static LocalDate firstWholeDay(Instant since) {
+        LocalDate day = LocalDate.ofInstant(since, ZoneOffset.UTC);
+        return since.equals(day.atStartOfDay(ZoneOffset.UTC).toInstant()) ? day : day.plusDays(1);
+    }
+
+    /** Rolled-up CLI calls and failures in the window: {calls, failures}. */
+    private long[] rolledUpCli(Instant since, Condition where) {
+        Record r = dsl.select(coalesce(sum(CLI_DAILY.CALLS), BigDecimal.ZERO), coalesce(sum(CLI_DAILY.FAILURES), BigDecimal.ZERO))
+                .from(CLI_DAILY).where(CLI_DAILY.DAY.ge(firstWholeDay(since))).and(where).fetchOne();
+        return new long[] {r.get(0, Long.class), r.get(1, Long.class)};
+    }
+
+    /** Rolled-up red watchdog events in the window. */
+    private long rolledUpRed(Instant since, Condition where) {
+        return dsl.select(coalesce(sum(WATCHDOG_DAILY.RED), BigDecimal.ZERO)).from(WATCHDOG_DAILY)
+                .where(WATCHDOG_DAILY.DAY.ge(firstWholeDay(since))).and(where).fetchOne(0, Long.class);
+    }
+
     // ---------------------------------------------------------------- hot-tables
 
     /** {@code hot-tables}: rows and rows in the last 24 hours per table; rows desc, table_name. */
@@ -162,11 +189,14 @@ public final class Reports {
                         coalesce(round(sum(TOKEN_USAGE.COST_USD), 6), BigDecimal.ZERO))
                 .from(TOKEN_USAGE).where(TOKEN_USAGE.TS.ge(since)).fetchOne();
         long crashes = dsl.fetchCount(CRASHES, CRASHES.TS.ge(since));
-        long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.TS.ge(since).and(WATCHDOG_EVENTS.LEVEL.eq(RED)));
+        long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.TS.ge(since).and(WATCHDOG_EVENTS.LEVEL.eq(RED)))
+                + rolledUpRed(since, noCondition());
+        long[] rolledCli = rolledUpCli(since, noCondition());
         long testsFailed = dsl.fetchCount(TESTS, TESTS.TS.ge(since).and(TESTS.STATUS.eq(FAIL)));
         long pending = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventsDao.PENDING));
         long failed = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventsDao.FAILED));
-        return Optional.of(new Summary(total, rowsSince, agentsActive, cli.get(0, Long.class), cli.get(1, Long.class),
+        return Optional.of(new Summary(total, rowsSince, agentsActive, cli.get(0, Long.class) + rolledCli[0],
+                cli.get(1, Long.class) + rolledCli[1],
                 tokens.get(0, Long.class), tokens.get(1, Long.class), tokens.get(2, Double.class), crashes, red,
                 testsFailed, pending, failed));
     }
@@ -261,9 +291,11 @@ public final class Reports {
                 .from(TOKEN_USAGE).where(TOKEN_USAGE.AGENT.eq(name)).and(TOKEN_USAGE.TS.ge(since)).fetchOne();
         long messages = dsl.fetchCount(MESSAGES, MESSAGES.AGENT.eq(name).and(MESSAGES.TS.ge(since)));
         long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.AGENT.eq(name).and(WATCHDOG_EVENTS.TS.ge(since))
-                .and(WATCHDOG_EVENTS.LEVEL.eq(RED)));
+                .and(WATCHDOG_EVENTS.LEVEL.eq(RED))) + rolledUpRed(since, WATCHDOG_DAILY.AGENT.eq(name));
+        long[] rolledCli = rolledUpCli(since, CLI_DAILY.AGENT.eq(name));
         long crashes = dsl.fetchCount(CRASHES, CRASHES.AGENT.eq(name).and(CRASHES.TS.ge(since)));
-        return Optional.of(new Agent(name, cli.get(0, Long.class), cli.get(1, Long.class), tokens.get(0, Long.class),
+        return Optional.of(new Agent(name, cli.get(0, Long.class) + rolledCli[0], cli.get(1, Long.class) + rolledCli[1],
+                tokens.get(0, Long.class),
                 tokens.get(1, Long.class), tokens.get(2, Double.class), messages, red, crashes, lastSeen));
     }
 
@@ -471,6 +503,18 @@ public final class Reports {
         if (command != null) {
             out.add(cliRow(command, durations, failures));
         }
+        // Rolled-up days add calls and failures; their durations are gone (only totals are
+        // kept), so percentiles and max come from raw rows and are null for a command seen
+        // only in rollups.
+        Map<String, CliCommand> byCommand = new LinkedHashMap<>();
+        out.forEach(c -> byCommand.put(c.command(), c));
+        dsl.select(CLI_DAILY.COMMAND, sum(CLI_DAILY.CALLS), sum(CLI_DAILY.FAILURES)).from(CLI_DAILY)
+                .where(CLI_DAILY.DAY.ge(firstWholeDay(since))).groupBy(CLI_DAILY.COMMAND)
+                .forEach(r -> byCommand.merge(r.value1(),
+                        new CliCommand(r.value1(), r.get(1, Long.class), r.get(2, Long.class), null, null, null),
+                        (raw, rolled) -> new CliCommand(raw.command(), raw.calls() + rolled.calls(),
+                                raw.failures() + rolled.failures(), raw.p50Ms(), raw.p95Ms(), raw.maxMs())));
+        out = new ArrayList<>(byCommand.values());
         out.sort(Comparator.comparingLong(CliCommand::calls).reversed().thenComparing(CliCommand::command));
         return out;
     }
@@ -501,15 +545,28 @@ public final class Reports {
 
     // ---------------------------------------------------------------- watchdog
 
-    /** {@code watchdog}: per check; red desc, check_name. */
+    /**
+     * {@code watchdog}: per check; red desc, check_name. Rolled-up days add their counts
+     * (merged in Java); last_red_ts comes from raw rows only (rollups keep no times).
+     */
     public List<WatchdogCheck> watchdog(Instant since) {
         Field<Integer> red = count().filterWhere(WATCHDOG_EVENTS.LEVEL.eq(RED));
-        return dsl.select(WATCHDOG_EVENTS.CHECK_NAME, count().filterWhere(WATCHDOG_EVENTS.LEVEL.eq("green")),
+        Map<String, WatchdogCheck> byCheck = new LinkedHashMap<>();
+        dsl.select(WATCHDOG_EVENTS.CHECK_NAME, count().filterWhere(WATCHDOG_EVENTS.LEVEL.eq("green")),
                         count().filterWhere(WATCHDOG_EVENTS.LEVEL.eq("yellow")), red,
                         max(WATCHDOG_EVENTS.TS).filterWhere(WATCHDOG_EVENTS.LEVEL.eq(RED)))
                 .from(WATCHDOG_EVENTS).where(WATCHDOG_EVENTS.TS.ge(since))
-                .groupBy(WATCHDOG_EVENTS.CHECK_NAME).orderBy(red.desc(), WATCHDOG_EVENTS.CHECK_NAME)
-                .fetch(r -> new WatchdogCheck(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
+                .groupBy(WATCHDOG_EVENTS.CHECK_NAME)
+                .forEach(r -> byCheck.put(r.value1(), new WatchdogCheck(r.value1(), r.value2(), r.value3(), r.value4(), r.value5())));
+        dsl.select(WATCHDOG_DAILY.CHECK_NAME, sum(WATCHDOG_DAILY.GREEN), sum(WATCHDOG_DAILY.YELLOW), sum(WATCHDOG_DAILY.RED))
+                .from(WATCHDOG_DAILY).where(WATCHDOG_DAILY.DAY.ge(firstWholeDay(since))).groupBy(WATCHDOG_DAILY.CHECK_NAME)
+                .forEach(r -> byCheck.merge(r.value1(),
+                        new WatchdogCheck(r.value1(), r.get(1, Long.class), r.get(2, Long.class), r.get(3, Long.class), null),
+                        (raw, rolled) -> new WatchdogCheck(raw.checkName(), raw.green() + rolled.green(),
+                                raw.yellow() + rolled.yellow(), raw.red() + rolled.red(), raw.lastRedTs())));
+        return byCheck.values().stream()
+                .sorted(Comparator.comparingLong(WatchdogCheck::red).reversed().thenComparing(WatchdogCheck::checkName))
+                .toList();
     }
 
     // ---------------------------------------------------------------- clones
@@ -547,9 +604,9 @@ public final class Reports {
             case "delivery" -> Set.of(EVENTS, SOURCE_CURSORS, COMMUNICATION_EVENTS);
             case "tasks" -> Set.of(TASKS);
             case "tests" -> Set.of(TESTS);
-            case "cli" -> Set.of(CLI_INVOCATIONS);
+            case "cli" -> Set.of(CLI_INVOCATIONS, CLI_DAILY);
             case "mcp" -> Set.of(MCP_TOOL_CALLS);
-            case "watchdog" -> Set.of(WATCHDOG_EVENTS);
+            case "watchdog" -> Set.of(WATCHDOG_EVENTS, WATCHDOG_DAILY);
             case "clones" -> Set.of(CLONE_LIFECYCLE_EVENTS);
             default -> Set.of(); // every table: take the whole file
         };

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
             Reports.HotTables.class, Reports.Summary.class, Reports.Recent.class, Reports.Agent.class, Reports.Cost.class,
             Reports.Crashes.class, Reports.Dispatch.class, Reports.Delivery.class, Reports.Audit.class, Reports.Tasks.class,
             Reports.Tests.class, Reports.Cli.class, Reports.Mcp.class, Reports.Watchdog.class, Reports.Clones.class,
-            QueryCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class})
+            QueryCommand.class, RetentionCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class})
 public final class MetadbCommand {
     /** Environment variable naming the database when {@code --db} is not given. */
     public static final String DB_ENV = "METADB_PATH";
