@@ -1,5 +1,6 @@
 package io.metadb.analytics;
 
+import static io.metadb.generated.Tables.MESSAGES;
 import static io.metadb.generated.Tables.META;
 
 import io.metadb.migrations.Migrations;
@@ -7,7 +8,6 @@ import io.metadb.migrations.internal.SqliteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -57,11 +57,20 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /**
-     * Copies only {@code tables} (plus {@code meta}) in one read transaction on the file:
-     * cheaper than the whole file when a report reads a few small tables. Columns are
-     * copied as values (generated columns become plain ones; indexes are not copied).
+     * Copies only {@code tables} (plus {@code meta}) in one read transaction on the file,
+     * without the {@code row_json} envelope (reports read the typed columns, never the
+     * JSON): cheaper than the whole file when a report reads a few tables. Columns are copied
+     * as values (generated columns become plain ones; indexes are not copied).
      */
     public static Snapshot of(Path db, Collection<? extends Table<?>> tables) {
+        return of(db, tables, null);
+    }
+
+    /**
+     * Like {@link #of(Path, Collection)}, copying of each table with a {@code ts} only the
+     * rows with {@code ts >= since}: all a windowed report reads (null copies every row).
+     */
+    public static Snapshot of(Path db, Collection<? extends Table<?>> tables, java.time.Instant since) {
         Connection c = openMemory(db);
         try {
             DSLContext dsl = SqliteFiles.dsl(c);
@@ -73,7 +82,17 @@ public final class Snapshot implements AutoCloseable {
                     all.add(META);
                 }
                 for (Table<?> t : all) {
-                    dsl.createTable(t).as(DSL.selectFrom(DSL.table(DSL.name("src", t.getName())))).execute();
+                    List<org.jooq.Field<?>> columns = new ArrayList<>();
+                    for (org.jooq.Field<?> f : t.fields()) {
+                        if (!f.getName().equals(MESSAGES.ROW_JSON.getName())) {
+                            columns.add(DSL.field(DSL.name(f.getName())));
+                        }
+                    }
+                    org.jooq.Condition window = since == null || t.field(MESSAGES.TS.getName()) == null ? DSL.noCondition()
+                            : DSL.field(DSL.name(MESSAGES.TS.getName()), String.class)
+                                    .ge(io.metadb.generated.convert.InstantConverter.format(since));
+                    dsl.createTable(t).as(DSL.select(columns).from(DSL.table(DSL.name("src", t.getName()))).where(window))
+                            .execute();
                 }
                 s.execute("COMMIT");
                 s.execute("DETACH DATABASE src");
@@ -93,7 +112,8 @@ public final class Snapshot implements AutoCloseable {
             throw new SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
         }
         try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+            // The driver directly: DriverManager would first scan every jar for drivers.
+            Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new java.util.Properties());
             ((SQLiteConnection) c).setBusyTimeout(SqliteFiles.DEFAULT_BUSY_TIMEOUT_MS);
             return c;
         } catch (SQLException e) {

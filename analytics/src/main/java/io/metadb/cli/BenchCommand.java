@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  * transaction, (d) the design note's naive path.
  */
 @Command(name = "bench", description = "Benchmarks that print figures (never a test).",
-        subcommands = {BenchCommand.Write.class})
+        subcommands = {BenchCommand.Write.class, BenchReports.class})
 final class BenchCommand {
 
     @Command(name = "write", description = {"Write-path throughput and latency against raw JDBC and the naive path.",

@@ -39,13 +39,21 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        long start = System.nanoTime();
         JsonIngest.Prepared rows;
         try (BufferedReader in = open()) {
             rows = JsonIngest.prepare(table, in, root.now());
         }
+        long validated = System.nanoTime();
         IdRange ids;
+        long opened;
         try (MetaDb db = MetaDb.open(root.db(), MetaDbOptions.builder().clock(root.clock()).build())) {
+            opened = System.nanoTime();
             ids = db.ingest(rows).join();
+        }
+        if (root.debug) {
+            spec.commandLine().getErr().printf("metadb: validated in %d ms, opened in %d ms, wrote and closed in %d ms%n",
+                    (validated - start) / 1_000_000, (opened - validated) / 1_000_000, (System.nanoTime() - opened) / 1_000_000);
         }
         spec.commandLine().getOut().println(rows.rows() == 0 ? "wrote 0 rows to " + table
                 : "wrote " + rows.rows() + " rows to " + table + " (ids " + ids.first() + ".." + ids.last() + ")");

@@ -13,6 +13,19 @@ public final class Main {
 
     private Main() {}
 
+    /** The first argument that is not a global option or its value: the subcommand's name. */
+    static String invokedCommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--db") || a.equals("--now")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -21,6 +34,13 @@ public final class Main {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         MetadbCommand root = new MetadbCommand();
         CommandLine cl = new CommandLine(root);
+        String invoked = invokedCommand(args);
+        Class<?> only = invoked == null || invoked.equals("help") ? null : MetadbCommand.SUBCOMMANDS.get(invoked);
+        if (only != null) {
+            cl.addSubcommand(invoked, only);
+        } else {
+            MetadbCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -14,12 +14,28 @@ import picocli.CommandLine.Option;
         description = "The agent fleet's system memory: migrate, write and report on a meta.db.",
         footer = {"", "Examples:", "  metadb --db demo.db demo --replace", "  metadb --db demo.db summary --since 24h",
             "  METADB_PATH=/var/lib/fleet/meta.db metadb cost --by model --since 7d --json"},
-        subcommands = {MigrateCommand.class, IngestCommand.class, DemoCommand.class,
-            Reports.HotTables.class, Reports.Summary.class, Reports.Recent.class, Reports.Agent.class, Reports.Cost.class,
-            Reports.Crashes.class, Reports.Dispatch.class, Reports.Delivery.class, Reports.Audit.class, Reports.Tasks.class,
-            Reports.Tests.class, Reports.Cli.class, Reports.Mcp.class, Reports.Watchdog.class, Reports.Clones.class,
-            QueryCommand.class, RetentionCommand.class, BenchCommand.class, picocli.CommandLine.HelpCommand.class})
+        synopsisSubcommandLabel = "COMMAND")
 public final class MetadbCommand {
+    /**
+     * Every subcommand, in help order. Main registers only the one invoked (building
+     * picocli's model of all of them costs ~100 ms of an operator's start-up), or all of
+     * them when help or an unknown command is asked for.
+     */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = subcommands(MigrateCommand.class, IngestCommand.class,
+            DemoCommand.class, Reports.HotTables.class, Reports.Summary.class, Reports.Recent.class, Reports.Agent.class,
+            Reports.Cost.class, Reports.Crashes.class, Reports.Dispatch.class, Reports.Delivery.class, Reports.Audit.class,
+            Reports.Tasks.class, Reports.Tests.class, Reports.Cli.class, Reports.Mcp.class, Reports.Watchdog.class,
+            Reports.Clones.class, QueryCommand.class, RetentionCommand.class, BenchCommand.class, WarmCommand.class,
+            picocli.CommandLine.HelpCommand.class);
+
+    private static java.util.Map<String, Class<?>> subcommands(Class<?>... classes) {
+        java.util.Map<String, Class<?>> out = new java.util.LinkedHashMap<>();
+        for (Class<?> c : classes) {
+            out.put(c.getAnnotation(Command.class).name(), c);
+        }
+        return out;
+    }
+
     /** Environment variable naming the database when {@code --db} is not given. */
     public static final String DB_ENV = "METADB_PATH";
     /** Database used when neither {@code --db} nor {@link #DB_ENV} is set. */

@@ -35,16 +35,29 @@ abstract class ReportCommand implements Callable<Integer> {
         return Set.of();
     }
 
+    /** The report's window start, if it reads only rows in a window (then only those are copied). */
+    Instant window(Instant now) {
+        return null;
+    }
+
     @Override
     public final Integer call() {
         Output.Format fmt = format.format();
         Instant now = root.now();
         Set<Table<?>> tables = tablesRead();
         Output output;
-        try (Snapshot snapshot = tables.isEmpty() ? Snapshot.of(root.db()) : Snapshot.of(root.db(), tables)) {
+        long start = System.nanoTime();
+        long snapshotNanos;
+        try (Snapshot snapshot = tables.isEmpty() ? Snapshot.of(root.db()) : Snapshot.of(root.db(), tables, window(now))) {
+            snapshotNanos = System.nanoTime() - start;
             output = compute(new Reports(snapshot, now), now);
         }
+        long reportNanos = System.nanoTime() - start - snapshotNanos;
         output.print(fmt, spec.commandLine().getOut());
+        if (root.debug) {
+            spec.commandLine().getErr().printf("metadb: snapshot %.1f ms (%s), report %.1f ms%n",
+                    snapshotNanos / 1e6, tables.isEmpty() ? "whole file" : tables.size() + " tables", reportNanos / 1e6);
+        }
         return 0;
     }
 

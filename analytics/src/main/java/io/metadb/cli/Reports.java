@@ -86,6 +86,11 @@ final class Reports {
         }
 
         @Override
+        Instant window(Instant now) {
+            return since(since, now);
+        }
+
+        @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
             CostBy key;
             try {
@@ -109,6 +114,11 @@ final class Reports {
         @Override
         Set<Table<?>> tablesRead() {
             return read("crashes");
+        }
+
+        @Override
+        Instant window(Instant now) {
+            return since(since, now);
         }
 
         @Override
@@ -208,6 +218,11 @@ final class Reports {
         }
 
         @Override
+        Instant window(Instant now) {
+            return since(since, now);
+        }
+
+        @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
             return Output.of(Rows.TestCase.class, r.tests(since(since, now), status));
         }
@@ -222,6 +237,11 @@ final class Reports {
         @Override
         Set<Table<?>> tablesRead() {
             return read("cli");
+        }
+
+        @Override
+        Instant window(Instant now) {
+            return since(since, now);
         }
 
         @Override
@@ -242,6 +262,11 @@ final class Reports {
         }
 
         @Override
+        Instant window(Instant now) {
+            return since(since, now);
+        }
+
+        @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
             return Output.of(Rows.McpTool.class, r.mcp(since(since, now)));
         }
@@ -259,6 +284,11 @@ final class Reports {
         }
 
         @Override
+        Instant window(Instant now) {
+            return since(since, now);
+        }
+
+        @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
             return Output.of(Rows.WatchdogCheck.class, r.watchdog(since(since, now)));
         }
@@ -273,6 +303,11 @@ final class Reports {
         @Override
         Set<Table<?>> tablesRead() {
             return read("clones");
+        }
+
+        @Override
+        Instant window(Instant now) {
+            return since(since, now);
         }
 
         @Override

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * JSON Lines ingest (SPEC §4 {@code ingest}): every line is validated before anything is
@@ -66,45 +67,72 @@ public final class JsonIngest {
     public static Prepared prepare(String tableName, BufferedReader in, Instant now) throws IOException {
         JsonTable table = JsonTables.byName(tableName);
         String nowTs = Json.ts(now);
-        List<String> tss = new ArrayList<>();
-        List<String> rows = new ArrayList<>();
-        String tsKey = table.ts().getName();
+        List<String> lines = new ArrayList<>();
         String line;
-        long number = 0;
         while ((line = in.readLine()) != null) {
-            number++;
-            if (line.isBlank()) {
-                continue;
-            }
+            lines.add(line);
+        }
+        // Lines are independent: validate them on every core, keeping input order; the
+        // error reported is the first bad line's, as a sequential pass would find it.
+        int n = lines.size();
+        String[] tss = new String[n];
+        String[] rows = new String[n];
+        String[] errors = new String[n];
+        IntStream.range(0, n).parallel().forEach(i -> {
             try {
-                JsonNode node;
-                try {
-                    node = Json.MAPPER.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+                String[] row = parseLine(table, lines.get(i), nowTs);
+                if (row != null) {
+                    tss[i] = row[0];
+                    rows[i] = row[1];
                 }
-                if (!(node instanceof ObjectNode obj)) {
-                    throw new IllegalArgumentException("not a JSON object");
-                }
-                JsonNode ts = obj.remove(tsKey);
-                String rowTs = nowTs;
-                if (ts != null && !ts.isNull()) {
-                    if (!ts.isTextual()) {
-                        throw new IllegalArgumentException("ts: must be a string like 2026-04-20T13:05:09.123Z");
-                    }
-                    rowTs = Json.ts(ts.textValue());
-                }
-                table.spec().validate(obj);
-                String json = Json.MAPPER.writeValueAsString(obj);
-                Json.checkSize(table.name(), json);
-                tss.add(rowTs);
-                rows.add(json);
-            } catch (BadLineException e) {
-                throw e;
-            } catch (IllegalArgumentException | JsonProcessingException e) {
-                throw new BadLineException(number, e.getMessage());
+            } catch (IllegalArgumentException e) {
+                errors[i] = e.getMessage();
+            }
+        });
+        List<String> keptTs = new ArrayList<>(n);
+        List<String> keptRows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (errors[i] != null) {
+                throw new BadLineException(i + 1, errors[i]);
+            }
+            if (rows[i] != null) {
+                keptTs.add(tss[i]);
+                keptRows.add(rows[i]);
             }
         }
-        return new Prepared(table, tss.toArray(String[]::new), rows.toArray(String[]::new));
+        return new Prepared(table, keptTs.toArray(String[]::new), keptRows.toArray(String[]::new));
+    }
+
+    /** One line as {ts, row_json}; null for a blank line. */
+    private static String[] parseLine(JsonTable table, String line, String nowTs) {
+        if (line.isBlank()) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!(node instanceof ObjectNode obj)) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        JsonNode ts = obj.remove(table.ts().getName());
+        String rowTs = nowTs;
+        if (ts != null && !ts.isNull()) {
+            if (!ts.isTextual()) {
+                throw new IllegalArgumentException("ts: must be a string like 2026-04-20T13:05:09.123Z");
+            }
+            rowTs = Json.ts(ts.textValue());
+        }
+        table.spec().validate(obj);
+        String json;
+        try {
+            json = Json.MAPPER.writeValueAsString(obj);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot re-serialise: " + e.getOriginalMessage());
+        }
+        Json.checkSize(table.name(), json);
+        return new String[] {rowTs, json};
     }
 }

