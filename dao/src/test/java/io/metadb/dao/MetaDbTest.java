@@ -135,6 +135,56 @@ class MetaDbTest {
     }
 
     @Test
+    void theWalStaysBoundedAndALongReaderOnlyDelaysTheReset() throws Exception {
+        Path file = dir.resolve("meta.db");
+        Path wal = dir.resolve("meta.db-wal");
+        long limit = 8L * 1024 * 1024;
+        String body = "x".repeat(2_000);
+        try (MetaDb db = MetaDb.open(file, MetaDbOptions.builder().walCheckpointBytes(limit).build())) {
+            var messages = db.dao(Message.class);
+            long maxWal = 0;
+            for (int i = 0; i < 400; i++) { // ~40 MB through the WAL
+                List<Message> batch = new ArrayList<>();
+                for (int j = 0; j < 50; j++) {
+                    batch.add(new Message("a", "c", "in", "s", "r", body, null));
+                }
+                messages.recordAll(batch).join();
+                maxWal = Math.max(maxWal, java.nio.file.Files.size(wal));
+            }
+            // Bounded by the limit plus the transaction that crossed it.
+            assertThat(maxWal).as("WAL bytes while writing 40 MB").isLessThan(limit + 1024 * 1024);
+
+            // A reader holding a snapshot keeps the log from being reset; once it ends, it is.
+            try (java.sql.Connection reader = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file)) {
+                reader.setAutoCommit(false);
+                try (var st = reader.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM messages")) {
+                    rs.next();
+                    for (int i = 0; i < 100; i++) {
+                        List<Message> batch = new ArrayList<>();
+                        for (int j = 0; j < 50; j++) {
+                            batch.add(new Message("a", "c", "in", "s", "r", body, null));
+                        }
+                        messages.recordAll(batch).join();
+                    }
+                    assertThat(java.nio.file.Files.size(wal)).as("WAL bytes while a reader holds a snapshot")
+                            .isGreaterThan(limit);
+                }
+                reader.commit();
+            }
+            Thread.sleep(1_100); // the writer retries a checkpoint that met a reader after a second
+            for (int i = 0; i < 40; i++) {
+                List<Message> batch = new ArrayList<>();
+                for (int j = 0; j < 50; j++) {
+                    batch.add(new Message("a", "c", "in", "s", "r", body, null));
+                }
+                messages.recordAll(batch).join();
+            }
+            assertThat(java.nio.file.Files.size(wal)).as("WAL bytes after the reader ended").isLessThan(limit + 1024 * 1024);
+        }
+        assertThat(Sql.value(file, "SELECT count(*) FROM messages")).isEqualTo(String.valueOf(400 * 50 + 100 * 50 + 40 * 50));
+    }
+
+    @Test
     void aFailingWriteFailsOnlyItsOwnFuture() {
         Path file = dir.resolve("meta.db");
         try (MetaDb db = MetaDb.open(file)) {
