@@ -38,8 +38,12 @@ import org.jooq.impl.SQLDataType;
  * finds nothing to do. Stateless; thread-safe.
  */
 public final class Retention {
-    /** Rows rolled up and deleted per transaction: keeps each write-lock hold to a few ms. */
-    public static final int DEFAULT_CHUNK_ROWS = 2_000;
+    /**
+     * Rows rolled up and deleted per transaction. Measured on the demo database: 1,000-row
+     * chunks hold the write lock 11-23 ms (the first chunk of a cold JVM ~80 ms); 2,000-row
+     * chunks ~21 ms; 500-row chunks ~9-12 ms.
+     */
+    public static final int DEFAULT_CHUNK_ROWS = 1_000;
 
     /**
      * How long rows stay raw.
