@@ -30,9 +30,9 @@ abstract class ReportCommand implements Callable<Integer> {
     /** The report's rows. */
     abstract Output compute(Reports reports, Instant now);
 
-    /** Tables the report reads; empty means all (a whole-file snapshot). */
+    /** Tables the report reads (by the command's name); empty means all: a whole-file snapshot. */
     Set<Table<?>> tablesRead() {
-        return Set.of();
+        return Reports.tablesRead(spec.name());
     }
 
     /** The report's window start, if it reads only rows in a window (then only those are copied). */

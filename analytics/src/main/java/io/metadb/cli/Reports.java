@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Set;
-import org.jooq.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -15,10 +13,6 @@ import picocli.CommandLine.Parameters;
 /** The report subcommands of SPEC §4, one class each; {@link io.metadb.analytics.Reports} computes them. */
 final class Reports {
     private Reports() {}
-
-    private static Set<Table<?>> read(String report) {
-        return io.metadb.analytics.Reports.tablesRead(report);
-    }
 
     @Command(name = "hot-tables", description = "Rows and rows in the last 24 h per table (JSON-row tables and events).",
             footer = {"", "Example:", "  metadb hot-tables --json"})
@@ -80,10 +74,6 @@ final class Reports {
         @Option(names = "--by", defaultValue = "model", paramLabel = "model|agent|day", description = "grouping (default: model)")
         String by;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("cost");
-        }
 
         @Override
         Instant window(Instant now) {
@@ -111,10 +101,6 @@ final class Reports {
         @Option(names = "--agent", paramLabel = "A", description = "only this agent's crashes")
         String agent;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("crashes");
-        }
 
         @Override
         Instant window(Instant now) {
@@ -137,10 +123,6 @@ final class Reports {
         @Option(names = "--since", defaultValue = "7d", description = "window (default: 7d)")
         String since;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("dispatch");
-        }
 
         @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
@@ -157,10 +139,6 @@ final class Reports {
         @Option(names = "--since", defaultValue = "24h", description = "window for received/sent/comm_failed (default: 24h)")
         String since;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("delivery");
-        }
 
         @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
@@ -192,10 +170,6 @@ final class Reports {
         @Option(names = "--status", paramLabel = "S", description = "only tasks whose latest status is S")
         String status;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("tasks");
-        }
 
         @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
@@ -212,10 +186,6 @@ final class Reports {
         @Option(names = "--status", paramLabel = "S", description = "only tests whose latest status is S")
         String status;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("tests");
-        }
 
         @Override
         Instant window(Instant now) {
@@ -234,10 +204,6 @@ final class Reports {
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h)")
         String since;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("cli");
-        }
 
         @Override
         Instant window(Instant now) {
@@ -256,10 +222,6 @@ final class Reports {
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h)")
         String since;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("mcp");
-        }
 
         @Override
         Instant window(Instant now) {
@@ -278,10 +240,6 @@ final class Reports {
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h)")
         String since;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("watchdog");
-        }
 
         @Override
         Instant window(Instant now) {
@@ -300,10 +258,6 @@ final class Reports {
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h)")
         String since;
 
-        @Override
-        Set<Table<?>> tablesRead() {
-            return read("clones");
-        }
 
         @Override
         Instant window(Instant now) {
