@@ -606,6 +606,8 @@ public final class Reports {
     public static Set<Table<?>> tablesRead(String report) {
         return switch (report) {
             case "cost" -> Set.of(TOKEN_USAGE);
+            case "audit" -> Set.of(OWNER_DIRECTIVES, PREPUSH_BYPASS_EVENTS, GIT_OPERATIONS, CLONE_DISPATCHES, CRASHES,
+                    WATCHDOG_EVENTS, TESTS, MARKER_STATE_EVENTS, DEPENDENCY_INSTALLS);
             case "crashes" -> Set.of(CRASHES);
             case "dispatch" -> Set.of(CLONE_DISPATCHES, HARVESTS);
             case "delivery" -> Set.of(EVENTS, SOURCE_CURSORS, COMMUNICATION_EVENTS);

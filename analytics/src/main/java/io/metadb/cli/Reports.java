@@ -152,15 +152,22 @@ final class Reports {
         @Option(names = "--day", required = true, paramLabel = "D", description = "UTC day, YYYY-MM-DD")
         String day;
 
-        @Override
-        Output compute(io.metadb.analytics.Reports r, Instant now) {
-            LocalDate d;
+        private LocalDate day() {
             try {
-                d = LocalDate.parse(day);
+                return LocalDate.parse(day);
             } catch (DateTimeParseException e) {
                 throw new BadInputException("--day: '" + day + "' is not a day like 2026-04-20");
             }
-            return Output.of(Rows.Activity.class, r.audit(d));
+        }
+
+        @Override
+        Instant window(Instant now) {
+            return day().atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        }
+
+        @Override
+        Output compute(io.metadb.analytics.Reports r, Instant now) {
+            return Output.of(Rows.Activity.class, r.audit(day()));
         }
     }
 
