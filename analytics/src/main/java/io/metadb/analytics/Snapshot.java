@@ -41,19 +41,11 @@ public final class Snapshot implements AutoCloseable {
      * @throws SnapshotException if the file is missing, not a metadb file, or the copy failed
      */
     public static Snapshot of(Path db) {
-        Connection c = openMemory(db);
-        try {
+        return take(db, c -> {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("restore from " + quote(db.toAbsolutePath().toString()));
             }
-            Snapshot snapshot = new Snapshot(db, c);
-            snapshot.verify();
-            return snapshot;
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
-            throw e instanceof SnapshotException se ? se
-                    : new SnapshotException("cannot snapshot " + db + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /**
@@ -71,8 +63,7 @@ public final class Snapshot implements AutoCloseable {
      * rows with {@code ts >= since}: all a windowed report reads (null copies every row).
      */
     public static Snapshot of(Path db, Collection<? extends Table<?>> tables, java.time.Instant since) {
-        Connection c = openMemory(db);
-        try {
+        return take(db, c -> {
             DSLContext dsl = SqliteFiles.dsl(c);
             try (Statement s = c.createStatement()) {
                 s.execute("ATTACH DATABASE " + quote("file:" + db.toAbsolutePath() + "?mode=ro") + " AS src");
@@ -97,6 +88,18 @@ public final class Snapshot implements AutoCloseable {
                 s.execute("COMMIT");
                 s.execute("DETACH DATABASE src");
             }
+        });
+    }
+
+    private interface Copy {
+        void into(Connection memory) throws SQLException;
+    }
+
+    /** Copies {@code db} into a new in-memory database and verifies the copy; nothing leaks on failure. */
+    private static Snapshot take(Path db, Copy copy) {
+        Connection c = openMemory(db);
+        try {
+            copy.into(c);
             Snapshot snapshot = new Snapshot(db, c);
             snapshot.verify();
             return snapshot;
