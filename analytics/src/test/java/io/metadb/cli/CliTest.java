@@ -159,6 +159,12 @@ class CliTest {
     }
 
     @Test
+    void subcommandNamesMatchTheirAnnotations() {
+        MetadbCommand.SUBCOMMANDS.forEach((name, type) ->
+                assertThat(type.getAnnotation(picocli.CommandLine.Command.class).name()).isEqualTo(name));
+    }
+
+    @Test
     void everyCommandHasHelpWithAnExample() {
         for (String command : new String[] {"migrate", "ingest", "demo", "hot-tables", "summary", "recent", "agent", "cost",
                 "crashes", "dispatch", "delivery", "audit", "tasks", "tests", "cli", "mcp", "watchdog", "clones", "query"}) {
