@@ -18,6 +18,11 @@ import org.sqlite.SQLiteConfig;
  * writer (thread + connection) until {@link #close()}. Open one per file per process and
  * share it; it is thread-safe. A JVM shutdown hook drains it if the caller forgets.
  *
+ * <p>Write futures complete on the writer thread: a callback chained with {@code thenApply}
+ * or {@code thenAccept} runs there and delays every other write, so do not block in one
+ * (wait for another write with {@code join()} there and the writer waits for itself). Use
+ * the {@code *Async} variants for anything slow.
+ *
  * <pre>{@code
  * try (MetaDb db = MetaDb.open(Path.of("meta.db"))) {
  *     db.dao(Tick.class).record(new Tick("agent8", "heartbeat", "ok", 12));

@@ -236,7 +236,15 @@ public final class Writer implements AutoCloseable {
                 return;
             }
             stop = batch.get(batch.size() - 1) instanceof Barrier b && b.stop;
-            commit(batch);
+            try {
+                commit(batch);
+            } catch (RuntimeException | Error e) {
+                // Never let the writer thread die: callers would wait forever. Futures already
+                // completed ignore this; the rest learn what happened.
+                for (Op op : batch) {
+                    op.fail(e);
+                }
+            }
         }
     }
 
