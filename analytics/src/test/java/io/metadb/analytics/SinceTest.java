@@ -1,0 +1,29 @@
+package io.metadb.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class SinceTest {
+    private static final Instant NOW = Instant.parse("2026-04-20T12:00:00.000Z");
+
+    @Test
+    void durationsAndTimestamps() {
+        assertThat(Since.cutoff("30m", NOW)).isEqualTo(Instant.parse("2026-04-20T11:30:00Z"));
+        assertThat(Since.cutoff("24h", NOW)).isEqualTo(Instant.parse("2026-04-19T12:00:00Z"));
+        assertThat(Since.cutoff("7d", NOW)).isEqualTo(Instant.parse("2026-04-13T12:00:00Z"));
+        assertThat(Since.cutoff("2w", NOW)).isEqualTo(Instant.parse("2026-04-06T12:00:00Z"));
+        assertThat(Since.cutoff("2026-04-01T00:00:00.000Z", NOW)).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+        assertThat(Since.cutoff("2026-04-01T02:00:00+02:00", NOW)).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+    }
+
+    @Test
+    void anythingElseIsRejectedNamingTheAcceptedForms() {
+        for (String bad : new String[] {"", "7", "d7", "7 days", "-1d", "yesterday", "2026-04-01"}) {
+            assertThatThrownBy(() -> Since.cutoff(bad, NOW)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("30m, 24h, 7d");
+        }
+    }
+}
