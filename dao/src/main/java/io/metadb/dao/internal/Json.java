@@ -46,6 +46,29 @@ public final class Json {
         }
     }
 
+    /**
+     * Whether {@code t} is exactly the stored form {@code uuuu-MM-ddTHH:mm:ss.SSSZ} of a real
+     * instant (checked field by field, then the day against its month).
+     */
+    static boolean isCanonical(String t) {
+        if (t.length() != 24 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+                || t.charAt(16) != ':' || t.charAt(19) != '.' || t.charAt(23) != 'Z') {
+            return false;
+        }
+        for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22}) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        int year = Integer.parseInt(t, 0, 4, 10);
+        int month = Integer.parseInt(t, 5, 7, 10);
+        int day = Integer.parseInt(t, 8, 10, 10);
+        return month >= 1 && month <= 12 && day >= 1 && day <= java.time.YearMonth.of(year, month).lengthOfMonth()
+                && Integer.parseInt(t, 11, 13, 10) <= 23 && Integer.parseInt(t, 14, 16, 10) <= 59
+                && Integer.parseInt(t, 17, 19, 10) <= 59;
+    }
+
     /** The stored form of a timestamp; rejects years outside 0000..9999 (they would not sort). */
     public static String ts(Instant ts) {
         if (ts == null) {
@@ -59,6 +82,9 @@ public final class Json {
 
     /** Parses a timestamp given as text (ISO-8601 with offset or Z), normalised to the stored form. */
     public static String ts(String text) {
+        if (isCanonical(text)) {
+            return text; // already in the stored form: skip the general parser (hot in ingest)
+        }
         try {
             return ts(java.time.OffsetDateTime.parse(text).toInstant());
         } catch (java.time.format.DateTimeParseException e) {

@@ -1,8 +1,6 @@
 package io.metadb.dao.internal;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metadb.dao.payload.OneOf;
 import io.metadb.dao.payload.OptionalKey;
 import io.metadb.dao.payload.Payload;
@@ -28,10 +26,67 @@ public final class PayloadSpec {
 
     private final String table;
     private final List<Key> keys;
+    private final java.util.Map<String, Integer> indexByName = new java.util.HashMap<>();
 
     private PayloadSpec(String table, List<Key> keys) {
         this.table = table;
         this.keys = List.copyOf(keys);
+        for (int i = 0; i < keys.size(); i++) {
+            indexByName.put(keys.get(i).name(), i);
+        }
+    }
+
+    /** Position of the key named {@code name} in {@link #keys()}, or -1 for an unknown (kept) key. */
+    public int indexOf(String name) {
+        Integer i = indexByName.get(name);
+        return i == null ? -1 : i;
+    }
+
+    /**
+     * Checks the value the parser stands on (the ingest path reads JSON as a stream).
+     *
+     * @return whether the value is present (not JSON null)
+     */
+    public boolean checkValue(int index, com.fasterxml.jackson.core.JsonParser parser) throws java.io.IOException {
+        Key key = keys.get(index);
+        com.fasterxml.jackson.core.JsonToken token = parser.currentToken();
+        if (token == com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+            return false;
+        }
+        boolean ok = switch (key.kind()) {
+            case TEXT -> token == com.fasterxml.jackson.core.JsonToken.VALUE_STRING;
+            case INTEGER -> token == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                    && parser.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER;
+            case REAL -> token.isNumeric();
+            case BOOLEAN -> token.isBoolean();
+            case ARRAY -> token == com.fasterxml.jackson.core.JsonToken.START_ARRAY;
+        };
+        if (!ok) {
+            String text = token.isStructStart() ? Json.MAPPER.readTree(parser).toString()
+                    : token == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? Json.MAPPER.writeValueAsString(parser.getText())
+                    : parser.getText();
+            String type = switch (token) {
+                case VALUE_STRING -> "string";
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+                case VALUE_TRUE, VALUE_FALSE -> "boolean";
+                case START_ARRAY -> "array";
+                default -> "object";
+            };
+            throw invalid(key.name(), "must be " + describe(key.kind()) + ", was " + type + " " + abbreviate(text));
+        }
+        if (key.allowed() != null) {
+            checkAllowed(key, parser.getText());
+        }
+        return true;
+    }
+
+    /** Throws for the first required key not marked present. */
+    public void checkPresent(boolean[] present) {
+        for (int i = 0; i < keys.size(); i++) {
+            if (!present[i] && keys.get(i).required()) {
+                throw invalid(keys.get(i).name(), "missing required key");
+            }
+        }
     }
 
     /** Reads the keys of {@code type}'s record components. */
@@ -87,33 +142,6 @@ public final class PayloadSpec {
                 throw invalid(key.name(), "must not contain null");
             }
             checkAllowed(key, value);
-        }
-    }
-
-    /** Checks a parsed JSON object (the ingest path): presence, JSON type, allowed values. */
-    public void validate(ObjectNode payload) {
-        for (Key key : keys) {
-            JsonNode node = payload.get(key.name());
-            if (node == null || node.isNull()) {
-                if (key.required()) {
-                    throw invalid(key.name(), "missing required key");
-                }
-                continue;
-            }
-            boolean ok = switch (key.kind()) {
-                case TEXT -> node.isTextual();
-                case INTEGER -> node.isIntegralNumber() && node.canConvertToLong();
-                case REAL -> node.isNumber();
-                case BOOLEAN -> node.isBoolean();
-                case ARRAY -> node.isArray();
-            };
-            if (!ok) {
-                throw invalid(key.name(), "must be " + describe(key.kind()) + ", was " + node.getNodeType().name().toLowerCase()
-                        + " " + abbreviate(node.toString()));
-            }
-            if (key.allowed() != null) {
-                checkAllowed(key, node.textValue());
-            }
         }
     }
 
