@@ -32,7 +32,7 @@ final class QueryCommand implements Callable<Integer> {
     public Integer call() {
         Output.Format fmt = format.format();
         ReadOnlyQuery.Result result;
-        try (Snapshot snapshot = Snapshot.of(root.db())) {
+        try (Snapshot snapshot = SnapshotPrefetch.of(root.db())) {
             result = ReadOnlyQuery.run(snapshot, sql);
         }
         new Output(result.columns(), result.rows()).print(fmt, spec.commandLine().getOut());

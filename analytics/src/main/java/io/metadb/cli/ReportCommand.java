@@ -48,7 +48,8 @@ abstract class ReportCommand implements Callable<Integer> {
         Output output;
         long start = System.nanoTime();
         long snapshotNanos;
-        try (Snapshot snapshot = tables.isEmpty() ? Snapshot.of(root.db()) : Snapshot.of(root.db(), tables, window(now))) {
+        try (Snapshot snapshot = tables.isEmpty() ? SnapshotPrefetch.of(root.db())
+                : Snapshot.of(root.db(), tables, window(now))) {
             snapshotNanos = System.nanoTime() - start;
             output = compute(new Reports(snapshot, now), now);
         }
