@@ -64,11 +64,27 @@ import org.jooq.impl.SQLDataType;
 public final class JsonTables {
     /** One JSON-row table: its envelope fields (ts bound as stored text) and payload spec. */
     public record JsonTable(Table<?> table, Field<Long> id, Field<Instant> ts, Field<String> tsText,
-            Field<String> rowJson, Class<? extends Payload> payloadType, PayloadSpec spec) {
+            Field<String> rowJson, Class<? extends Payload> payloadType) {
         public String name() {
             return table.getName();
         }
+
+        /**
+         * The payload's keys, read from its record on first use: reading 23 records through
+         * method handles costs tens of milliseconds that the report path does not need.
+         */
+        public PayloadSpec spec() {
+            return SPECS.get(payloadType);
+        }
     }
+
+    private static final ClassValue<PayloadSpec> SPECS = new ClassValue<>() {
+        @Override
+        @SuppressWarnings("unchecked")
+        protected PayloadSpec computeValue(Class<?> type) {
+            return PayloadSpec.of(BY_TYPE.get(type).name(), (Class<? extends Payload>) type);
+        }
+    };
 
     private static final Map<String, JsonTable> BY_NAME = new LinkedHashMap<>();
     private static final Map<Class<?>, JsonTable> BY_TYPE = new LinkedHashMap<>();
@@ -106,7 +122,7 @@ public final class JsonTables {
         Field<Instant> ts = table.field(MESSAGES.TS);
         Field<String> rowJson = table.field(MESSAGES.ROW_JSON);
         Field<String> tsText = DSL.field(ts.getUnqualifiedName(), SQLDataType.CLOB);
-        JsonTable t = new JsonTable(table, id, ts, tsText, rowJson, type, PayloadSpec.of(table.getName(), type));
+        JsonTable t = new JsonTable(table, id, ts, tsText, rowJson, type);
         BY_NAME.put(t.name(), t);
         BY_TYPE.put(type, t);
     }
