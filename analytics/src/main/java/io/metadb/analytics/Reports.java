@@ -105,12 +105,21 @@ public final class Reports {
 
     /** Tables {@code hot-tables}, {@code recent} and {@code summary} cover: every JSON-row table and events. */
     private static List<CountedTable> countedTables() {
-        List<CountedTable> out = new ArrayList<>();
-        for (JsonTable t : JsonTables.all()) {
-            out.add(new CountedTable(t.table(), t.ts(), t.id(), t.table().field(MESSAGES.AGENT)));
+        return CountedTables.ALL;
+    }
+
+    /** Built once, on first use (the single-table reports never need it). */
+    private static final class CountedTables {
+        static final List<CountedTable> ALL = build();
+
+        private static List<CountedTable> build() {
+            List<CountedTable> out = new ArrayList<>();
+            for (JsonTable t : JsonTables.all()) {
+                out.add(new CountedTable(t.table(), t.ts(), t.id(), t.table().field(MESSAGES.AGENT)));
+            }
+            out.add(new CountedTable(EVENTS, EVENTS.TS, EVENTS.ID, null));
+            return List.copyOf(out);
         }
-        out.add(new CountedTable(EVENTS, EVENTS.TS, EVENTS.ID, null));
-        return out;
     }
 
     private record CountedTable(Table<?> table, Field<Instant> ts, Field<Long> id, Field<String> agent) {}

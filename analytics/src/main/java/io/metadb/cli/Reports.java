@@ -14,6 +14,28 @@ import picocli.CommandLine.Parameters;
 final class Reports {
     private Reports() {}
 
+    /**
+     * A report over the rows of one window: its snapshot copies only those rows, and its
+     * query gets the window's start, parsed once from {@code --since}.
+     */
+    abstract static class WindowedReport extends ReportCommand {
+        /** The {@code --since} value (each report declares the option with its own default). */
+        abstract String since();
+
+        /** The report's rows for the window starting at {@code cutoff}. */
+        abstract Output compute(io.metadb.analytics.Reports r, Instant now, Instant cutoff);
+
+        @Override
+        final Instant window(Instant now) {
+            return since(since(), now);
+        }
+
+        @Override
+        final Output compute(io.metadb.analytics.Reports r, Instant now) {
+            return compute(r, now, window(now));
+        }
+    }
+
     @Command(name = "hot-tables", description = "Rows and rows in the last 24 h per table (JSON-row tables and events).",
             footer = {"", "Example:", "  metadb hot-tables --json"})
     static final class HotTables extends ReportCommand {
@@ -67,49 +89,47 @@ final class Reports {
 
     @Command(name = "cost", description = "Token usage and cost by model, agent or UTC day; cost desc.",
             footer = {"", "Examples:", "  metadb cost --by model --since 7d", "  metadb cost --by day --since 30d --csv"})
-    static final class Cost extends ReportCommand {
+    static final class Cost extends WindowedReport {
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h)")
         String since;
 
         @Option(names = "--by", defaultValue = "model", paramLabel = "model|agent|day", description = "grouping (default: model)")
         String by;
 
-
         @Override
-        Instant window(Instant now) {
-            return since(since, now);
+        String since() {
+            return since;
         }
 
         @Override
-        Output compute(io.metadb.analytics.Reports r, Instant now) {
+        Output compute(io.metadb.analytics.Reports r, Instant now, Instant cutoff) {
             CostBy key;
             try {
                 key = CostBy.valueOf(by.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("--by: '" + by + "' is not one of model, agent, day");
             }
-            return Output.of(Rows.Cost.class, r.cost(since(since, now), key)).renameFirstColumn(by.toLowerCase(Locale.ROOT));
+            return Output.of(Rows.Cost.class, r.cost(cutoff, key)).renameFirstColumn(by.toLowerCase(Locale.ROOT));
         }
     }
 
     @Command(name = "crashes", description = "Crashes per component: count, distinct agents, latest crash and its error.",
             footer = {"", "Example:", "  metadb crashes --since 7d --agent agent3"})
-    static final class Crashes extends ReportCommand {
+    static final class Crashes extends WindowedReport {
         @Option(names = "--since", defaultValue = "7d", description = "window (default: 7d)")
         String since;
 
         @Option(names = "--agent", paramLabel = "A", description = "only this agent's crashes")
         String agent;
 
-
         @Override
-        Instant window(Instant now) {
-            return since(since, now);
+        String since() {
+            return since;
         }
 
         @Override
-        Output compute(io.metadb.analytics.Reports r, Instant now) {
-            return Output.of(Rows.CrashGroup.class, r.crashes(since(since, now), agent));
+        Output compute(io.metadb.analytics.Reports r, Instant now, Instant cutoff) {
+            return Output.of(Rows.CrashGroup.class, r.crashes(cutoff, agent));
         }
     }
 
@@ -186,94 +206,89 @@ final class Reports {
 
     @Command(name = "tests", description = "Per test in the window: latest status, runs, failures, flaky.",
             footer = {"", "Example:", "  metadb tests --status fail"})
-    static final class Tests extends ReportCommand {
+    static final class Tests extends WindowedReport {
         @Option(names = "--since", defaultValue = "7d", description = "window (default: 7d)")
         String since;
 
         @Option(names = "--status", paramLabel = "S", description = "only tests whose latest status is S")
         String status;
 
-
         @Override
-        Instant window(Instant now) {
-            return since(since, now);
+        String since() {
+            return since;
         }
 
         @Override
-        Output compute(io.metadb.analytics.Reports r, Instant now) {
-            return Output.of(Rows.TestCase.class, r.tests(since(since, now), status));
+        Output compute(io.metadb.analytics.Reports r, Instant now, Instant cutoff) {
+            return Output.of(Rows.TestCase.class, r.tests(cutoff, status));
         }
     }
 
     @Command(name = "cli", description = "Per CLI command: calls, failures, p50/p95/max duration (nearest rank).",
             footer = {"", "Example:", "  metadb cli --since 24h"})
-    static final class Cli extends ReportCommand {
+    static final class Cli extends WindowedReport {
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h)")
         String since;
 
-
         @Override
-        Instant window(Instant now) {
-            return since(since, now);
+        String since() {
+            return since;
         }
 
         @Override
-        Output compute(io.metadb.analytics.Reports r, Instant now) {
-            return Output.of(Rows.CliCommand.class, r.cli(since(since, now)));
+        Output compute(io.metadb.analytics.Reports r, Instant now, Instant cutoff) {
+            return Output.of(Rows.CliCommand.class, r.cli(cutoff));
         }
     }
 
     @Command(name = "mcp", description = "Per MCP server and tool: calls, errors, average and max duration.",
             footer = {"", "Example:", "  metadb mcp --since 7d"})
-    static final class Mcp extends ReportCommand {
+    static final class Mcp extends WindowedReport {
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h)")
         String since;
 
-
         @Override
-        Instant window(Instant now) {
-            return since(since, now);
+        String since() {
+            return since;
         }
 
         @Override
-        Output compute(io.metadb.analytics.Reports r, Instant now) {
-            return Output.of(Rows.McpTool.class, r.mcp(since(since, now)));
+        Output compute(io.metadb.analytics.Reports r, Instant now, Instant cutoff) {
+            return Output.of(Rows.McpTool.class, r.mcp(cutoff));
         }
     }
 
     @Command(name = "watchdog", description = "Per watchdog check: green, yellow, red counts and the last red.",
             footer = {"", "Example:", "  metadb watchdog --since 24h"})
-    static final class Watchdog extends ReportCommand {
+    static final class Watchdog extends WindowedReport {
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h)")
         String since;
 
-
         @Override
-        Instant window(Instant now) {
-            return since(since, now);
+        String since() {
+            return since;
         }
 
         @Override
-        Output compute(io.metadb.analytics.Reports r, Instant now) {
-            return Output.of(Rows.WatchdogCheck.class, r.watchdog(since(since, now)));
+        Output compute(io.metadb.analytics.Reports r, Instant now, Instant cutoff) {
+            return Output.of(Rows.WatchdogCheck.class, r.watchdog(cutoff));
         }
     }
 
     @Command(name = "clones", description = "Per clone in the window: spawns, crashes, last phase.",
             footer = {"", "Example:", "  metadb clones --since 24h"})
-    static final class Clones extends ReportCommand {
+    static final class Clones extends WindowedReport {
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h)")
         String since;
 
-
         @Override
-        Instant window(Instant now) {
-            return since(since, now);
+        String since() {
+            return since;
         }
 
         @Override
-        Output compute(io.metadb.analytics.Reports r, Instant now) {
-            return Output.of(Rows.Clone.class, r.clones(since(since, now)));
+        Output compute(io.metadb.analytics.Reports r, Instant now, Instant cutoff) {
+            return Output.of(Rows.Clone.class, r.clones(cutoff));
         }
     }
 }

@@ -66,10 +66,6 @@ public final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
