@@ -8,6 +8,8 @@ import io.metadb.migrations.internal.SqliteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -26,12 +28,11 @@ import org.sqlite.SQLiteConnection;
 public final class Snapshot implements AutoCloseable {
     private final Path source;
     private final Connection connection;
-    private final DSLContext dsl;
+    private DSLContext dsl;
 
     private Snapshot(Path source, Connection connection) {
         this.source = source;
         this.connection = connection;
-        this.dsl = SqliteFiles.dsl(connection);
     }
 
     /**
@@ -124,13 +125,19 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
-    /** The copy must be a metadb file this library can read. */
+    /**
+     * The copy must be a metadb file this library can read. Plain JDBC, not jOOQ: a snapshot
+     * taken on a background thread at start-up must not wait for jOOQ's initialisation
+     * (~100 ms of class set-up), which another thread does meanwhile.
+     */
     private void verify() {
         String version;
-        try {
-            version = dsl.select(META.VALUE).from(META).where(META.KEY.eq(Migrations.SCHEMA_VERSION_KEY))
-                    .fetchOne(META.VALUE);
-        } catch (RuntimeException e) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+            ps.setString(1, Migrations.SCHEMA_VERSION_KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                version = rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
             throw new SnapshotException(source + " is not a metadb database (no meta table in the copy: "
                     + e.getMessage() + ")", e);
         }
@@ -144,8 +151,11 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
-    /** jOOQ over the copy. */
+    /** jOOQ over the copy (made on first use). */
     public DSLContext dsl() {
+        if (dsl == null) {
+            dsl = SqliteFiles.dsl(connection);
+        }
         return dsl;
     }
 

@@ -22,24 +22,6 @@ public final class Main {
             "agent", "cost", "crashes", "dispatch", "delivery", "audit", "tasks", "tests", "cli", "mcp", "watchdog",
             "clones", "query");
 
-    /**
-     * Loads sqlite-jdbc's native library and initialises jOOQ on a second thread while the
-     * main thread builds picocli's model (~100 ms: picocli's Java 5 classes cannot be kept in
-     * the start-up archive). On two cores the two overlap; the report then finds both ready.
-     */
-    private static void warmUpInBackground() {
-        Thread warm = new Thread(() -> {
-            try (java.sql.Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new java.util.Properties())) {
-                io.metadb.migrations.internal.SqliteFiles.dsl(c)
-                        .select(io.metadb.generated.Tables.META.VALUE).from(io.metadb.generated.Tables.META).getSQL();
-            } catch (java.sql.SQLException | RuntimeException e) {
-                // only a warm-up: the report does the same work itself and reports its errors
-            }
-        }, "metadb-warm-up");
-        warm.setDaemon(true);
-        warm.start();
-    }
-
     /** The database the arguments and environment select, as {@link MetadbCommand#db()} resolves it. */
     static java.nio.file.Path dbArgument(String[] args) {
         MetadbCommand probe = new MetadbCommand();
@@ -82,10 +64,13 @@ public final class Main {
     /** Runs the command with the given output streams (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         String invoked = invokedCommand(args);
-        if (invoked != null && WHOLE_FILE_COMMANDS.contains(invoked) && !wantsHelp(args)) {
-            SnapshotPrefetch.start(dbArgument(args));
-        } else if (invoked != null && READ_COMMANDS.contains(invoked)) {
-            warmUpInBackground();
+        if (invoked != null && READ_COMMANDS.contains(invoked) && !wantsHelp(args)) {
+            StartupWarmUp.jooq();
+            if (WHOLE_FILE_COMMANDS.contains(invoked)) {
+                SnapshotPrefetch.start(dbArgument(args));
+            } else {
+                StartupWarmUp.sqlite();
+            }
         }
         MetadbCommand root = new MetadbCommand();
         CommandLine cl = new CommandLine(root);
