@@ -12,10 +12,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record2;
+import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.sqlite.SQLiteConnection;
@@ -29,6 +36,8 @@ public final class Snapshot implements AutoCloseable {
     private final Path source;
     private final Connection connection;
     private DSLContext dsl;
+    /** Row counts of the copied tables in the file, by table name; null for a whole-file copy. */
+    private Map<String, Long> sourceRows;
 
     private Snapshot(Path source, Connection connection) {
         this.source = source;
@@ -63,41 +72,140 @@ public final class Snapshot implements AutoCloseable {
      * Like {@link #of(Path, Collection)}, copying of each table with a {@code ts} only the
      * rows with {@code ts >= since}: all a windowed report reads (null copies every row).
      */
-    public static Snapshot of(Path db, Collection<? extends Table<?>> tables, java.time.Instant since) {
-        return take(db, c -> {
-            DSLContext dsl = SqliteFiles.dsl(c);
+    public static Snapshot of(Path db, Collection<? extends Table<?>> tables, Instant since) {
+        return copy(db, tables.stream().map(t -> TableCopy.of(t).since(since)).toList());
+    }
+
+    /**
+     * Copies what {@code copies} select (plus the whole {@code meta} table) in one read
+     * transaction on the file: of each table the chosen columns of the chosen rows, never
+     * indexes. The copy also records how many rows each of those tables had in the file at
+     * that instant ({@link #sourceRows}), whatever part of them was copied.
+     *
+     * @throws SnapshotException if the file is missing, not a metadb file, or the copy failed
+     */
+    public static Snapshot copy(Path db, Collection<TableCopy> copies) {
+        Map<String, Long> rows = new HashMap<>();
+        Snapshot snapshot = take(db, c -> {
+            // The file's tables are named "src"."t": metadb's usual settings leave schemas out of
+            // names, which would silently read the copy's own "t" instead.
+            DSLContext base = SqliteFiles.dsl(c);
+            DSLContext dsl = DSL.using(base.configuration().derive(base.settings().withRenderSchema(true)));
             try (Statement s = c.createStatement()) {
                 s.execute("ATTACH DATABASE " + quote("file:" + db.toAbsolutePath() + "?mode=ro") + " AS src");
                 s.execute("BEGIN");
-                List<Table<?>> all = new ArrayList<>(tables);
-                if (!all.contains(META)) {
-                    all.add(META);
+                List<TableCopy> all = new ArrayList<>(copies);
+                if (copies.stream().noneMatch(t -> t.table().equals(META))) {
+                    all.add(TableCopy.of(META));
                 }
-                for (Table<?> t : all) {
-                    List<org.jooq.Field<?>> columns = new ArrayList<>();
-                    for (org.jooq.Field<?> f : t.fields()) {
-                        if (!f.getName().equals(MESSAGES.ROW_JSON.getName())) {
-                            columns.add(DSL.field(DSL.name(f.getName())));
-                        }
-                    }
-                    org.jooq.Condition window = since == null || t.field(MESSAGES.TS.getName()) == null ? DSL.noCondition()
-                            : DSL.field(DSL.name(MESSAGES.TS.getName()), String.class)
-                                    .ge(io.metadb.generated.convert.InstantConverter.format(since));
-                    dsl.createTable(t).as(DSL.select(columns).from(DSL.table(DSL.name("src", t.getName()))).where(window))
-                            .execute();
+                Select<Record2<String, Integer>> counts = null;
+                for (TableCopy t : all) {
+                    Table<?> source = DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName());
+                    var select = DSL.select(t.columns()).from(source).where(t.rows());
+                    Field<Instant> ts = tsOf(t.table());
+                    Field<Long> id = t.table().field(MESSAGES.ID);
+                    dsl.createTable(t.table()).as(t.latest() == 0 ? select
+                            : select.orderBy(ts.desc(), id.desc()).limit(t.latest())).execute();
+                    Select<Record2<String, Integer>> count = DSL.select(DSL.inline(t.table().getName()), DSL.count()).from(source);
+                    counts = counts == null ? count : counts.unionAll(count);
                 }
+                dsl.fetch(counts).forEach(r -> rows.put(r.value1(), r.value2().longValue()));
                 s.execute("COMMIT");
                 s.execute("DETACH DATABASE src");
             }
         });
+        snapshot.sourceRows = rows;
+        return snapshot;
     }
 
-    private interface Copy {
+    /**
+     * What {@link #copy} takes of one table: some columns (by default all but
+     * {@code row_json}) of the rows matching {@code rows}, or only the {@code latest} of those
+     * (by ts desc, id desc; 0 for all). Conditions are over the table's generated fields.
+     * Immutable.
+     */
+    public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, int latest) {
+        public TableCopy {
+            columns = List.copyOf(columns);
+            if (columns.isEmpty()) {
+                throw new IllegalArgumentException("a copy of " + table.getName() + " needs a column");
+            }
+            for (Field<?> f : columns) {
+                if (table.field(f) == null) {
+                    throw new IllegalArgumentException(f + " is not a column of " + table.getName());
+                }
+            }
+            if (latest < 0 || latest > 0 && (tsOf(table) == null || table.field(MESSAGES.ID) == null)) {
+                throw new IllegalArgumentException("cannot copy the latest " + latest + " rows of " + table.getName());
+            }
+        }
+
+        /** Every row of {@code table}, every column but {@code row_json}. */
+        public static TableCopy of(Table<?> table) {
+            List<Field<?>> columns = new ArrayList<>();
+            for (Field<?> f : table.fields()) {
+                if (!f.getName().equals(MESSAGES.ROW_JSON.getName())) {
+                    columns.add(f);
+                }
+            }
+            return new TableCopy(table, columns, DSL.noCondition(), 0);
+        }
+
+        /** Only these columns. */
+        public TableCopy columns(Field<?>... only) {
+            return new TableCopy(table, List.of(only), rows, latest);
+        }
+
+        /** Only the rows matching {@code condition} (and any condition given before). */
+        public TableCopy where(Condition condition) {
+            return new TableCopy(table, columns, rows.and(condition), latest);
+        }
+
+        /** Only the rows with {@code ts >= since}, if the table has a ts and {@code since} is not null. */
+        public TableCopy since(Instant since) {
+            Field<Instant> ts = tsOf(table);
+            return since == null || ts == null ? this : where(ts.ge(since));
+        }
+
+        /** Only the latest {@code n} rows (of those matching the conditions), by ts desc, id desc. */
+        public TableCopy latest(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("latest rows must be >= 1, was " + n);
+            }
+            return new TableCopy(table, columns, rows, n);
+        }
+    }
+
+    /** The table's {@code ts} column, or null if it has none. */
+    @SuppressWarnings("unchecked")
+    private static Field<Instant> tsOf(Table<?> table) {
+        Field<?> ts = table.field(MESSAGES.TS.getName());
+        return ts != null && ts.getType() == Instant.class ? (Field<Instant>) ts : null;
+    }
+
+    /**
+     * How many rows {@code table} had in the file when this snapshot was taken, whether or
+     * not all of them were copied.
+     *
+     * @throws IllegalArgumentException if the snapshot did not copy the table
+     */
+    public long sourceRows(Table<?> table) {
+        if (sourceRows == null) {
+            return dsl().fetchCount(table); // the whole file was copied
+        }
+        Long rows = sourceRows.get(table.getName());
+        if (rows == null) {
+            throw new IllegalArgumentException("this snapshot did not copy " + table.getName());
+        }
+        return rows;
+    }
+
+    private interface CopyInto {
         void into(Connection memory) throws SQLException;
     }
 
     /** Copies {@code db} into a new in-memory database and verifies the copy; nothing leaks on failure. */
-    private static Snapshot take(Path db, Copy copy) {
+    private static Snapshot take(Path db, CopyInto copy) {
         Connection c = openMemory(db);
         try {
             copy.into(c);

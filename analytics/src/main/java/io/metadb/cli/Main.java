@@ -13,9 +13,11 @@ public final class Main {
 
     private Main() {}
 
-    /** Commands that read a copy of the whole file: their snapshot is taken while picocli starts. */
-    private static final java.util.Set<String> WHOLE_FILE_COMMANDS = java.util.Set.of("hot-tables", "summary", "recent",
-            "agent", "query");
+    /**
+     * Commands that read a copy of the whole file (arbitrary SQL): their snapshot is taken
+     * while picocli starts. Reports copy only what they read, which needs their arguments.
+     */
+    private static final java.util.Set<String> WHOLE_FILE_COMMANDS = java.util.Set.of("query");
 
     /** Commands that read a snapshot (and so load sqlite-jdbc's native library and jOOQ). */
     private static final java.util.Set<String> READ_COMMANDS = java.util.Set.of("hot-tables", "summary", "recent",

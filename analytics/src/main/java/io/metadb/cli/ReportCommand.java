@@ -3,10 +3,10 @@ package io.metadb.cli;
 import io.metadb.analytics.Reports;
 import io.metadb.analytics.Since;
 import io.metadb.analytics.Snapshot;
+import io.metadb.analytics.Snapshot.TableCopy;
 import java.time.Instant;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.jooq.Table;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -30,9 +30,9 @@ abstract class ReportCommand implements Callable<Integer> {
     /** The report's rows. */
     abstract Output compute(Reports reports, Instant now);
 
-    /** Tables the report reads (by the command's name); empty means all: a whole-file snapshot. */
-    Set<Table<?>> tablesRead() {
-        return Reports.tablesRead(spec.name());
+    /** What the report's snapshot copies: by default its tables, of those with a ts the rows in its window. */
+    List<TableCopy> copies(Instant now) {
+        return Reports.copies(spec.name(), window(now));
     }
 
     /** The report's window start, if it reads only rows in a window (then only those are copied). */
@@ -44,12 +44,11 @@ abstract class ReportCommand implements Callable<Integer> {
     public final Integer call() {
         Output.Format fmt = format.format();
         Instant now = root.now();
-        Set<Table<?>> tables = tablesRead();
+        List<TableCopy> copies = copies(now);
         Output output;
         long start = System.nanoTime();
         long snapshotNanos;
-        try (Snapshot snapshot = tables.isEmpty() ? SnapshotPrefetch.of(root.db())
-                : Snapshot.of(root.db(), tables, window(now))) {
+        try (Snapshot snapshot = Snapshot.copy(root.db(), copies)) {
             snapshotNanos = System.nanoTime() - start;
             output = compute(new Reports(snapshot, now), now);
         }
@@ -57,7 +56,7 @@ abstract class ReportCommand implements Callable<Integer> {
         output.print(fmt, spec.commandLine().getOut());
         if (root.debug) {
             spec.commandLine().getErr().printf("metadb: snapshot %.1f ms (%s), report %.1f ms%n",
-                    snapshotNanos / 1e6, tables.isEmpty() ? "whole file" : tables.size() + " tables", reportNanos / 1e6);
+                    snapshotNanos / 1e6, copies.size() + " tables", reportNanos / 1e6);
         }
         return 0;
     }

@@ -2,9 +2,11 @@ package io.metadb.cli;
 
 import io.metadb.analytics.Reports.CostBy;
 import io.metadb.analytics.Rows;
+import io.metadb.analytics.Snapshot.TableCopy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +42,11 @@ final class Reports {
             footer = {"", "Example:", "  metadb hot-tables --json"})
     static final class HotTables extends ReportCommand {
         @Override
+        List<TableCopy> copies(Instant now) {
+            return io.metadb.analytics.Reports.hotTablesCopies(now);
+        }
+
+        @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
             return Output.of(Rows.HotTable.class, r.hotTables());
         }
@@ -50,6 +57,11 @@ final class Reports {
     static final class Summary extends ReportCommand {
         @Option(names = "--since", defaultValue = "24h", description = "window: 30m, 24h, 7d or a timestamp (default: 24h)")
         String since;
+
+        @Override
+        List<TableCopy> copies(Instant now) {
+            return io.metadb.analytics.Reports.summaryCopies(since(since, now));
+        }
 
         @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
@@ -67,6 +79,11 @@ final class Reports {
         int limit;
 
         @Override
+        List<TableCopy> copies(Instant now) {
+            return io.metadb.analytics.Reports.recentCopies(table, limit);
+        }
+
+        @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
             return Output.of(Rows.Activity.class, r.recent(table, limit));
         }
@@ -80,6 +97,11 @@ final class Reports {
 
         @Option(names = "--since", defaultValue = "24h", description = "window (default: 24h); last_seen ignores it")
         String since;
+
+        @Override
+        List<TableCopy> copies(Instant now) {
+            return io.metadb.analytics.Reports.agentCopies(name);
+        }
 
         @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
@@ -143,6 +165,10 @@ final class Reports {
         @Option(names = "--since", defaultValue = "7d", description = "window (default: 7d)")
         String since;
 
+        @Override
+        List<TableCopy> copies(Instant now) {
+            return io.metadb.analytics.Reports.dispatchCopies();
+        }
 
         @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
@@ -159,6 +185,10 @@ final class Reports {
         @Option(names = "--since", defaultValue = "24h", description = "window for received/sent/comm_failed (default: 24h)")
         String since;
 
+        @Override
+        List<TableCopy> copies(Instant now) {
+            return io.metadb.analytics.Reports.deliveryCopies(channel, since(since, now));
+        }
 
         @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {
@@ -181,8 +211,8 @@ final class Reports {
         }
 
         @Override
-        Instant window(Instant now) {
-            return day().atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        List<TableCopy> copies(Instant now) {
+            return io.metadb.analytics.Reports.auditCopies(day());
         }
 
         @Override
@@ -196,7 +226,6 @@ final class Reports {
     static final class Tasks extends ReportCommand {
         @Option(names = "--status", paramLabel = "S", description = "only tasks whose latest status is S")
         String status;
-
 
         @Override
         Output compute(io.metadb.analytics.Reports r, Instant now) {

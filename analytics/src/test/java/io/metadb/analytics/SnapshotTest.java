@@ -3,6 +3,13 @@ package io.metadb.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static io.metadb.generated.Tables.CLI_INVOCATIONS;
+import static io.metadb.generated.Tables.MESSAGES;
+import static io.metadb.generated.Tables.META;
+import static io.metadb.generated.Tables.TICKS;
+import static io.metadb.generated.Tables.TOKEN_USAGE;
+
+import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.demo.Demo;
 import io.metadb.generated.DefaultSchema;
@@ -12,6 +19,7 @@ import io.metadb.migrations.testing.Sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.jooq.Table;
 import org.junit.jupiter.api.Test;
@@ -38,6 +46,49 @@ class SnapshotTest {
             assertThat(partial.dsl().fetchCount(io.metadb.generated.Tables.TOKEN_USAGE)).isEqualTo(Integer.parseInt(
                     Sql.value(file, "SELECT count(*) FROM token_usage WHERE ts >= '2026-04-19T12:00:00.000Z'")));
         }
+    }
+
+    @Test
+    void aPartialCopyKnowsHowManyRowsEachTableHadInTheFile() {
+        Path file = dir.resolve("meta.db");
+        Instant now = Instant.parse("2026-04-20T12:00:00.000Z");
+        try (MetaDb db = MetaDb.open(file)) {
+            new Demo(db, 3, now, 0.02).run();
+        }
+        Instant since = now.minus(java.time.Duration.ofHours(6));
+        List<TableCopy> copies = List.of(
+                TableCopy.of(TOKEN_USAGE).columns(TOKEN_USAGE.TS, TOKEN_USAGE.MODEL).since(since),
+                TableCopy.of(CLI_INVOCATIONS).latest(7),
+                TableCopy.of(MESSAGES).where(MESSAGES.AGENT.eq("agent1")));
+        try (Snapshot s = Snapshot.copy(file, copies)) {
+            for (Table<?> t : List.of(TOKEN_USAGE, CLI_INVOCATIONS, MESSAGES)) {
+                assertThat(s.sourceRows(t)).as(t.getName())
+                        .isEqualTo(Long.parseLong(Sql.value(file, "SELECT count(*) FROM " + t.getName())));
+            }
+            assertThat(s.dsl().fetchCount(TOKEN_USAGE)).isPositive().isEqualTo(Integer.parseInt(
+                    Sql.value(file, "SELECT count(*) FROM token_usage WHERE ts >= '2026-04-20T06:00:00.000Z'")));
+            assertThat(s.dsl().meta().getTables("token_usage").get(0).fields()).extracting(f -> f.getName())
+                    .containsExactly("ts", "model");
+            assertThat(s.dsl().select(CLI_INVOCATIONS.ID).from(CLI_INVOCATIONS).orderBy(CLI_INVOCATIONS.ID).fetch(CLI_INVOCATIONS.ID))
+                    .isEqualTo(Sql.value(file, "SELECT group_concat(id) FROM (SELECT id FROM cli_invocations"
+                            + " ORDER BY ts DESC, id DESC LIMIT 7 ) ORDER BY id").lines().findFirst().stream()
+                            .flatMap(l -> java.util.Arrays.stream(l.split(","))).map(Long::parseLong).sorted().toList());
+            assertThat(s.dsl().fetchCount(MESSAGES)).isPositive().isEqualTo(Integer.parseInt(
+                    Sql.value(file, "SELECT count(*) FROM messages WHERE agent = 'agent1'")));
+            assertThatThrownBy(() -> s.sourceRows(TICKS)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("did not copy ticks");
+        }
+    }
+
+    @Test
+    void aCopyOfSomethingATableDoesNotHaveIsRefused() {
+        assertThatThrownBy(() -> TableCopy.of(TOKEN_USAGE).columns(MESSAGES.BODY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a column of token_usage");
+        assertThatThrownBy(() -> TableCopy.of(META).latest(3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot copy the latest 3 rows of meta");
+        assertThatThrownBy(() -> TableCopy.of(TICKS).latest(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TableCopy(TICKS, List.of(), org.jooq.impl.DSL.noCondition(), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a column");
     }
 
     @Test
