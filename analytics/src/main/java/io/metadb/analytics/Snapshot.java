@@ -30,6 +30,8 @@ import org.sqlite.SQLiteConnection;
 /**
  * An in-memory SQLite copy of a {@code meta.db}, taken consistently (one read transaction)
  * while other processes keep writing. Reports run on it and never touch the live file.
+ * Either the whole file ({@link #of(Path)}, for arbitrary SQL) or only what a report reads
+ * ({@link #copy}: the {@code Reports.*Copies} plans), which is several times cheaper.
  * {@link #close()} frees its memory. One connection; not thread-safe.
  */
 public final class Snapshot implements AutoCloseable {
@@ -85,6 +87,10 @@ public final class Snapshot implements AutoCloseable {
      * @throws SnapshotException if the file is missing, not a metadb file, or the copy failed
      */
     public static Snapshot copy(Path db, Collection<TableCopy> copies) {
+        if (copies.stream().map(t -> t.table().getName()).distinct().count() != copies.size()) {
+            throw new IllegalArgumentException("a snapshot copies each table once: " + copies.stream()
+                    .map(t -> t.table().getName()).toList());
+        }
         Map<String, Long> rows = new HashMap<>();
         Snapshot snapshot = take(db, c -> {
             // The file's tables are named "src"."t": metadb's usual settings leave schemas out of

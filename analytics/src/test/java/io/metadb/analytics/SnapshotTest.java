@@ -87,6 +87,8 @@ class SnapshotTest {
         assertThatThrownBy(() -> TableCopy.of(META).latest(3))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot copy the latest 3 rows of meta");
         assertThatThrownBy(() -> TableCopy.of(TICKS).latest(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Snapshot.copy(dir.resolve("any.db"), List.of(TableCopy.of(TICKS), TableCopy.of(TICKS).latest(2))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("copies each table once");
         assertThatThrownBy(() -> new TableCopy(TICKS, List.of(), org.jooq.impl.DSL.noCondition(), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a column");
     }

@@ -67,8 +67,11 @@ public final class SqliteFiles {
 
     /** jOOQ over one connection, with the settings every metadb module uses. */
     public static DSLContext dsl(Connection connection) {
-        return DSL.using(connection, SQLDialect.SQLITE,
-                new Settings().withExecuteLogging(false).withRenderSchema(false)
-                        .withDiagnosticsLogging(false));
+        return DSL.using(connection, SQLDialect.SQLITE, settings());
+    }
+
+    /** The jOOQ settings every metadb module uses (a new, mutable instance). */
+    public static Settings settings() {
+        return new Settings().withExecuteLogging(false).withRenderSchema(false).withDiagnosticsLogging(false);
     }
 }
