@@ -2,7 +2,8 @@
 # Whole-process wall time of every report (the operator's `metadb REPORT`), interleaved
 # round-robin so a slow phase of the machine hits every report alike, median of N runs.
 # The same run measures two baselines: `metadb --version` (JVM start plus picocli, the
-# floor under every report) and python3 running cost's SQL over the file.
+# floor under every report) and python3 running `cost --by model --since 7d --json`'s SQL
+# over the file's typed columns (bench/cost_by_model.py), whose rows it checks are the same.
 # Usage: bench/report-startup.sh [DB] [RUNS]   (DB defaults to a fresh demo database)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,5 +39,8 @@ done
 mp=$(median "${py[@]}")
 mc=$(median ${times["cost --by model --since 7d --json"]})
 printf '%-40s %5d   [%s]\n' "python3 cost_by_model.py (baseline)" "$mp" "${py[*]}"
-echo "cost ratio metadb/python: $(awk -v a="$mc" -v b="$mp" 'BEGIN {printf "%.2f", a / b}');" \
+canonical() { python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))'; }
+same=$(diff <("$root/bin/metadb" --db "$db" --now "$now" cost --by model --since 7d --json | canonical) \
+            <(python3 "$root/bench/cost_by_model.py" "$db" "$now" | canonical) >/dev/null && echo yes || echo NO)
+echo "cost ratio metadb/python: $(awk -v a="$mc" -v b="$mp" 'BEGIN {printf "%.2f", a / b}') (same rows: $same);" \
   "reports over 400 ms: $over of $(( ${#reports[@]} - 1 ))"

@@ -232,19 +232,25 @@ public final class Reports {
         return rows.subList(0, Math.min(limit, rows.size()));
     }
 
-    /** The tables {@code audit} covers, each with the rows it keeps (every row, red events, failed tests). */
-    private static Map<Table<?>, Condition> audited() {
-        Map<Table<?>, Condition> audited = new LinkedHashMap<>();
-        audited.put(OWNER_DIRECTIVES, noCondition());
-        audited.put(PREPUSH_BYPASS_EVENTS, noCondition());
-        audited.put(GIT_OPERATIONS, noCondition());
-        audited.put(CLONE_DISPATCHES, noCondition());
-        audited.put(CRASHES, noCondition());
-        audited.put(WATCHDOG_EVENTS, WATCHDOG_EVENTS.LEVEL.eq(RED));
-        audited.put(TESTS, TESTS.STATUS.eq(FAIL));
-        audited.put(MARKER_STATE_EVENTS, noCondition());
-        audited.put(DEPENDENCY_INSTALLS, noCondition());
-        return audited;
+    /**
+     * The rows {@code audit --day D} covers, per table: that UTC day's rows of the audited
+     * tables (every row; only red watchdog events and failed tests).
+     */
+    private static Map<CountedTable, Condition> auditedRows(LocalDate day) {
+        Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Map<Table<?>, Condition> kept = Map.of(OWNER_DIRECTIVES, noCondition(), PREPUSH_BYPASS_EVENTS, noCondition(),
+                GIT_OPERATIONS, noCondition(), CLONE_DISPATCHES, noCondition(), CRASHES, noCondition(),
+                WATCHDOG_EVENTS, WATCHDOG_EVENTS.LEVEL.eq(RED), TESTS, TESTS.STATUS.eq(FAIL),
+                MARKER_STATE_EVENTS, noCondition(), DEPENDENCY_INSTALLS, noCondition());
+        Map<CountedTable, Condition> rows = new LinkedHashMap<>();
+        for (CountedTable t : countedTables()) {
+            Condition where = kept.get(t.table());
+            if (where != null) {
+                rows.put(t, where.and(t.ts().ge(from)).and(t.ts().lt(to)));
+            }
+        }
+        return rows;
     }
 
     /** The tables {@code recent} reads: all, or the one named; checks the arguments. */
@@ -269,16 +275,8 @@ public final class Reports {
      * dependency installs); ts asc, table_name, id.
      */
     public List<Activity> audit(LocalDate day) {
-        Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        Map<Table<?>, Condition> audited = audited();
         List<Activity> rows = new ArrayList<>();
-        for (CountedTable t : countedTables()) {
-            Condition extra = audited.get(t.table());
-            if (extra != null) {
-                rows.addAll(activity(t, extra.and(t.ts().ge(from)).and(t.ts().lt(to)), List.of(t.ts(), t.id()), null));
-            }
-        }
+        auditedRows(day).forEach((t, where) -> rows.addAll(activity(t, where, List.of(t.ts(), t.id()), null)));
         rows.sort(Comparator.comparing(Activity::ts).thenComparing(Activity::tableName).thenComparingLong(Activity::id));
         return rows;
     }
@@ -690,16 +688,8 @@ public final class Reports {
 
     /** What {@code audit --day D} reads: that UTC day's audited rows. */
     public static List<TableCopy> auditCopies(LocalDate day) {
-        Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        Map<Table<?>, Condition> audited = audited();
         List<TableCopy> copies = new ArrayList<>();
-        for (CountedTable t : countedTables()) {
-            Condition kept = audited.get(t.table());
-            if (kept != null) {
-                copies.add(TableCopy.of(t.table()).where(kept).where(t.ts().ge(from)).where(t.ts().lt(to)));
-            }
-        }
+        auditedRows(day).forEach((t, where) -> copies.add(TableCopy.of(t.table()).where(where)));
         return copies;
     }
 
