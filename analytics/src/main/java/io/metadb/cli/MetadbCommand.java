@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code metadb} command and its global options (SPEC §4). Not thread-safe. */
-@Command(name = "metadb", mixinStandardHelpOptions = true, version = "metadb 0.1.0",
+@Command(name = "metadb", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT,
+        version = "metadb 0.1.0",
         description = "The agent fleet's system memory: migrate, write and report on a meta.db.",
         footer = {"", "Examples:", "  metadb --db demo.db demo --replace", "  metadb --db demo.db summary --since 24h",
             "  METADB_PATH=/var/lib/fleet/meta.db metadb cost --by model --since 7d --json"},

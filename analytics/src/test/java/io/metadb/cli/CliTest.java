@@ -171,6 +171,9 @@ class CliTest {
             Run r = run("help", command);
             assertThat(r.code()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Example").contains("metadb ");
+            Run own = run(command, "--help"); // what an operator types first
+            assertThat(own.code()).as(command + " --help").isZero();
+            assertThat(own.out()).as(command + " --help").isEqualTo(r.out());
         }
     }
 }
