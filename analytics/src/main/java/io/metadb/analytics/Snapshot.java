@@ -98,7 +98,7 @@ public final class Snapshot implements AutoCloseable {
             DSLContext base = SqliteFiles.dsl(c);
             DSLContext dsl = DSL.using(base.configuration().derive(base.settings().withRenderSchema(true)));
             try (Statement s = c.createStatement()) {
-                s.execute("ATTACH DATABASE " + quote("file:" + db.toAbsolutePath() + "?mode=ro") + " AS src");
+                s.execute("ATTACH DATABASE " + quote(SqliteFiles.readOnlyUri(db)) + " AS src");
                 s.execute("BEGIN");
                 List<TableCopy> all = new ArrayList<>(copies);
                 if (copies.stream().noneMatch(t -> t.table().equals(META))) {

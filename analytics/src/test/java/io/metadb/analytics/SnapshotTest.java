@@ -81,6 +81,22 @@ class SnapshotTest {
     }
 
     @Test
+    void aFileWhosePathLooksLikeAUriIsCopiedAndNothingElseIsOpened() throws Exception {
+        Path odd = Files.createDirectories(dir.resolve("we ird#dir%25x?y"));
+        Path file = odd.resolve("meta.db");
+        try (MetaDb db = MetaDb.open(file)) {
+            new Demo(db, 3, Instant.parse("2026-04-20T12:00:00.000Z"), 0.01).run();
+        }
+        try (Snapshot s = Snapshot.of(file, Set.of(TICKS))) {
+            assertThat(s.sourceRows(TICKS)).isPositive()
+                    .isEqualTo(Long.parseLong(Sql.value(file, "SELECT count(*) FROM ticks")));
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("we ird#dir%25x?y");
+        }
+    }
+
+    @Test
     void aCopyOfSomethingATableDoesNotHaveIsRefused() {
         assertThatThrownBy(() -> TableCopy.of(TOKEN_USAGE).columns(MESSAGES.BODY))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a column of token_usage");

@@ -37,6 +37,16 @@ public final class SqliteFiles {
 
     private SqliteFiles() {}
 
+    /**
+     * SQLite URI opening {@code file} read-only (for ATTACH). '%', '?' and '#' in the path
+     * are escaped: unescaped they would end the path, and SQLite would open (and create)
+     * some other file read-write.
+     */
+    public static String readOnlyUri(Path file) {
+        String path = file.toAbsolutePath().toString().replace("%", "%25").replace("?", "%3F").replace("#", "%23");
+        return "file:" + path + "?mode=ro";
+    }
+
     /** JDBC URL of a file. */
     public static String url(Path file) {
         return "jdbc:sqlite:" + file.toAbsolutePath();
