@@ -100,6 +100,9 @@ public final class Snapshot implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("ATTACH DATABASE " + quote(SqliteFiles.readOnlyUri(db)) + " AS src");
                 s.execute("BEGIN");
+                // Before copying: an older file lacks tables a report reads, which would fail
+                // with "no such table" instead of saying what to do.
+                checkVersion(c, "src", db);
                 List<TableCopy> all = new ArrayList<>(copies);
                 if (copies.stream().noneMatch(t -> t.table().equals(META))) {
                     all.add(TableCopy.of(META));
@@ -245,15 +248,19 @@ public final class Snapshot implements AutoCloseable {
      * (~100 ms of class set-up), which another thread does meanwhile.
      */
     private void verify() {
+        checkVersion(connection, "main", source);
+    }
+
+    /** {@code schema} (of connection {@code c}) must be a metadb file of the version this library reads. */
+    private static void checkVersion(Connection c, String schema, Path source) {
         String version;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM " + schema + ".meta WHERE key = ?")) {
             ps.setString(1, Migrations.SCHEMA_VERSION_KEY);
             try (ResultSet rs = ps.executeQuery()) {
                 version = rs.next() ? rs.getString(1) : null;
             }
         } catch (SQLException e) {
-            throw new SnapshotException(source + " is not a metadb database (no meta table in the copy: "
-                    + e.getMessage() + ")", e);
+            throw new SnapshotException(source + " is not a metadb database (no meta table: " + e.getMessage() + ")", e);
         }
         if (version == null) {
             throw new SnapshotException(source + " is not a metadb database (no meta.schema_version)", null);

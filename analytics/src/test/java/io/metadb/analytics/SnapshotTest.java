@@ -97,6 +97,18 @@ class SnapshotTest {
     }
 
     @Test
+    void aFileOfAnotherSchemaVersionIsRefusedWithWhatToDo() {
+        Path file = dir.resolve("old.db");
+        Migrations.upgradeTo(file, 9); // before the v10 tables hot-tables reads
+        for (java.util.function.Supplier<Snapshot> take : List.<java.util.function.Supplier<Snapshot>>of(
+                () -> Snapshot.of(file), () -> Snapshot.copy(file, Reports.hotTablesCopies(Instant.now())))) {
+            assertThatThrownBy(take::get).isInstanceOf(Snapshot.SnapshotException.class)
+                    .hasMessage(file + " has schema version 9; this metadb reads version " + Migrations.HEAD_VERSION
+                            + " (run: metadb migrate)");
+        }
+    }
+
+    @Test
     void aCopyOfSomethingATableDoesNotHaveIsRefused() {
         assertThatThrownBy(() -> TableCopy.of(TOKEN_USAGE).columns(MESSAGES.BODY))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a column of token_usage");
@@ -141,5 +153,9 @@ class SnapshotTest {
         Sql.exec(empty, "CREATE TABLE x (y)");
         assertThatThrownBy(() -> Snapshot.of(empty)).isInstanceOf(Snapshot.SnapshotException.class)
                 .hasMessageContaining("is not a metadb database");
+        assertThatThrownBy(() -> Snapshot.copy(text, Reports.hotTablesCopies(Instant.now())))
+                .isInstanceOf(Snapshot.SnapshotException.class).hasMessageContaining("not a database");
+        assertThatThrownBy(() -> Snapshot.copy(empty, Reports.hotTablesCopies(Instant.now())))
+                .isInstanceOf(Snapshot.SnapshotException.class).hasMessageContaining("is not a metadb database");
     }
 }
