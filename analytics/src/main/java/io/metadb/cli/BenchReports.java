@@ -43,6 +43,7 @@ final class BenchReports implements Callable<Integer> {
         Instant now = root.now();
         Instant day = now.minusSeconds(86_400);
         Instant week = now.minusSeconds(7 * 86_400);
+        LocalDate yesterday = LocalDate.ofInstant(day, ZoneOffset.UTC);
         List<Bench> benches = List.of(
                 new Bench("hot-tables", Reports.hotTablesCopies(now), r -> r.hotTables()),
                 new Bench("summary", Reports.summaryCopies(day), r -> r.summary(day)),
@@ -52,7 +53,7 @@ final class BenchReports implements Callable<Integer> {
                 new Bench("crashes", Reports.copies("crashes", week), r -> r.crashes(week, null)),
                 new Bench("dispatch", Reports.dispatchCopies(), r -> r.dispatch("agent8", week)),
                 new Bench("delivery", Reports.deliveryCopies("imessage", day), r -> r.delivery("imessage", day)),
-                new Bench("audit", Reports.auditCopies(LocalDate.ofInstant(day, ZoneOffset.UTC)), r -> r.audit(LocalDate.ofInstant(day, ZoneOffset.UTC))),
+                new Bench("audit", Reports.auditCopies(yesterday), r -> r.audit(yesterday)),
                 new Bench("tasks", Reports.copies("tasks", null), r -> r.tasks(null)),
                 new Bench("tests", Reports.copies("tests", week), r -> r.tests(week, null)),
                 new Bench("cli", Reports.copies("cli", day), r -> r.cli(day)),
@@ -74,6 +75,7 @@ final class BenchReports implements Callable<Integer> {
         }
         return 0;
     }
+
     private double median(Runnable run) {
         double[] ms = new double[runs];
         for (int i = -1; i < runs; i++) {
