@@ -46,27 +46,9 @@ public final class Json {
         }
     }
 
-    /**
-     * Whether {@code t} is exactly the stored form {@code uuuu-MM-ddTHH:mm:ss.SSSZ} of a real
-     * instant (checked field by field, then the day against its month).
-     */
+    /** Whether {@code t} is exactly the stored form {@code uuuu-MM-ddTHH:mm:ss.SSSZ} of a real instant. */
     static boolean isCanonical(String t) {
-        if (t.length() != 24 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
-                || t.charAt(16) != ':' || t.charAt(19) != '.' || t.charAt(23) != 'Z') {
-            return false;
-        }
-        for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22}) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        int year = Integer.parseInt(t, 0, 4, 10);
-        int month = Integer.parseInt(t, 5, 7, 10);
-        int day = Integer.parseInt(t, 8, 10, 10);
-        return month >= 1 && month <= 12 && day >= 1 && day <= java.time.YearMonth.of(year, month).lengthOfMonth()
-                && Integer.parseInt(t, 11, 13, 10) <= 23 && Integer.parseInt(t, 14, 16, 10) <= 59
-                && Integer.parseInt(t, 17, 19, 10) <= 59;
+        return InstantConverter.parseStored(t) != null;
     }
 
     /** The stored form of a timestamp; rejects years outside 0000..9999 (they would not sort). */
