@@ -658,16 +658,28 @@ public final class Reports {
         return recentTables(tableName, limit).stream().map(t -> TableCopy.of(t.table()).latest(limit)).toList();
     }
 
-    /** What {@code agent NAME} reads: that agent's rows of every table with an agent, rolled-up days included. */
-    public static List<TableCopy> agentCopies(String name) {
+    /** The tables {@code agent} counts rows of in its window (the others give only last_seen). */
+    private static final Set<Table<?>> AGENT_METRICS = Set.of(CLI_INVOCATIONS, TOKEN_USAGE, MESSAGES, WATCHDOG_EVENTS, CRASHES);
+
+    /**
+     * What {@code agent NAME --since S} reads: that agent's rows in the window of the tables
+     * it counts, and of every table with an agent that agent's latest row (for last_seen),
+     * with the rolled-up days in the window.
+     */
+    public static List<TableCopy> agentCopies(String name, Instant since) {
         List<TableCopy> copies = new ArrayList<>();
         for (CountedTable t : countedTables()) {
-            if (t.agent() != null) {
-                copies.add(TableCopy.of(t.table()).where(t.agent().eq(name)));
+            if (t.agent() == null) {
+                continue;
             }
+            Condition mine = t.agent().eq(name);
+            copies.add(AGENT_METRICS.contains(t.table())
+                    ? TableCopy.of(t.table()).where(mine).since(since).orLatest(mine)
+                    : TableCopy.of(t.table()).columns(t.ts(), t.id(), t.agent()).where(mine).latest(1));
         }
-        copies.add(TableCopy.of(CLI_DAILY).where(CLI_DAILY.AGENT.eq(name)));
-        copies.add(TableCopy.of(WATCHDOG_DAILY).where(WATCHDOG_DAILY.AGENT.eq(name)));
+        copies.add(TableCopy.of(CLI_DAILY).where(CLI_DAILY.AGENT.eq(name)).where(CLI_DAILY.DAY.ge(firstWholeDay(since))));
+        copies.add(TableCopy.of(WATCHDOG_DAILY).where(WATCHDOG_DAILY.AGENT.eq(name))
+                .where(WATCHDOG_DAILY.DAY.ge(firstWholeDay(since))));
         return copies;
     }
 

@@ -110,9 +110,15 @@ public final class Snapshot implements AutoCloseable {
                 Select<Record2<String, Integer>> counts = null;
                 for (TableCopy t : all) {
                     Table<?> source = DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName());
-                    var select = DSL.select(t.columns()).from(source).where(t.rows());
                     Field<Instant> ts = tsOf(t.table());
                     Field<Long> id = t.table().field(MESSAGES.ID);
+                    Condition where = t.rows();
+                    if (t.orLatest() != null) {
+                        // The subquery names its table as the outer one does: inside, the names are its own.
+                        where = where.or(id.eq(DSL.select(id).from(source).where(t.orLatest())
+                                .orderBy(ts.desc(), id.desc()).limit(1).<Long>asField()));
+                    }
+                    var select = DSL.select(t.columns()).from(source).where(where);
                     dsl.createTable(t.table()).as(t.latest() == 0 ? select
                             : select.orderBy(ts.desc(), id.desc()).limit(t.latest())).execute();
                     Select<Record2<String, Integer>> count = DSL.select(DSL.inline(t.table().getName()), DSL.count()).from(source);
@@ -130,10 +136,10 @@ public final class Snapshot implements AutoCloseable {
     /**
      * What {@link #copy} takes of one table: some columns (by default all but
      * {@code row_json}) of the rows matching {@code rows}, or only the {@code latest} of those
-     * (by ts desc, id desc; 0 for all). Conditions are over the table's generated fields.
-     * Immutable.
+     * (by ts desc, id desc; 0 for all); and, if {@code orLatest} is not null, also the latest
+     * row matching it. Conditions are over the table's generated fields. Immutable.
      */
-    public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, int latest) {
+    public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, int latest, Condition orLatest) {
         public TableCopy {
             columns = List.copyOf(columns);
             if (columns.isEmpty()) {
@@ -144,8 +150,9 @@ public final class Snapshot implements AutoCloseable {
                     throw new IllegalArgumentException(f + " is not a column of " + table.getName());
                 }
             }
-            if (latest < 0 || latest > 0 && (tsOf(table) == null || table.field(MESSAGES.ID) == null)) {
-                throw new IllegalArgumentException("cannot copy the latest " + latest + " rows of " + table.getName());
+            boolean ordered = tsOf(table) != null && table.field(MESSAGES.ID) != null;
+            if (latest < 0 || (latest > 0 || orLatest != null) && !ordered) {
+                throw new IllegalArgumentException("cannot copy the latest rows of " + table.getName() + " (no ts and id)");
             }
         }
 
@@ -157,17 +164,17 @@ public final class Snapshot implements AutoCloseable {
                     columns.add(f);
                 }
             }
-            return new TableCopy(table, columns, DSL.noCondition(), 0);
+            return new TableCopy(table, columns, DSL.noCondition(), 0, null);
         }
 
         /** Only these columns. */
         public TableCopy columns(Field<?>... only) {
-            return new TableCopy(table, List.of(only), rows, latest);
+            return new TableCopy(table, List.of(only), rows, latest, orLatest);
         }
 
         /** Only the rows matching {@code condition} (and any condition given before). */
         public TableCopy where(Condition condition) {
-            return new TableCopy(table, columns, rows.and(condition), latest);
+            return new TableCopy(table, columns, rows.and(condition), latest, orLatest);
         }
 
         /** Only the rows with {@code ts >= since}, if the table has a ts and {@code since} is not null. */
@@ -181,7 +188,15 @@ public final class Snapshot implements AutoCloseable {
             if (n < 1) {
                 throw new IllegalArgumentException("latest rows must be >= 1, was " + n);
             }
-            return new TableCopy(table, columns, rows, n);
+            return new TableCopy(table, columns, rows, n, orLatest);
+        }
+
+        /**
+         * Also the latest row (by ts desc, id desc) matching {@code condition}, whatever the
+         * other conditions say: e.g. an agent's rows in a window and its last row of any age.
+         */
+        public TableCopy orLatest(Condition condition) {
+            return new TableCopy(table, columns, rows, latest, condition);
         }
     }
 

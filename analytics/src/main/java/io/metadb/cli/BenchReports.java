@@ -48,7 +48,7 @@ final class BenchReports implements Callable<Integer> {
                 new Bench("hot-tables", Reports.hotTablesCopies(now), r -> r.hotTables()),
                 new Bench("summary", Reports.summaryCopies(day), r -> r.summary(day)),
                 new Bench("recent", Reports.recentCopies(null, 20), r -> r.recent(null, 20)),
-                new Bench("agent", Reports.agentCopies("agent8"), r -> r.agent("agent8", day)),
+                new Bench("agent", Reports.agentCopies("agent8", day), r -> r.agent("agent8", day)),
                 new Bench("cost", Reports.copies("cost", week), r -> r.cost(week, Reports.CostBy.MODEL)),
                 new Bench("crashes", Reports.copies("crashes", week), r -> r.crashes(week, null)),
                 new Bench("dispatch", Reports.dispatchCopies(), r -> r.dispatch("agent8", week)),

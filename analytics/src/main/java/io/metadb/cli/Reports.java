@@ -100,7 +100,7 @@ final class Reports {
 
         @Override
         List<TableCopy> copies(Instant now) {
-            return io.metadb.analytics.Reports.agentCopies(name);
+            return io.metadb.analytics.Reports.agentCopies(name, since(since, now));
         }
 
         @Override

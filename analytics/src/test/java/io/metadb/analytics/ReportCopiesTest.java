@@ -6,7 +6,9 @@ import io.metadb.analytics.Reports.CostBy;
 import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.Retention;
+import io.metadb.dao.Stamped;
 import io.metadb.dao.demo.Demo;
+import io.metadb.dao.payload.TokenUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,13 +36,20 @@ class ReportCopiesTest {
 
     private record Case(String name, List<TableCopy> copies, Function<Reports, Object> report) {}
 
-    private static List<Case> cases(String agent) {
+    private static List<Case> cases(String agent, String... moreAgents) {
         List<Case> cases = new ArrayList<>();
+        for (String other : moreAgents) {
+            for (String since : List.of("24h", "7d", "90d")) {
+                Instant cutoff = Since.cutoff(since, NOW);
+                cases.add(new Case("agent " + other + " --since " + since, Reports.agentCopies(other, cutoff),
+                        r -> r.agent(other, cutoff)));
+            }
+        }
         cases.add(new Case("hot-tables", Reports.hotTablesCopies(NOW), Reports::hotTables));
         for (String since : List.of("24h", "2h", "7d", "2026-04-19T00:00:00.000Z", "90d")) {
             Instant cutoff = Since.cutoff(since, NOW);
             cases.add(new Case("summary --since " + since, Reports.summaryCopies(cutoff), r -> r.summary(cutoff)));
-            cases.add(new Case("agent " + agent + " --since " + since, Reports.agentCopies(agent), r -> r.agent(agent, cutoff)));
+            cases.add(new Case("agent " + agent + " --since " + since, Reports.agentCopies(agent, cutoff), r -> r.agent(agent, cutoff)));
             for (CostBy by : CostBy.values()) {
                 cases.add(new Case("cost --by " + by + " --since " + since, Reports.copies("cost", cutoff), r -> r.cost(cutoff, by)));
             }
@@ -55,7 +64,7 @@ class ReportCopiesTest {
             cases.add(new Case("watchdog --since " + since, Reports.copies("watchdog", cutoff), r -> r.watchdog(cutoff)));
             cases.add(new Case("clones --since " + since, Reports.copies("clones", cutoff), r -> r.clones(cutoff)));
         }
-        cases.add(new Case("agent nobody", Reports.agentCopies("nobody"), r -> r.agent("nobody", NOW.minus(Duration.ofDays(1)))));
+        cases.add(new Case("agent nobody", Reports.agentCopies("nobody", NOW.minus(Duration.ofDays(1))), r -> r.agent("nobody", NOW.minus(Duration.ofDays(1)))));
         cases.add(new Case("recent", Reports.recentCopies(null, 20), r -> r.recent(null, 20)));
         cases.add(new Case("recent --limit 1", Reports.recentCopies(null, 1), r -> r.recent(null, 1)));
         cases.add(new Case("recent --limit 500", Reports.recentCopies(null, 500), r -> r.recent(null, 500)));
@@ -68,11 +77,11 @@ class ReportCopiesTest {
     }
 
     /** Runs every case on its own copy and on the whole file; returns the cases whose result is empty. */
-    private static Collection<String> assertSameRows(Path file, String agent) {
+    private static Collection<String> assertSameRows(Path file, String agent, String... moreAgents) {
         TreeSet<String> empty = new TreeSet<>();
         try (Snapshot whole = Snapshot.of(file)) {
             Reports onWhole = new Reports(whole, NOW);
-            for (Case c : cases(agent)) {
+            for (Case c : cases(agent, moreAgents)) {
                 Object expected = c.report().apply(onWhole);
                 try (Snapshot own = Snapshot.copy(file, c.copies())) {
                     assertThat(c.report().apply(new Reports(own, NOW))).as(c.name()).isEqualTo(expected);
@@ -98,12 +107,16 @@ class ReportCopiesTest {
         Path file = dir.resolve("demo.db");
         try (MetaDb db = MetaDb.open(file)) {
             new Demo(db, 11, NOW, 0.25).run();
+            // An agent last seen 40 days ago, in a table agent counts: its last_seen lies outside
+            // every window but the longest.
+            db.dao(TokenUsage.class).recordAllStamped(List.of(new Stamped<>(NOW.minus(Duration.ofDays(40)),
+                    new TokenUsage("ghost", null, "anthropic", "m1", 10L, 2L, null, null, 0.5)))).join();
             // Short windows, so that cli_daily, tick_rollups and watchdog_daily hold days the reports read.
             Retention.run(db, NOW, new Retention.Windows(Duration.ofDays(2), Duration.ofDays(3), Duration.ofDays(2),
                     Duration.ofDays(4)), false);
         }
         assertThat(Integer.parseInt(io.metadb.migrations.testing.Sql.value(file, "SELECT count(*) FROM cli_daily"))).isPositive();
-        Collection<String> empty = assertSameRows(file, "agent8");
+        Collection<String> empty = assertSameRows(file, "agent8", "ghost");
         // The demo's dispatches and crashes are sparse: short windows may hold none. Everything
         // else compared real rows.
         assertThat(empty).contains("agent nobody").allMatch(name -> name.equals("agent nobody")
