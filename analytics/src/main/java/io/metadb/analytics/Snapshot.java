@@ -113,7 +113,7 @@ public final class Snapshot implements AutoCloseable {
                     Field<Instant> ts = tsOf(t.table());
                     Field<Long> id = t.table().field(MESSAGES.ID);
                     Condition where = t.rows();
-                    if (t.orLatest() != null) {
+                    if (t.orLatest() != null && !where.equals(DSL.noCondition())) { // (every row already has it)
                         // The subquery names its table as the outer one does: inside, the names are its own.
                         where = where.or(id.eq(DSL.select(id).from(source).where(t.orLatest())
                                 .orderBy(ts.desc(), id.desc()).limit(1).<Long>asField()));

@@ -78,6 +78,17 @@ class SnapshotTest {
             assertThatThrownBy(() -> s.sourceRows(TICKS)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("did not copy ticks");
         }
+        // orLatest adds the latest row matching its condition, and nothing to a copy of every row.
+        String last = Sql.value(file, "SELECT id FROM messages WHERE agent = 'agent2' ORDER BY ts DESC, id DESC LIMIT 1").trim();
+        try (Snapshot s = Snapshot.copy(file, List.of(
+                TableCopy.of(MESSAGES).where(MESSAGES.AGENT.eq("agent1")).since(since).orLatest(MESSAGES.AGENT.eq("agent2")),
+                TableCopy.of(TICKS).orLatest(TICKS.AGENT.eq("agent2"))))) {
+            assertThat(s.dsl().select(MESSAGES.ID).from(MESSAGES).where(MESSAGES.AGENT.eq("agent2")).fetch(MESSAGES.ID))
+                    .containsExactly(Long.parseLong(last));
+            assertThat(s.dsl().fetchCount(MESSAGES, MESSAGES.AGENT.eq("agent1"))).isEqualTo(Integer.parseInt(Sql.value(file,
+                    "SELECT count(*) FROM messages WHERE agent = 'agent1' AND ts >= '2026-04-20T06:00:00.000Z'")));
+            assertThat(s.dsl().fetchCount(TICKS)).isEqualTo(Integer.parseInt(Sql.value(file, "SELECT count(*) FROM ticks")));
+        }
     }
 
     @Test
