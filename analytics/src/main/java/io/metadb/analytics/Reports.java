@@ -624,9 +624,9 @@ public final class Reports {
      * Each report copies into its snapshot only what it reads, in one read transaction on the
      * file; a snapshot also records every copied table's row count in the file. Measured on
      * the demo database (64 MB, 131k rows) with `metadb bench reports`: the backup API copies
-     * the whole file in ~30 ms warm and ~85 ms in a fresh process, while these copies take
-     * 1-20 ms. Tests check that every report gives the same rows over its own copy as over the
-     * whole file.
+     * the whole file in ~33 ms warm and ~85 ms in a fresh process, while these copies take
+     * 1-28 ms warm (cost's week of token_usage is the largest). ReportCopiesTest checks that
+     * every report gives the same rows over its own copy as over the whole file.
      */
 
     /** What {@code hot-tables} reads: the ts of each table's rows of the 24 hours before {@code now}. */
