@@ -155,8 +155,8 @@ final class Reports {
         }
     }
 
-    @Command(name = "dispatch", description = {"Tasks an agent dispatched or ran as a clone, first dispatched in the window:",
-        "who, to whom, when, latest status and harvest outcome. The stuck-dispatch view."},
+    @Command(name = "dispatch", description = {"Tasks an agent dispatched or ran as a clone (the stuck-dispatch view).",
+        "Per task first dispatched in the window: who, to whom, when, latest status, harvest outcome."},
             footer = {"", "Example:", "  metadb dispatch agent8 --since 7d"})
     static final class Dispatch extends ReportCommand {
         @Parameters(paramLabel = "AGENT", description = "dispatcher or clone")
