@@ -51,7 +51,7 @@ import io.metadb.analytics.Rows.TestCase;
 import io.metadb.analytics.Rows.WatchdogCheck;
 import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.analytics.internal.ActivitySummaries;
-import io.metadb.dao.EventsDao;
+import io.metadb.core.EventStatus;
 import io.metadb.dao.internal.JsonTables;
 import io.metadb.dao.internal.JsonTables.JsonTable;
 import io.metadb.generated.tables.Crashes;
@@ -206,8 +206,8 @@ public final class Reports {
                 + rolledUpRed(since, noCondition());
         long[] rolledCli = rolledUpCli(since, noCondition());
         long testsFailed = dsl.fetchCount(TESTS, TESTS.TS.ge(since).and(TESTS.STATUS.eq(FAIL)));
-        long pending = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventsDao.PENDING));
-        long failed = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventsDao.FAILED));
+        long pending = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.PENDING));
+        long failed = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.FAILED));
         return Optional.of(new Summary(total, rowsSince, agentsActive, cli.get(0, Long.class) + rolledCli[0],
                 cli.get(1, Long.class) + rolledCli[1],
                 tokens.get(0, Long.class), tokens.get(1, Long.class), tokens.get(2, Double.class), crashes, red,
@@ -404,13 +404,13 @@ public final class Reports {
     /** {@code delivery CHANNEL}: outbox state of the channel (all time) and its traffic in the window; empty if unknown. */
     public Optional<Delivery> delivery(String channel, Instant since) {
         Condition mine = EVENTS.SOURCE.eq(channel);
-        Record counts = dsl.select(count().filterWhere(EVENTS.STATUS.eq(EventsDao.PENDING)),
-                        count().filterWhere(EVENTS.STATUS.eq(EventsDao.DELIVERED)),
-                        count().filterWhere(EVENTS.STATUS.eq(EventsDao.FAILED)),
-                        min(EVENTS.TS).filterWhere(EVENTS.STATUS.eq(EventsDao.PENDING)),
+        Record counts = dsl.select(count().filterWhere(EVENTS.STATUS.eq(EventStatus.PENDING)),
+                        count().filterWhere(EVENTS.STATUS.eq(EventStatus.DELIVERED)),
+                        count().filterWhere(EVENTS.STATUS.eq(EventStatus.FAILED)),
+                        min(EVENTS.TS).filterWhere(EVENTS.STATUS.eq(EventStatus.PENDING)),
                         max(EVENTS.DELIVERED_TS))
                 .from(EVENTS).where(mine).fetchOne();
-        String lastError = dsl.select(EVENTS.LAST_ERROR).from(EVENTS).where(mine).and(EVENTS.STATUS.eq(EventsDao.FAILED))
+        String lastError = dsl.select(EVENTS.LAST_ERROR).from(EVENTS).where(mine).and(EVENTS.STATUS.eq(EventStatus.FAILED))
                 .orderBy(EVENTS.TS.desc(), EVENTS.ID.desc()).limit(1).fetchOne(EVENTS.LAST_ERROR);
         String cursor = dsl.select(SOURCE_CURSORS.CURSOR).from(SOURCE_CURSORS).where(SOURCE_CURSORS.SOURCE.eq(channel))
                 .fetchOne(SOURCE_CURSORS.CURSOR);
@@ -644,7 +644,7 @@ public final class Reports {
         for (CountedTable t : countedTables()) {
             Condition rows = t.ts().ge(since);
             if (t.table().equals(EVENTS)) {
-                rows = rows.or(EVENTS.STATUS.in(EventsDao.PENDING, EventsDao.FAILED));
+                rows = rows.or(EVENTS.STATUS.in(EventStatus.PENDING, EventStatus.FAILED));
             }
             copies.add(TableCopy.of(t.table()).where(rows));
         }

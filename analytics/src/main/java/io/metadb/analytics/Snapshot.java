@@ -3,8 +3,8 @@ package io.metadb.analytics;
 import static io.metadb.generated.Tables.MESSAGES;
 import static io.metadb.generated.Tables.META;
 
-import io.metadb.migrations.Migrations;
-import io.metadb.migrations.internal.SqliteFiles;
+import io.metadb.core.SchemaVersion;
+import io.metadb.core.SqliteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -268,22 +268,18 @@ public final class Snapshot implements AutoCloseable {
 
     /** {@code schema} (of connection {@code c}) must be a metadb file of the version this library reads. */
     private static void checkVersion(Connection c, String schema, Path source) {
-        String version;
-        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM " + schema + ".meta WHERE key = ?")) {
-            ps.setString(1, Migrations.SCHEMA_VERSION_KEY);
-            try (ResultSet rs = ps.executeQuery()) {
-                version = rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new SnapshotException(source + " is not a metadb database (no meta table: " + e.getMessage() + ")", e);
+        int v;
+        try {
+            v = SchemaVersion.read(c, schema);
+        } catch (SQLException | IllegalStateException e) {
+            throw new SnapshotException(source + " is not a metadb database (" + e.getMessage() + ")", e);
         }
-        if (version == null) {
+        if (v == 0) {
             throw new SnapshotException(source + " is not a metadb database (no meta.schema_version)", null);
         }
-        int v = Integer.parseInt(version.trim());
-        if (v != Migrations.HEAD_VERSION) {
+        if (v != SchemaVersion.HEAD) {
             throw new SnapshotException(source + " has schema version " + v + "; this metadb reads version "
-                    + Migrations.HEAD_VERSION + (v < Migrations.HEAD_VERSION ? " (run: metadb migrate)" : " (upgrade metadb)"), null);
+                    + SchemaVersion.HEAD + (v < SchemaVersion.HEAD ? " (run: metadb migrate)" : " (upgrade metadb)"), null);
         }
     }
 

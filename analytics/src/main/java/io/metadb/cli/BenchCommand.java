@@ -5,10 +5,10 @@ import static io.metadb.generated.Tables.TOKEN_USAGE;
 
 import io.metadb.dao.JsonRowDao;
 import io.metadb.dao.MetaDb;
-import io.metadb.dao.payload.TokenUsage;
-import io.metadb.generated.convert.InstantConverter;
+import io.metadb.payload.TokenUsage;
+import io.metadb.generated.convert.Timestamps;
 import io.metadb.migrations.Migrations;
-import io.metadb.migrations.internal.SqliteFiles;
+import io.metadb.core.SqliteFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -137,7 +137,7 @@ final class BenchCommand {
         }
 
         private double rawJdbc(Path db) throws Exception {
-            String ts = InstantConverter.format(Instant.now());
+            String ts = Timestamps.format(Instant.now());
             try (Connection c = SqliteFiles.open(db)) {
                 DSLContext dsl = SqliteFiles.dsl(c);
                 String sql = dsl.render(dsl.insertInto(TOKEN_USAGE, TOKEN_USAGE.ID, TOKEN_USAGE.TS, TOKEN_USAGE.ROW_JSON)
@@ -187,7 +187,7 @@ final class BenchCommand {
 
         /** The design note's path: per row a fresh connection, an ids upsert RETURNING, an insert, a close. */
         private double naive(Path db) throws Exception {
-            String ts = InstantConverter.format(Instant.now());
+            String ts = Timestamps.format(Instant.now());
             long start = System.nanoTime();
             for (int i = 0; i < naiveRows; i++) {
                 try (Connection c = SqliteFiles.open(db)) {

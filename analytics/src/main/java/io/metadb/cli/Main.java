@@ -11,7 +11,24 @@ public final class Main {
     /** Exit code for a failure (locked file, I/O, a bug). */
     public static final int EXIT_FAILURE = 1;
 
+    /** Held so that the level set in {@link #quietLibraries()} is not lost when the logger is collected. */
+    private static java.util.logging.Logger jooqLog;
+
     private Main() {}
+
+    /**
+     * jOOQ prints a banner, a "tip of the day" and INFO lines (e.g. on the SQLite version)
+     * through java.util.logging; the command prints only its answers. The application
+     * decides this, not the libraries (they configure no logging).
+     */
+    private static void quietLibraries() {
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+        jooqLog = java.util.logging.Logger.getLogger("org.jooq");
+        if (jooqLog.getLevel() == null) {
+            jooqLog.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
 
     /**
      * Commands that read a copy of the whole file (arbitrary SQL): their snapshot is taken
@@ -65,6 +82,7 @@ public final class Main {
 
     /** Runs the command with the given output streams (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        quietLibraries();
         String invoked = invokedCommand(args);
         if (invoked != null && READ_COMMANDS.contains(invoked) && !wantsHelp(args)) {
             StartupWarmUp.jooq();

@@ -3,7 +3,7 @@ package io.metadb.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonFactory;
 import io.metadb.analytics.Rows;
-import io.metadb.generated.convert.InstantConverter;
+import io.metadb.generated.convert.Timestamps;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -197,7 +197,7 @@ record Output(List<String> columns, List<List<Object>> rows) {
     /** Text of a value: stored timestamp format, plain decimals (no exponent). */
     static String text(Object v) {
         if (v instanceof Instant i) {
-            return InstantConverter.format(i);
+            return Timestamps.format(i);
         }
         if (v instanceof Double d) {
             return d.isNaN() || d.isInfinite() ? d.toString() : BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();

@@ -8,7 +8,7 @@ import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.table;
 
-import io.metadb.migrations.internal.SqliteFiles;
+import io.metadb.core.SqliteFiles;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.metadb.analytics;
 
 import io.metadb.dao.MetaDb;
-import io.metadb.dao.payload.Tick;
+import io.metadb.payload.Tick;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.metadb.dao.MetaDb;
 import io.metadb.dao.Retention;
 import io.metadb.dao.Stamped;
 import io.metadb.dao.demo.Demo;
-import io.metadb.dao.payload.TokenUsage;
+import io.metadb.payload.TokenUsage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

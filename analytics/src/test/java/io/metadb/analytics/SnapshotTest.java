@@ -1,5 +1,6 @@
 package io.metadb.analytics;
 
+import io.metadb.core.SchemaVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,7 +115,7 @@ class SnapshotTest {
         for (java.util.function.Supplier<Snapshot> take : List.<java.util.function.Supplier<Snapshot>>of(
                 () -> Snapshot.of(file), () -> Snapshot.copy(file, Reports.hotTablesCopies(Instant.now())))) {
             assertThatThrownBy(take::get).isInstanceOf(Snapshot.SnapshotException.class)
-                    .hasMessage(file + " has schema version 9; this metadb reads version " + Migrations.HEAD_VERSION
+                    .hasMessage(file + " has schema version 9; this metadb reads version " + SchemaVersion.HEAD
                             + " (run: metadb migrate)");
         }
     }

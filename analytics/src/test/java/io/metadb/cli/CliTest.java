@@ -3,7 +3,7 @@ package io.metadb.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.metadb.dao.MetaDb;
-import io.metadb.dao.payload.McpToolCall;
+import io.metadb.payload.McpToolCall;
 import io.metadb.migrations.testing.Sql;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,6 +3,7 @@ package io.metadb.dao;
 import static io.metadb.generated.Tables.EVENTS;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.metadb.core.EventStatus;
 import io.metadb.dao.internal.Json;
 import io.metadb.dao.internal.Writer;
 import java.time.Clock;
@@ -14,13 +15,6 @@ import java.util.concurrent.CompletableFuture;
  * through the process's writer; futures complete after commit. Thread-safe.
  */
 public final class EventsDao {
-    /** Status of an event not yet delivered. */
-    public static final String PENDING = "pending";
-    /** Status of a delivered event. */
-    public static final String DELIVERED = "delivered";
-    /** Status of an event whose last attempt failed. */
-    public static final String FAILED = "failed";
-
     private final Writer writer;
     private final Clock clock;
 
@@ -59,7 +53,7 @@ public final class EventsDao {
             long id = tx.nextIds(EVENTS, EVENTS.ID, 1);
             tx.dsl().insertInto(EVENTS, EVENTS.ID, EVENTS.TS, EVENTS.SOURCE, EVENTS.KIND, EVENTS.PAYLOAD_JSON,
                             EVENTS.STATUS, EVENTS.ATTEMPTS)
-                    .values(id, ts, source, kind, payloadJson, PENDING, 0L)
+                    .values(id, ts, source, kind, payloadJson, EventStatus.PENDING, 0L)
                     .execute();
             return id;
         });
@@ -69,7 +63,7 @@ public final class EventsDao {
     public CompletableFuture<Boolean> markDelivered(long id) {
         Instant now = clock.instant();
         return writer.submit(tx -> tx.dsl().update(EVENTS)
-                .set(EVENTS.STATUS, DELIVERED)
+                .set(EVENTS.STATUS, EventStatus.DELIVERED)
                 .set(EVENTS.DELIVERED_TS, now)
                 .where(EVENTS.ID.eq(id))
                 .execute() == 1);
@@ -79,7 +73,7 @@ public final class EventsDao {
     public CompletableFuture<Boolean> markFailed(long id, String error) {
         requireText("last_error", error);
         return writer.submit(tx -> tx.dsl().update(EVENTS)
-                .set(EVENTS.STATUS, FAILED)
+                .set(EVENTS.STATUS, EventStatus.FAILED)
                 .set(EVENTS.ATTEMPTS, EVENTS.ATTEMPTS.plus(1L))
                 .set(EVENTS.LAST_ERROR, error)
                 .where(EVENTS.ID.eq(id))

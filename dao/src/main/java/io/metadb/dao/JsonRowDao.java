@@ -3,7 +3,7 @@ package io.metadb.dao;
 import io.metadb.dao.internal.Json;
 import io.metadb.dao.internal.JsonTables.JsonTable;
 import io.metadb.dao.internal.Writer;
-import io.metadb.dao.payload.Payload;
+import io.metadb.payload.Payload;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;

@@ -2,9 +2,9 @@ package io.metadb.dao;
 
 import io.metadb.dao.internal.JsonTables;
 import io.metadb.dao.internal.Writer;
-import io.metadb.dao.payload.Payload;
+import io.metadb.payload.Payload;
 import io.metadb.migrations.Migrations;
-import io.metadb.migrations.internal.SqliteFiles;
+import io.metadb.core.SqliteFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

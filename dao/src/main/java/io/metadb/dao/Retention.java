@@ -11,10 +11,13 @@ import static org.jooq.impl.DSL.excluded;
 import static org.jooq.impl.DSL.greatest;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.select;
-import static org.jooq.impl.DSL.substring;
 import static org.jooq.impl.DSL.sum;
 
 import io.metadb.dao.internal.Tx;
+import io.metadb.generated.convert.Timestamps;
+import io.metadb.generated.envelope.RowTable;
+import io.metadb.payload.Tick;
+import io.metadb.payload.WatchdogEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -75,8 +78,6 @@ public final class Retention {
      */
     public record Outcome(String table, long rolledUp, long deleted, int chunks, double longestChunkMs) {}
 
-    private static final String RED = "red";
-
     private Retention() {}
 
     /** Applies the windows as of {@code now}; with {@code dryRun}, only counts. */
@@ -91,8 +92,8 @@ public final class Retention {
         }
         Condition oldTicks = TICKS.TS.lt(now.minus(windows.ticks()));
         Condition oldCli = CLI_INVOCATIONS.TS.lt(now.minus(windows.cli()));
-        Condition oldWatchdog = WATCHDOG_EVENTS.LEVEL.ne(RED).and(WATCHDOG_EVENTS.TS.lt(now.minus(windows.watchdog())))
-                .or(WATCHDOG_EVENTS.LEVEL.eq(RED).and(WATCHDOG_EVENTS.TS.lt(now.minus(windows.watchdogRed()))));
+        Condition oldWatchdog = WATCHDOG_EVENTS.LEVEL.ne(WatchdogEvent.RED).and(WATCHDOG_EVENTS.TS.lt(now.minus(windows.watchdog())))
+                .or(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED).and(WATCHDOG_EVENTS.TS.lt(now.minus(windows.watchdogRed()))));
         List<Outcome> out = new ArrayList<>();
         out.add(table(db, TICKS, TICKS.ID, oldTicks, Retention::rollUpTicks, dryRun, chunkRows));
         out.add(table(db, CLI_INVOCATIONS, CLI_INVOCATIONS.ID, oldCli, Retention::rollUpCli, dryRun, chunkRows));
@@ -139,8 +140,7 @@ public final class Retention {
     }
 
     private static Field<LocalDate> day(Table<?> table, Field<LocalDate> rollupDay) {
-        Field<String> ts = DSL.field(DSL.name(table.getName(), TICKS.TS.getName()), SQLDataType.VARCHAR);
-        return substring(ts, 1, 10).coerce(rollupDay);
+        return Timestamps.day(((RowTable) table).ts()).coerce(rollupDay);
     }
 
     private static Field<Long> countIf(Condition c) {
@@ -152,7 +152,7 @@ public final class Retention {
         dsl.insertInto(TICK_ROLLUPS, TICK_ROLLUPS.DAY, TICK_ROLLUPS.AGENT, TICK_ROLLUPS.KIND, TICK_ROLLUPS.TICKS,
                         TICK_ROLLUPS.FAILURES, TICK_ROLLUPS.TOTAL_DURATION_MS, TICK_ROLLUPS.MAX_DURATION_MS)
                 .select(select(day, TICKS.AGENT, TICKS.KIND, count().coerce(SQLDataType.BIGINT),
-                        countIf(TICKS.STATUS.eq("fail")), sum(TICKS.DURATION_MS).coerce(SQLDataType.BIGINT),
+                        countIf(TICKS.STATUS.eq(Tick.FAIL)), sum(TICKS.DURATION_MS).coerce(SQLDataType.BIGINT),
                         max(TICKS.DURATION_MS))
                         .from(TICKS).where(chunk).groupBy(day, TICKS.AGENT, TICKS.KIND))
                 .onConflict(TICK_ROLLUPS.DAY, TICK_ROLLUPS.AGENT, TICK_ROLLUPS.KIND).doUpdate()
@@ -182,8 +182,8 @@ public final class Retention {
         dsl.insertInto(WATCHDOG_DAILY, WATCHDOG_DAILY.DAY, WATCHDOG_DAILY.AGENT, WATCHDOG_DAILY.CHECK_NAME,
                         WATCHDOG_DAILY.GREEN, WATCHDOG_DAILY.YELLOW, WATCHDOG_DAILY.RED)
                 .select(select(day, WATCHDOG_EVENTS.AGENT, WATCHDOG_EVENTS.CHECK_NAME,
-                        countIf(WATCHDOG_EVENTS.LEVEL.eq("green")), countIf(WATCHDOG_EVENTS.LEVEL.eq("yellow")),
-                        countIf(WATCHDOG_EVENTS.LEVEL.eq(RED)))
+                        countIf(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.GREEN)), countIf(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.YELLOW)),
+                        countIf(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED)))
                         .from(WATCHDOG_EVENTS).where(chunk).groupBy(day, WATCHDOG_EVENTS.AGENT, WATCHDOG_EVENTS.CHECK_NAME))
                 .onConflict(WATCHDOG_DAILY.DAY, WATCHDOG_DAILY.AGENT, WATCHDOG_DAILY.CHECK_NAME).doUpdate()
                 .set(WATCHDOG_DAILY.GREEN, WATCHDOG_DAILY.GREEN.plus(excluded(WATCHDOG_DAILY.GREEN)))

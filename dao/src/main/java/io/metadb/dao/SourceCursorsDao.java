@@ -3,7 +3,7 @@ package io.metadb.dao;
 import static io.metadb.generated.Tables.SOURCE_CURSORS;
 
 import io.metadb.dao.internal.Writer;
-import io.metadb.migrations.internal.SqliteFiles;
+import io.metadb.core.SqliteFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package io.metadb.dao;
 
-import io.metadb.dao.payload.Payload;
+import io.metadb.payload.Payload;
 import java.time.Instant;
 
 /** A payload with the time it happened (the row's {@code ts}). */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.metadb.dao.demo.Demo;
-import io.metadb.dao.payload.Tick;
+import io.metadb.payload.Tick;
 import io.metadb.migrations.Migrations;
 import io.metadb.migrations.testing.ChildJvm;
 import io.metadb.migrations.testing.Sql;

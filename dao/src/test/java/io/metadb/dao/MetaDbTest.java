@@ -3,10 +3,10 @@ package io.metadb.dao;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.metadb.dao.payload.CliInvocation;
-import io.metadb.dao.payload.Message;
-import io.metadb.dao.payload.Tick;
-import io.metadb.dao.payload.TokenUsage;
+import io.metadb.payload.CliInvocation;
+import io.metadb.payload.Message;
+import io.metadb.payload.Tick;
+import io.metadb.payload.TokenUsage;
 import io.metadb.migrations.testing.Sql;
 import java.io.BufferedReader;
 import java.io.StringReader;

@@ -2,7 +2,7 @@ package io.metadb.dao;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.metadb.dao.payload.Tick;
+import io.metadb.payload.Tick;
 import io.metadb.migrations.Migrations;
 import io.metadb.migrations.testing.ChildJvm;
 import io.metadb.migrations.testing.Sql;

@@ -2,9 +2,9 @@ package io.metadb.dao;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.metadb.dao.payload.CliInvocation;
-import io.metadb.dao.payload.Tick;
-import io.metadb.dao.payload.WatchdogEvent;
+import io.metadb.payload.CliInvocation;
+import io.metadb.payload.Tick;
+import io.metadb.payload.WatchdogEvent;
 import io.metadb.migrations.testing.ChildJvm;
 import io.metadb.migrations.testing.Sql;
 import java.nio.file.Path;

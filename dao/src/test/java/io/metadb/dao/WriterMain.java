@@ -1,6 +1,6 @@
 package io.metadb.dao;
 
-import io.metadb.dao.payload.Tick;
+import io.metadb.payload.Tick;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,9 @@
 package io.metadb.migrations;
 
-import static io.metadb.generated.Tables.META;
-
 import io.metadb.migrations.internal.LiquibaseRunner;
 import io.metadb.migrations.internal.MigrationLock;
-import io.metadb.migrations.internal.SqliteFiles;
+import io.metadb.core.SchemaVersion;
+import io.metadb.core.SqliteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,27 +22,23 @@ import org.jooq.impl.DSL;
  * released without an operator. Thread-safe.
  */
 public final class Migrations {
-    /** The schema version this library creates and reads: the last {@code vN} tag. */
-    public static final int HEAD_VERSION = 11;
-    /** Changesets in the changelog up to {@link #HEAD_VERSION} (checked by a test). */
+    /** Changesets in the changelog up to {@link SchemaVersion#HEAD} (checked by a test). */
     public static final int HEAD_CHANGESETS = 52;
     /** Classpath location of the root changelog (in the schema jar). */
     public static final String CHANGELOG = "db/changelog/db.changelog-master.xml";
-    /** The {@code meta} key holding the schema version. */
-    public static final String SCHEMA_VERSION_KEY = "schema_version";
 
     private static final long LOCK_WAIT_MS = 120_000;
 
     private Migrations() {}
 
     /**
-     * Creates {@code db} or upgrades it to {@link #HEAD_VERSION} in WAL mode.
+     * Creates {@code db} or upgrades it to {@link SchemaVersion#HEAD} in WAL mode.
      *
      * @throws SchemaTooNewException if the file's schema is newer than this library's
      * @throws MigrationException if a changeset fails or the file is not a metadb file
      */
     public static MigrationResult apply(Path db) {
-        return migrate(db, HEAD_VERSION, null);
+        return migrate(db, SchemaVersion.HEAD, null);
     }
 
     /**
@@ -51,15 +46,15 @@ public final class Migrations {
      * migration checks; operators want {@link #apply}.
      */
     public static MigrationResult upgradeTo(Path db, int version) {
-        if (version < 1 || version > HEAD_VERSION) {
-            throw new IllegalArgumentException("schema version must be 1.." + HEAD_VERSION + ", was " + version);
+        if (version < 1 || version > SchemaVersion.HEAD) {
+            throw new IllegalArgumentException("schema version must be 1.." + SchemaVersion.HEAD + ", was " + version);
         }
         return migrate(db, version, null);
     }
 
     /** Like {@link #apply}, calling {@code afterChangeset} with each changeset id as it is run. */
     public static MigrationResult apply(Path db, java.util.function.Consumer<String> afterChangeset) {
-        return migrate(db, HEAD_VERSION, afterChangeset);
+        return migrate(db, SchemaVersion.HEAD, afterChangeset);
     }
 
     /** The file's {@code meta.schema_version}, 0 if the file has no schema yet. */
@@ -79,7 +74,7 @@ public final class Migrations {
         try (Connection c = SqliteFiles.open(db)) {
             DSLContext dsl = SqliteFiles.dsl(c);
             int before = schemaVersion(dsl, db);
-            if (before >= target && appliedChangesets(dsl) >= (target == HEAD_VERSION ? HEAD_CHANGESETS : 1)) {
+            if (before >= target && appliedChangesets(dsl) >= (target == SchemaVersion.HEAD ? HEAD_CHANGESETS : 1)) {
                 return new MigrationResult(before, before, 0, false, false);
             }
             try (MigrationLock lock = MigrationLock.acquire(db, LOCK_WAIT_MS)) {
@@ -104,7 +99,7 @@ public final class Migrations {
                 liquibase.syncToTag("v" + before);
                 adopted = true;
             }
-            int run = liquibase.update(target == HEAD_VERSION ? null : "v" + target, listener);
+            int run = liquibase.update(target == SchemaVersion.HEAD ? null : "v" + target, listener);
             int after = schemaVersion(dsl, db);
             if (after < target) {
                 throw new MigrationException(db + " is at schema version " + after + " after migrating to " + target);
@@ -114,26 +109,14 @@ public final class Migrations {
     }
 
     private static int schemaVersion(DSLContext dsl, Path db) {
-        String value;
-        try {
-            value = dsl.select(META.VALUE).from(META).where(META.KEY.eq(SCHEMA_VERSION_KEY)).fetchOne(META.VALUE);
-        } catch (DataAccessException e) {
-            if (isNoSuchTable(e)) {
-                return 0;
-            }
-            throw new MigrationException("cannot read the schema version of " + db + ": " + e.getMessage(), e);
-        }
-        if (value == null) {
-            return 0;
-        }
         int version;
         try {
-            version = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new MigrationException(db + " has a meta.schema_version that is not a number: '" + value + "'");
+            version = dsl.connectionResult(c -> SchemaVersion.read(c, "main"));
+        } catch (DataAccessException | IllegalStateException e) {
+            throw new MigrationException("cannot read the schema version of " + db + ": " + e.getMessage(), e);
         }
-        if (version > HEAD_VERSION) {
-            throw new SchemaTooNewException(db.toString(), version, HEAD_VERSION);
+        if (version > SchemaVersion.HEAD) {
+            throw new SchemaTooNewException(db.toString(), version, SchemaVersion.HEAD);
         }
         return version;
     }

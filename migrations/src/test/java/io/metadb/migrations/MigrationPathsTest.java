@@ -1,5 +1,6 @@
 package io.metadb.migrations;
 
+import io.metadb.core.SchemaVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,7 @@ class MigrationPathsTest {
         Path db = dir.resolve("meta.db");
         MigrationResult result = Migrations.apply(db);
 
-        assertThat(result).isEqualTo(new MigrationResult(0, Migrations.HEAD_VERSION, Migrations.HEAD_CHANGESETS, false, false));
+        assertThat(result).isEqualTo(new MigrationResult(0, SchemaVersion.HEAD, Migrations.HEAD_CHANGESETS, false, false));
         assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("11");
         assertThat(Sql.value(db, "PRAGMA journal_mode")).isEqualTo("wal");
         assertThat(Sql.tables(db)).containsExactlyInAnyOrderElementsOf(
@@ -81,7 +82,7 @@ class MigrationPathsTest {
         MigrationResult result = Migrations.apply(db);
 
         assertThat(result.fromVersion()).isEqualTo(version);
-        assertThat(result.toVersion()).isEqualTo(Migrations.HEAD_VERSION);
+        assertThat(result.toVersion()).isEqualTo(SchemaVersion.HEAD);
         for (var e : before.entrySet()) {
             assertThat(e.getValue()).as(e.getKey()).isNotEmpty();
             assertThat(Sql.rows(db, selectAll(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.PropertyName;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.metadb.generated.convert.InstantConverter;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
+import io.metadb.payload.Key;
+import io.metadb.generated.convert.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -17,8 +21,20 @@ public final class Json {
     /** Payload records: snake_case keys, absent optional keys left out. */
     public static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setAnnotationIntrospector(new KeyNames())
             .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    /** Jackson's own annotations, and {@link Key} naming a payload key that is not its component's name. */
+    private static final class KeyNames extends JacksonAnnotationIntrospector {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public PropertyName findNameForSerialization(Annotated a) {
+            Key key = _findAnnotation(a, Key.class);
+            return key != null ? PropertyName.construct(key.value()) : super.findNameForSerialization(a);
+        }
+    }
 
     private static final Instant MIN_TS = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant MAX_TS = Instant.parse("9999-12-31T23:59:59.999Z");
@@ -48,7 +64,7 @@ public final class Json {
 
     /** Whether {@code t} is exactly the stored form {@code uuuu-MM-ddTHH:mm:ss.SSSZ} of a real instant. */
     static boolean isCanonical(String t) {
-        return InstantConverter.parseStored(t) != null;
+        return Timestamps.parseStored(t) != null;
     }
 
     /** The stored form of a timestamp; rejects years outside 0000..9999 (they would not sort). */
@@ -59,7 +75,7 @@ public final class Json {
         if (ts.isBefore(MIN_TS) || ts.isAfter(MAX_TS)) {
             throw new IllegalArgumentException("ts: " + ts + " is outside years 0000..9999");
         }
-        return InstantConverter.format(ts);
+        return Timestamps.format(ts);
     }
 
     /** Parses a timestamp given as text (ISO-8601 with offset or Z), normalised to the stored form. */

@@ -24,38 +24,37 @@ import static io.metadb.generated.Tables.TOOL_USE_EVENTS;
 import static io.metadb.generated.Tables.WATCHDOG_EVENTS;
 import static io.metadb.generated.Tables.WORKSPACES;
 
-import io.metadb.dao.payload.CliInvocation;
-import io.metadb.dao.payload.CloneDispatch;
-import io.metadb.dao.payload.CloneLifecycleEvent;
-import io.metadb.dao.payload.CommunicationEvent;
-import io.metadb.dao.payload.Crash;
-import io.metadb.dao.payload.DependencyInstall;
-import io.metadb.dao.payload.GitOperation;
-import io.metadb.dao.payload.Harvest;
-import io.metadb.dao.payload.IrohEvent;
-import io.metadb.dao.payload.MarkerStateEvent;
-import io.metadb.dao.payload.McpToolCall;
-import io.metadb.dao.payload.Message;
-import io.metadb.dao.payload.OwnerDirective;
-import io.metadb.dao.payload.Payload;
-import io.metadb.dao.payload.PrepushBypassEvent;
-import io.metadb.dao.payload.Session;
-import io.metadb.dao.payload.SourceError;
-import io.metadb.dao.payload.Task;
-import io.metadb.dao.payload.TestRun;
-import io.metadb.dao.payload.Tick;
-import io.metadb.dao.payload.TokenUsage;
-import io.metadb.dao.payload.ToolUseEvent;
-import io.metadb.dao.payload.WatchdogEvent;
-import io.metadb.dao.payload.Workspace;
+import io.metadb.generated.envelope.JsonRowTable;
+import io.metadb.payload.CliInvocation;
+import io.metadb.payload.CloneDispatch;
+import io.metadb.payload.CloneLifecycleEvent;
+import io.metadb.payload.CommunicationEvent;
+import io.metadb.payload.Crash;
+import io.metadb.payload.DependencyInstall;
+import io.metadb.payload.GitOperation;
+import io.metadb.payload.Harvest;
+import io.metadb.payload.IrohEvent;
+import io.metadb.payload.MarkerStateEvent;
+import io.metadb.payload.McpToolCall;
+import io.metadb.payload.Message;
+import io.metadb.payload.OwnerDirective;
+import io.metadb.payload.Payload;
+import io.metadb.payload.PrepushBypassEvent;
+import io.metadb.payload.Session;
+import io.metadb.payload.SourceError;
+import io.metadb.payload.Task;
+import io.metadb.payload.TestRun;
+import io.metadb.payload.Tick;
+import io.metadb.payload.TokenUsage;
+import io.metadb.payload.ToolUseEvent;
+import io.metadb.payload.WatchdogEvent;
+import io.metadb.payload.Workspace;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jooq.Field;
 import org.jooq.Table;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 
 /**
  * The JSON-row tables: each generated table with its payload record. The one place that
@@ -65,6 +64,10 @@ public final class JsonTables {
     /** One JSON-row table: its envelope fields (ts bound as stored text) and payload spec. */
     public record JsonTable(Table<?> table, Field<Long> id, Field<Instant> ts, Field<String> tsText,
             Field<String> rowJson, Class<? extends Payload> payloadType) {
+        JsonTable(JsonRowTable t, Class<? extends Payload> payloadType) {
+            this(t.table(), t.id(), t.ts(), t.tsText(), t.rowJson(), payloadType);
+        }
+
         public String name() {
             return table.getName();
         }
@@ -118,11 +121,7 @@ public final class JsonTables {
     private JsonTables() {}
 
     private static void add(Table<?> table, Class<? extends Payload> type) {
-        Field<Long> id = table.field(MESSAGES.ID);
-        Field<Instant> ts = table.field(MESSAGES.TS);
-        Field<String> rowJson = table.field(MESSAGES.ROW_JSON);
-        Field<String> tsText = DSL.field(ts.getUnqualifiedName(), SQLDataType.CLOB);
-        JsonTable t = new JsonTable(table, id, ts, tsText, rowJson, type);
+        JsonTable t = new JsonTable((JsonRowTable) table, type);
         BY_NAME.put(t.name(), t);
         BY_TYPE.put(type, t);
     }
@@ -146,7 +145,8 @@ public final class JsonTables {
         return t;
     }
 
+    /** Every JSON-row table, in SPEC order (an unmodifiable view). */
     public static Collection<JsonTable> all() {
-        return BY_NAME.values();
+        return java.util.Collections.unmodifiableCollection(BY_NAME.values());
     }
 }

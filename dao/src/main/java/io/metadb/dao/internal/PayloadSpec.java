@@ -1,9 +1,8 @@
 package io.metadb.dao.internal;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import io.metadb.dao.payload.OneOf;
-import io.metadb.dao.payload.OptionalKey;
-import io.metadb.dao.payload.Payload;
+import io.metadb.payload.OneOf;
+import io.metadb.payload.OptionalKey;
+import io.metadb.payload.Payload;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.RecordComponent;
@@ -97,9 +96,8 @@ public final class PayloadSpec {
         List<Key> keys = new ArrayList<>();
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         for (RecordComponent c : type.getRecordComponents()) {
-            // Jackson's annotation propagates from the component to the accessor, not to the component.
-            JsonProperty property = c.getAccessor().getAnnotation(JsonProperty.class);
-            String name = property != null ? property.value() : snakeCase(c.getName());
+            io.metadb.payload.Key key = c.getAnnotation(io.metadb.payload.Key.class);
+            String name = key != null ? key.value() : snakeCase(c.getName());
             OneOf oneOf = c.getAnnotation(OneOf.class);
             boolean required = c.getAnnotation(OptionalKey.class) == null;
             try {

@@ -4,7 +4,7 @@ import io.metadb.dao.IdRange;
 import io.metadb.dao.MetaDbLockedException;
 import io.metadb.dao.MetaDbOptions;
 import io.metadb.dao.internal.JsonTables.JsonTable;
-import io.metadb.migrations.internal.SqliteFiles;
+import io.metadb.core.SqliteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

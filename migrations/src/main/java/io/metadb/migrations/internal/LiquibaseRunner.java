@@ -1,5 +1,6 @@
 package io.metadb.migrations.internal;
 
+import io.metadb.core.SqliteFiles;
 import io.metadb.migrations.MigrationException;
 import io.metadb.migrations.Migrations;
 import java.nio.file.Path;

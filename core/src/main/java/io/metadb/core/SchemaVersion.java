@@ -1,0 +1,53 @@
+package io.metadb.core;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The schema version of a metadb file: the one this library writes and reads, and how a
+ * file records its own ({@code meta.schema_version}, SPEC §2.3). Migrations upgrade to it;
+ * snapshots refuse a file at another version. Stateless and thread-safe.
+ */
+public final class SchemaVersion {
+    /** The schema version this library creates and reads: the last {@code vN} tag of the changelogs. */
+    public static final int HEAD = 11;
+
+    /** The {@code meta} key holding the schema version. */
+    public static final String KEY = "schema_version";
+
+    private SchemaVersion() {}
+
+    /**
+     * The version recorded in the {@code meta} table of the attached database {@code schema}
+     * ({@code main} for the connection's own file); 0 if it has no {@code meta} table or no
+     * version row (a new or foreign file). Plain JDBC, not jOOQ: a snapshot taken at start-up
+     * must not wait for jOOQ's class initialisation, which another thread does meanwhile.
+     *
+     * @throws SQLException if the file cannot be read
+     * @throws IllegalStateException if the recorded version is not a number
+     */
+    public static int read(Connection c, String schema) throws SQLException {
+        String value;
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM " + schema + ".meta WHERE key = ?")) {
+            ps.setString(1, KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                value = rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("no such table")) {
+                return 0;
+            }
+            throw e;
+        }
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("meta." + KEY + " is not a number: '" + value + "'", e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.metadb.core;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The one place that knows how metadb opens a SQLite file: WAL, busy timeout, no
+ * generated-key fetching, the pragmas that are SQLite-only by nature, and the jOOQ settings
+ * every module uses. Public API of the lowest module that opens files (migrations, the
+ * writer, snapshots and the CLI all do). Stateless and thread-safe.
+ */
+public final class SqliteFiles {
+    /** Page cache of a connection, in KiB. */
+    public static final int CACHE_KIB = 32 * 1024;
+
+    /** Default time a connection waits on another process's lock before SQLITE_BUSY. */
+    public static final int DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+
+    private SqliteFiles() {}
+
+    /**
+     * SQLite URI opening {@code file} read-only (for ATTACH). '%', '?' and '#' in the path
+     * are escaped: unescaped they would end the path, and SQLite would open (and create)
+     * some other file read-write.
+     */
+    public static String readOnlyUri(Path file) {
+        String path = file.toAbsolutePath().toString().replace("%", "%25").replace("?", "%3F").replace("#", "%23");
+        return "file:" + path + "?mode=ro";
+    }
+
+    /** JDBC URL of a file. */
+    public static String url(Path file) {
+        return "jdbc:sqlite:" + file.toAbsolutePath();
+    }
+
+    /** Opens a read-write connection in WAL mode (creating the file if absent). */
+    public static Connection open(Path file, int busyTimeoutMs, SQLiteConfig.SynchronousMode synchronous)
+            throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setBusyTimeout(busyTimeoutMs);
+        config.setSynchronous(synchronous);
+        // One write connection per process keeps the WAL small between checkpoints; cap what
+        // is left on disk after a checkpoint so that a burst does not leave a large file.
+        config.setJournalSizeLimit(64 * 1024 * 1024);
+        // A 32 MiB page cache (SQLite's default is 2 MiB) keeps the hot tables' index pages
+        // in memory during bulk writes (ingest of 200k rows: ~25% faster, measured).
+        config.setCacheSize(-CACHE_KIB);
+        Properties props = config.toProperties();
+        props.setProperty("jdbc.get_generated_keys", "false");
+        return new org.sqlite.JDBC().connect(url(file), props);
+    }
+
+    /** Opens a read-write connection with the defaults. */
+    public static Connection open(Path file) throws SQLException {
+        return open(file, DEFAULT_BUSY_TIMEOUT_MS, SQLiteConfig.SynchronousMode.NORMAL);
+    }
+
+    /**
+     * A new, empty in-memory database (snapshots copy into one). The driver is called
+     * directly: DriverManager would first scan every jar for drivers, at a cost an
+     * operator's report pays at start-up.
+     */
+    public static Connection memory() throws SQLException {
+        return new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new Properties());
+    }
+
+    /** jOOQ over one connection, with the settings every metadb module uses. */
+    public static DSLContext dsl(Connection connection) {
+        return DSL.using(connection, SQLDialect.SQLITE, settings());
+    }
+
+    /** The jOOQ settings every metadb module uses (a new, mutable instance). */
+    public static Settings settings() {
+        return new Settings().withExecuteLogging(false).withRenderSchema(false).withDiagnosticsLogging(false);
+    }
+}

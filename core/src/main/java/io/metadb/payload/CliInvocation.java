@@ -1,0 +1,13 @@
+package io.metadb.payload;
+
+import java.util.List;
+
+/** A cli_invocations row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+public record CliInvocation(
+        String agent,
+        String command,
+        List<String> args,
+        long exitCode,
+        long durationMs,
+        @OptionalKey String cwd) implements Payload {
+}

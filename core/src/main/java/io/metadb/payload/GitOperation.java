@@ -1,0 +1,21 @@
+package io.metadb.payload;
+
+/** A git_operations row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+public record GitOperation(
+        String agent,
+        String repo,
+        @OneOf({COMMIT, PUSH, PULL, REBASE, MERGE}) String op,
+        @OptionalKey String ref,
+        boolean ok,
+        long durationMs) implements Payload {
+    /** A value of {@code op}. */
+    public static final String COMMIT = "commit";
+    /** A value of {@code op}. */
+    public static final String PUSH = "push";
+    /** A value of {@code op}. */
+    public static final String PULL = "pull";
+    /** A value of {@code op}. */
+    public static final String REBASE = "rebase";
+    /** A value of {@code op}. */
+    public static final String MERGE = "merge";
+}

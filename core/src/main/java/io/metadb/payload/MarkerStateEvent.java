@@ -1,0 +1,9 @@
+package io.metadb.payload;
+
+/** A marker_state_events row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+public record MarkerStateEvent(
+        @OptionalKey String agent,
+        String marker,
+        @OptionalKey String fromState,
+        String toState) implements Payload {
+}

@@ -1,0 +1,11 @@
+package io.metadb.payload;
+
+/** A mcp_tool_calls row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+public record McpToolCall(
+        String agent,
+        String server,
+        String tool,
+        long durationMs,
+        boolean ok,
+        @OptionalKey String error) implements Payload {
+}

@@ -1,0 +1,16 @@
+package io.metadb.payload;
+
+/** A messages row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+public record Message(
+        String agent,
+        String channel,
+        @OneOf({IN, OUT}) String direction,
+        String sender,
+        String recipient,
+        String body,
+        @OptionalKey String thread) implements Payload {
+    /** A value of {@code direction}. */
+    public static final String IN = "in";
+    /** A value of {@code direction}. */
+    public static final String OUT = "out";
+}

@@ -1,0 +1,15 @@
+package io.metadb.payload;
+
+/** A owner_directives row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+public record OwnerDirective(
+        @OptionalKey String agent,
+        String source,
+        String directive,
+        @OneOf({RECEIVED, ACKNOWLEDGED, DONE}) String status) implements Payload {
+    /** A value of {@code status}. */
+    public static final String RECEIVED = "received";
+    /** A value of {@code status}. */
+    public static final String ACKNOWLEDGED = "acknowledged";
+    /** A value of {@code status}. */
+    public static final String DONE = "done";
+}

@@ -1,0 +1,17 @@
+package io.metadb.payload;
+
+/** A tests row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+public record TestRun(
+        @OptionalKey String agent,
+        String suite,
+        String name,
+        @OneOf({PASS, FAIL, SKIP}) String status,
+        long durationMs,
+        @OptionalKey String commitSha) implements Payload {
+    /** A value of {@code status}. */
+    public static final String PASS = "pass";
+    /** A value of {@code status}. */
+    public static final String FAIL = "fail";
+    /** A value of {@code status}. */
+    public static final String SKIP = "skip";
+}

@@ -1,0 +1,13 @@
+package io.metadb.payload;
+
+/** A ticks row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+public record Tick(
+        String agent,
+        String kind,
+        @OneOf({OK, FAIL}) String status,
+        long durationMs) implements Payload {
+    /** A value of {@code status}. */
+    public static final String OK = "ok";
+    /** A value of {@code status}. */
+    public static final String FAIL = "fail";
+}

@@ -1,0 +1,10 @@
+package io.metadb.payload;
+
+/** A tool_use_events row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+public record ToolUseEvent(
+        String agent,
+        String tool,
+        long durationMs,
+        boolean ok,
+        @OptionalKey String error) implements Payload {
+}

@@ -1,8 +1,0 @@
-package io.metadb.dao.payload;
-
-/** A iroh_events row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
-public record IrohEvent(
-        String peer,
-        String event,
-        @OptionalKey String detail) implements Payload {
-}

@@ -1,9 +1,0 @@
-package io.metadb.dao.payload;
-
-/** A marker_state_events row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
-public record MarkerStateEvent(
-        @OptionalKey String agent,
-        String marker,
-        @OptionalKey String fromState,
-        String toState) implements Payload {
-}

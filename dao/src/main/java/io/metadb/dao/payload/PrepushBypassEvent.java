@@ -1,9 +1,0 @@
-package io.metadb.dao.payload;
-
-/** A prepush_bypass_events row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
-public record PrepushBypassEvent(
-        String agent,
-        String repo,
-        @OptionalKey String ref,
-        String reason) implements Payload {
-}

@@ -1,8 +1,0 @@
-package io.metadb.dao.payload;
-
-/** A source_errors row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
-public record SourceError(
-        String source,
-        String error,
-        @OptionalKey String detail) implements Payload {
-}
