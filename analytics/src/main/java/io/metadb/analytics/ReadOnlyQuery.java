@@ -18,9 +18,6 @@ import java.util.regex.Pattern;
  * an in-memory copy, so the live file cannot change either way. Stateless.
  */
 public final class ReadOnlyQuery {
-    /** Columns and rows of a query; values are Long, Double, String, byte[] or null. */
-    public record Result(List<String> columns, List<List<Object>> rows) {}
-
     /** A statement that would write, or more than one statement. */
     public static final class RefusedException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -35,12 +32,13 @@ public final class ReadOnlyQuery {
     private ReadOnlyQuery() {}
 
     /**
-     * Runs {@code sql} on {@code snapshot}.
+     * Runs {@code sql} on {@code snapshot}: its columns and rows (values are Long, Double,
+     * String, byte[] or null).
      *
      * @throws RefusedException for a write or several statements (nothing runs)
      * @throws IllegalArgumentException for SQL that SQLite rejects
      */
-    public static Result run(Snapshot snapshot, String sql) {
+    public static Tabular run(Snapshot snapshot, String sql) {
         String statement = single(sql);
         Connection c = snapshot.connection();
         try {
@@ -67,7 +65,7 @@ public final class ReadOnlyQuery {
                     }
                     rows.add(row);
                 }
-                return new Result(columns, rows);
+                return new Tabular(columns, rows);
             }
         } catch (SQLException e) {
             String message = String.valueOf(e.getMessage());

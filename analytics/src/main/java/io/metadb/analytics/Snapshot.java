@@ -1,9 +1,10 @@
 package io.metadb.analytics;
 
-import static io.metadb.generated.Tables.MESSAGES;
 import static io.metadb.generated.Tables.META;
 
 import io.metadb.core.SchemaVersion;
+import io.metadb.generated.envelope.JsonRowTable;
+import io.metadb.generated.envelope.RowTable;
 import io.metadb.core.SqliteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,8 @@ public final class Snapshot implements AutoCloseable {
     private DSLContext dsl;
     /** Row counts of the copied tables in the file, by table name; null for a whole-file copy. */
     private Map<String, Long> sourceRows;
+    /** What was copied, by table name; null for a whole-file copy. */
+    private Map<String, TableCopy> plan;
 
     private Snapshot(Path source, Connection connection) {
         this.source = source;
@@ -110,8 +113,8 @@ public final class Snapshot implements AutoCloseable {
                 Select<Record2<String, Integer>> counts = null;
                 for (TableCopy t : all) {
                     Table<?> source = DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName());
-                    Field<Instant> ts = tsOf(t.table());
-                    Field<Long> id = t.table().field(MESSAGES.ID);
+                    Field<Instant> ts = t.latestOrder() == null ? null : t.latestOrder().ts();
+                    Field<Long> id = t.latestOrder() == null ? null : t.latestOrder().id();
                     Condition where = t.rows();
                     if (t.orLatest() != null && !where.equals(DSL.noCondition())) { // (every row already has it)
                         // The subquery names its table as the outer one does: inside, the names are its own.
@@ -130,6 +133,8 @@ public final class Snapshot implements AutoCloseable {
             }
         });
         snapshot.sourceRows = rows;
+        snapshot.plan = new HashMap<>();
+        copies.forEach(t -> snapshot.plan.put(t.table().getName(), t));
         return snapshot;
     }
 
@@ -150,21 +155,39 @@ public final class Snapshot implements AutoCloseable {
                     throw new IllegalArgumentException(f + " is not a column of " + table.getName());
                 }
             }
-            boolean ordered = tsOf(table) != null && table.field(MESSAGES.ID) != null;
-            if (latest < 0 || (latest > 0 || orLatest != null) && !ordered) {
+            if (latest < 0 || (latest > 0 || orLatest != null) && !(table instanceof RowTable)) {
                 throw new IllegalArgumentException("cannot copy the latest rows of " + table.getName() + " (no ts and id)");
             }
         }
 
         /** Every row of {@code table}, every column but {@code row_json}. */
         public static TableCopy of(Table<?> table) {
+            Field<String> rowJson = table instanceof JsonRowTable t ? t.rowJson() : null;
             List<Field<?>> columns = new ArrayList<>();
             for (Field<?> f : table.fields()) {
-                if (!f.getName().equals(MESSAGES.ROW_JSON.getName())) {
+                if (!f.equals(rowJson)) {
                     columns.add(f);
                 }
             }
             return new TableCopy(table, columns, DSL.noCondition(), 0, null);
+        }
+
+        /** The table's id and ts, which order "latest" rows; null if it has none. */
+        RowTable latestOrder() {
+            return table instanceof RowTable t ? t : null;
+        }
+
+        /**
+         * Whether this copy holds all that {@code needed} selects: the same table and at least
+         * its columns, and either every row or exactly the same selection of rows.
+         */
+        boolean covers(TableCopy needed) {
+            if (!table.getName().equals(needed.table.getName()) || !columns.containsAll(needed.columns)) {
+                return false;
+            }
+            boolean everyRow = rows.equals(DSL.noCondition()) && latest == 0 && orLatest == null;
+            return everyRow || rows.equals(needed.rows) && latest == needed.latest
+                    && java.util.Objects.equals(orLatest, needed.orLatest);
         }
 
         /** Only these columns. */
@@ -179,8 +202,7 @@ public final class Snapshot implements AutoCloseable {
 
         /** Only the rows with {@code ts >= since}, if the table has a ts and {@code since} is not null. */
         public TableCopy since(Instant since) {
-            Field<Instant> ts = tsOf(table);
-            return since == null || ts == null ? this : where(ts.ge(since));
+            return since == null || !(table instanceof RowTable t) ? this : where(t.ts().ge(since));
         }
 
         /** Only the latest {@code n} rows (of those matching the conditions), by ts desc, id desc. */
@@ -200,13 +222,6 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
-    /** The table's {@code ts} column, or null if it has none. */
-    @SuppressWarnings("unchecked")
-    private static Field<Instant> tsOf(Table<?> table) {
-        Field<?> ts = table.field(MESSAGES.TS.getName());
-        return ts != null && ts.getType() == Instant.class ? (Field<Instant>) ts : null;
-    }
-
     /**
      * How many rows {@code table} had in the file when this snapshot was taken, whether or
      * not all of them were copied.
@@ -222,6 +237,26 @@ public final class Snapshot implements AutoCloseable {
             throw new IllegalArgumentException("this snapshot did not copy " + table.getName());
         }
         return rows;
+    }
+
+    /**
+     * Checks that this snapshot holds what {@code needed} selects (a whole-file copy holds
+     * everything; a targeted one only its own plan).
+     *
+     * @throws IllegalStateException naming the first table it lacks
+     */
+    void checkCovers(List<TableCopy> needed, String report) {
+        if (plan == null) {
+            return;
+        }
+        for (TableCopy t : needed) {
+            TableCopy have = plan.get(t.table().getName());
+            if (have == null || !have.covers(t)) {
+                throw new IllegalStateException("this snapshot lacks what '" + report + "' reads of "
+                        + t.table().getName() + (have == null ? " (not copied)" : " (other rows or columns were copied)")
+                        + "; run it through Reports.open(file, now), or on Snapshot.of(file)");
+            }
+        }
     }
 
     private interface CopyInto {
@@ -248,8 +283,7 @@ public final class Snapshot implements AutoCloseable {
             throw new SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
         }
         try {
-            // The driver directly: DriverManager would first scan every jar for drivers.
-            Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new java.util.Properties());
+            Connection c = SqliteFiles.memory();
             ((SQLiteConnection) c).setBusyTimeout(SqliteFiles.DEFAULT_BUSY_TIMEOUT_MS);
             return c;
         } catch (SQLException e) {

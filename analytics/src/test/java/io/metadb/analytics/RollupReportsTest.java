@@ -2,6 +2,10 @@ package io.metadb.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.metadb.analytics.report.AgentReport;
+import io.metadb.analytics.report.CliReport;
+import io.metadb.analytics.report.SummaryReport;
+import io.metadb.analytics.report.WatchdogReport;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.Retention;
 import io.metadb.dao.Stamped;
@@ -32,14 +36,14 @@ class RollupReportsTest {
 
     private static Totals totals(Path file, String since) {
         try (Snapshot s = Snapshot.of(file)) {
-            Reports r = new Reports(s, NOW);
+            Reports r = Reports.on(s, NOW);
             Instant cutoff = Since.cutoff(since, NOW);
-            var summary = r.summary(cutoff).orElseThrow();
-            var agent = r.agent("agent0", cutoff).orElseThrow();
+            var summary = r.one(SummaryReport.of(cutoff)).orElseThrow();
+            var agent = r.one(AgentReport.of("agent0", cutoff)).orElseThrow();
             return new Totals(summary.cliCalls(), summary.cliFailures(), summary.watchdogRed(), agent.cliCalls(),
                     agent.cliFailures(), agent.watchdogRed(),
-                    r.cli(cutoff).stream().map(c -> c.command() + " " + c.calls() + " " + c.failures()).toList(),
-                    r.watchdog(cutoff).stream().map(w -> w.checkName() + " " + w.green() + " " + w.yellow() + " " + w.red()).toList());
+                    r.run(CliReport.of(cutoff)).stream().map(c -> c.command() + " " + c.calls() + " " + c.failures()).toList(),
+                    r.run(WatchdogReport.of(cutoff)).stream().map(w -> w.checkName() + " " + w.green() + " " + w.yellow() + " " + w.red()).toList());
         }
     }
 
@@ -76,7 +80,7 @@ class RollupReportsTest {
 
     @Test
     void aWindowStartingMidDayCountsOnlyWholeRolledUpDays() {
-        assertThat(Reports.firstWholeDay(Instant.parse("2026-04-20T00:00:00Z")).toString()).isEqualTo("2026-04-20");
-        assertThat(Reports.firstWholeDay(Instant.parse("2026-04-20T00:00:00.001Z")).toString()).isEqualTo("2026-04-21");
+        assertThat(io.metadb.analytics.internal.Rollups.firstWholeDay(Instant.parse("2026-04-20T00:00:00Z")).toString()).isEqualTo("2026-04-20");
+        assertThat(io.metadb.analytics.internal.Rollups.firstWholeDay(Instant.parse("2026-04-20T00:00:00.001Z")).toString()).isEqualTo("2026-04-21");
     }
 }

@@ -71,6 +71,14 @@ public final class JsonRowDao<P extends Payload> {
         return writer.insert(table, tss, json);
     }
 
+    /**
+     * The {@code row_json} this DAO stores for {@code payload}, validated as a write would be
+     * (for tools that write rows themselves, e.g. a benchmark's raw-JDBC baseline).
+     */
+    public String toJson(P payload) {
+        return serialise(payload);
+    }
+
     private String serialise(P payload) {
         if (payload == null) {
             throw new IllegalArgumentException(table.name() + ": payload is null");

@@ -3,7 +3,6 @@ package io.metadb.dao;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.metadb.dao.demo.Demo;
 import io.metadb.payload.Tick;
 import io.metadb.migrations.Migrations;
 import io.metadb.migrations.testing.ChildJvm;
@@ -58,21 +57,4 @@ class LockingAndBackPressureTest {
         assertThat(Sql.value(file, "SELECT count(DISTINCT duration_ms) FROM ticks")).isEqualTo("3000");
     }
 
-    @Test
-    void theDemoIsDeterministicForASeedAndNow() {
-        Instant now = Instant.parse("2026-04-20T12:00:00.000Z");
-        List<List<List<List<String>>>> dumps = new ArrayList<>();
-        for (String name : new String[] {"a.db", "b.db"}) {
-            Path file = dir.resolve(name);
-            try (MetaDb db = MetaDb.open(file)) {
-                new Demo(db, 7, now, 0.02).run();
-            }
-            dumps.add(List.of(
-                    Sql.rows(file, "SELECT id, ts, row_json FROM token_usage ORDER BY id"),
-                    Sql.rows(file, "SELECT id, ts, row_json FROM clone_dispatches ORDER BY id"),
-                    Sql.rows(file, "SELECT id, ts, status, attempts, last_error FROM events ORDER BY id")));
-        }
-        assertThat(dumps.get(0)).isEqualTo(dumps.get(1));
-        assertThat(dumps.get(0).get(0)).hasSize(1_528);
-    }
 }

@@ -1,0 +1,140 @@
+package io.metadb.analytics;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One parameter of a report: its name ({@code since}: {@code --since} on the command line),
+ * how it is shown, its default, and how its text becomes a typed value. A report declares
+ * its parameters once; the CLI builds its options from them and {@link Args} parses them.
+ * Immutable.
+ */
+public final class Param<T> {
+    /** Turns a parameter's text into its value at {@code now}. */
+    @FunctionalInterface
+    interface Parser<T> {
+        T parse(String text, Instant now);
+    }
+
+    private final String name;
+    private final String label;
+    private final boolean positional;
+    private final boolean required;
+    private final String defaultValue;
+    private final String description;
+    private final List<String> choices;
+    private final Parser<T> parser;
+
+    private Param(String name, String label, boolean positional, boolean required, String defaultValue,
+            String description, List<String> choices, Parser<T> parser) {
+        this.name = name;
+        this.label = label;
+        this.positional = positional;
+        this.required = required;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.choices = List.copyOf(choices);
+        this.parser = parser;
+    }
+
+    /** A window start: a duration back from now ({@code 24h}) or a timestamp. */
+    public static Param<Instant> since(String defaultValue, String description) {
+        return new Param<>("since", null, false, false, defaultValue, description, List.of(), Since::cutoff);
+    }
+
+    /** An optional text option; null when absent. */
+    public static Param<String> text(String name, String label, String description) {
+        return new Param<>(name, label, false, false, null, description, List.of(), (t, now) -> t);
+    }
+
+    /** A required text argument given by position ({@code agent NAME}). */
+    public static Param<String> positional(String name, String label, String description) {
+        return new Param<>(name, label, true, true, null, description, List.of(), (t, now) -> t);
+    }
+
+    /** A whole number of at least 1. */
+    public static Param<Integer> count(String name, String defaultValue, String description) {
+        return new Param<>(name, null, false, false, defaultValue, description, List.of(), (t, now) -> {
+            int n;
+            try {
+                n = Integer.parseInt(t.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + name + ": '" + t + "' is not a whole number");
+            }
+            if (n < 1) {
+                throw new IllegalArgumentException("--" + name + " must be >= 1, was " + n);
+            }
+            return n;
+        });
+    }
+
+    /** A required UTC day, {@code YYYY-MM-DD}. */
+    public static Param<LocalDate> day(String name, String label, String description) {
+        return new Param<>(name, label, false, true, null, description, List.of(), (t, now) -> {
+            try {
+                return LocalDate.parse(t);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("--" + name + ": '" + t + "' is not a day like 2026-04-20");
+            }
+        });
+    }
+
+    /** One of an enum's constants, written in lower case. */
+    public static <E extends Enum<E>> Param<E> choice(String name, Class<E> type, E defaultValue, String description) {
+        List<String> names = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        return new Param<>(name, String.join("|", names), false, false, defaultValue.name().toLowerCase(Locale.ROOT),
+                description, names, (t, now) -> {
+                    try {
+                        return Enum.valueOf(type, t.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--" + name + ": '" + t + "' is not one of " + String.join(", ", names));
+                    }
+                });
+    }
+
+    /** The value of {@code text} at {@code now}. @throws IllegalArgumentException saying what is wrong */
+    T parse(String text, Instant now) {
+        return parser.parse(text, now);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** How the value is shown in usage ({@code NAME}, {@code model|agent|day}); null for the default. */
+    public String label() {
+        return label;
+    }
+
+    /** Given by position rather than as {@code --name}. */
+    public boolean positional() {
+        return positional;
+    }
+
+    public boolean required() {
+        return required;
+    }
+
+    /** The default's text, or null. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The allowed values, or empty if any text may be given. */
+    public List<String> choices() {
+        return choices;
+    }
+
+    @Override
+    public String toString() {
+        return positional ? label : "--" + name;
+    }
+}

@@ -1,0 +1,82 @@
+package io.metadb.analytics.report;
+
+import static io.metadb.generated.Tables.TOKEN_USAGE;
+import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.round;
+import static org.jooq.impl.DSL.sum;
+
+import io.metadb.analytics.Args;
+import io.metadb.analytics.Param;
+import io.metadb.analytics.Report;
+import io.metadb.analytics.ReportContext;
+import io.metadb.analytics.Request;
+import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.generated.convert.Timestamps;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jooq.Field;
+
+/** {@code cost}: token usage per model, agent or UTC day in the window; cost_usd desc, key asc. */
+public final class CostReport extends Report<CostReport.Params, CostReport.Row> {
+    /** What cost groups by (the first column is named after it). */
+    public enum By { MODEL, AGENT, DAY }
+
+    public record Params(Instant since, By by) {}
+
+    /** @param key the model, agent or day */
+    public record Row(String key, long calls, long inputTokens, long outputTokens, long cacheReadTokens,
+            long cacheWriteTokens, double costUsd) {}
+
+    private static final Param<Instant> SINCE = Param.since("24h", "window");
+    private static final Param<By> BY = Param.choice("by", By.class, By.MODEL, "grouping");
+
+    public static final CostReport REPORT = new CostReport();
+
+    private CostReport() {
+        super("cost", Row.class, Shape.ROWS, "Token usage and cost by model, agent or UTC day; cost desc.",
+                List.of(SINCE, BY), List.of("cost --by model --since 7d", "cost --by day --since 30d"));
+    }
+
+    public static Request<Params, Row> of(Instant since, By by) {
+        return REPORT.request(new Params(since, by));
+    }
+
+    @Override
+    protected Params params(Args args) {
+        return new Params(args.get(SINCE), args.get(BY));
+    }
+
+    @Override
+    public List<TableCopy> reads(Params p, Instant now) {
+        return window(p.since(), TOKEN_USAGE);
+    }
+
+    /** The first column is named model, agent or day. */
+    @Override
+    public List<String> columns(Params p) {
+        List<String> columns = new ArrayList<>(super.columns(p));
+        columns.set(0, p.by().name().toLowerCase(Locale.ROOT));
+        return columns;
+    }
+
+    @Override
+    protected List<Row> run(ReportContext context, Params p) {
+        Field<String> key = switch (p.by()) {
+            case MODEL -> TOKEN_USAGE.MODEL;
+            case AGENT -> TOKEN_USAGE.AGENT;
+            case DAY -> Timestamps.day(TOKEN_USAGE.TS);
+        };
+        Field<BigDecimal> cost = coalesce(round(sum(TOKEN_USAGE.COST_USD), 6), BigDecimal.ZERO);
+        return context.dsl().select(key, count(), sum(TOKEN_USAGE.INPUT_TOKENS), sum(TOKEN_USAGE.OUTPUT_TOKENS),
+                        coalesce(sum(TOKEN_USAGE.CACHE_READ_TOKENS), BigDecimal.ZERO),
+                        coalesce(sum(TOKEN_USAGE.CACHE_WRITE_TOKENS), BigDecimal.ZERO), cost)
+                .from(TOKEN_USAGE).where(TOKEN_USAGE.TS.ge(p.since()))
+                .groupBy(key).orderBy(cost.desc(), key.asc())
+                .fetch(r -> new Row(r.value1(), r.value2(), r.get(2, Long.class), r.get(3, Long.class),
+                        r.get(4, Long.class), r.get(5, Long.class), r.get(6, Double.class)));
+    }
+}

@@ -1,0 +1,80 @@
+package io.metadb.analytics.report;
+
+import io.metadb.analytics.Args;
+import io.metadb.analytics.Param;
+import io.metadb.analytics.Report;
+import io.metadb.analytics.ReportContext;
+import io.metadb.analytics.Request;
+import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.analytics.internal.Activities;
+import io.metadb.generated.envelope.RowTable;
+import io.metadb.generated.envelope.RowTables;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.jooq.impl.DSL;
+
+/**
+ * {@code recent}: the latest rows of one table or of all; ts desc, table_name, id desc.
+ * Each table's latest rows come from its ts index; the merge is done in Java.
+ */
+public final class RecentReport extends Report<RecentReport.Params, Activity> {
+    /** @param table one table, or null for every table hot-tables covers */
+    public record Params(String table, int limit) {
+        public Params {
+            if (limit < 1) {
+                throw new IllegalArgumentException("--limit must be >= 1, was " + limit);
+            }
+            tables(table); // checks the name
+        }
+    }
+
+    private static final Param<String> TABLE = Param.text("table", "T", "only this table");
+    private static final Param<Integer> LIMIT = Param.count("limit", "20", "rows");
+
+    public static final RecentReport REPORT = new RecentReport();
+
+    private RecentReport() {
+        super("recent", Activity.class, Shape.ROWS, "The latest rows of every table (or one), one line each.",
+                List.of(TABLE, LIMIT), List.of("recent", "recent --table crashes --limit 5"));
+    }
+
+    public static Request<Params, Activity> of(String table, int limit) {
+        return REPORT.request(new Params(table, limit));
+    }
+
+    @Override
+    protected Params params(Args args) {
+        return new Params(args.get(TABLE), args.get(LIMIT));
+    }
+
+    /** The latest {@code limit} rows of each table (or of the one named). */
+    @Override
+    public List<TableCopy> reads(Params p, Instant now) {
+        return tables(p.table()).stream().map(t -> TableCopy.of(t.table()).latest(p.limit())).toList();
+    }
+
+    @Override
+    protected List<Activity> run(ReportContext context, Params p) {
+        List<Activity> rows = new ArrayList<>();
+        for (RowTable t : tables(p.table())) {
+            rows.addAll(Activities.of(context.dsl(), t, DSL.noCondition(), List.of(t.ts().desc(), t.id().desc()), p.limit()));
+        }
+        rows.sort(Comparator.comparing(Activity::ts).reversed().thenComparing(Activity::tableName)
+                .thenComparing(Comparator.comparingLong(Activity::id).reversed()));
+        return rows.subList(0, Math.min(p.limit(), rows.size()));
+    }
+
+    private static List<RowTable> tables(String name) {
+        if (name == null) {
+            return RowTables.rowTables();
+        }
+        List<RowTable> tables = RowTables.rowTables().stream().filter(t -> t.name().equals(name)).toList();
+        if (tables.isEmpty()) {
+            throw new IllegalArgumentException("unknown table '" + name + "'; tables are: "
+                    + String.join(", ", RowTables.rowTables().stream().map(RowTable::name).sorted().toList()));
+        }
+        return tables;
+    }
+}

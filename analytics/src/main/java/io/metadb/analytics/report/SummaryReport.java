@@ -1,0 +1,118 @@
+package io.metadb.analytics.report;
+
+import static io.metadb.generated.Tables.CLI_DAILY;
+import static io.metadb.generated.Tables.CLI_INVOCATIONS;
+import static io.metadb.generated.Tables.CRASHES;
+import static io.metadb.generated.Tables.EVENTS;
+import static io.metadb.generated.Tables.TESTS;
+import static io.metadb.generated.Tables.TOKEN_USAGE;
+import static io.metadb.generated.Tables.WATCHDOG_DAILY;
+import static io.metadb.generated.Tables.WATCHDOG_EVENTS;
+import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.noCondition;
+import static org.jooq.impl.DSL.round;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.sum;
+
+import io.metadb.analytics.Args;
+import io.metadb.analytics.Param;
+import io.metadb.analytics.Report;
+import io.metadb.analytics.ReportContext;
+import io.metadb.analytics.Request;
+import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.analytics.internal.Rollups;
+import io.metadb.core.EventStatus;
+import io.metadb.generated.envelope.RowTable;
+import io.metadb.generated.envelope.RowTables;
+import io.metadb.payload.TestRun;
+import io.metadb.payload.WatchdogEvent;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Record1;
+import org.jooq.Select;
+
+/** {@code summary}: fleet health in one metric/value list; no rows for an empty database. */
+public final class SummaryReport extends Report<SummaryReport.Params, SummaryReport.Row> {
+    public record Params(Instant since) {}
+
+    public record Row(long rowsTotal, long rowsSince, long agentsActive, long cliCalls, long cliFailures,
+            long inputTokens, long outputTokens, double costUsd, long crashes, long watchdogRed, long testsFailed,
+            long eventsPending, long eventsFailed) {}
+
+    private static final Param<Instant> SINCE = Param.since("24h", "window: 30m, 24h, 7d or a timestamp");
+
+    public static final SummaryReport REPORT = new SummaryReport();
+
+    private SummaryReport() {
+        super("summary", Row.class, Shape.METRICS,
+                "Fleet health in one screen: rows, agents, CLI calls, tokens, cost, crashes, reds, events.",
+                List.of(SINCE), List.of("summary", "summary --since 7d"));
+    }
+
+    public static Request<Params, Row> of(Instant since) {
+        return REPORT.request(new Params(since));
+    }
+
+    @Override
+    protected Params params(Args args) {
+        return new Params(args.get(SINCE));
+    }
+
+    /** Each table's rows in the window, the events still pending or failed (whatever their age), the rolled-up days. */
+    @Override
+    public List<TableCopy> reads(Params p, Instant now) {
+        List<TableCopy> copies = new ArrayList<>();
+        for (RowTable t : RowTables.rowTables()) {
+            Condition rows = t.ts().ge(p.since());
+            if (t.table().equals(EVENTS)) {
+                rows = rows.or(EVENTS.STATUS.in(EventStatus.PENDING, EventStatus.FAILED));
+            }
+            copies.add(TableCopy.of(t.table()).where(rows));
+        }
+        copies.add(TableCopy.of(CLI_DAILY).where(CLI_DAILY.DAY.ge(Rollups.firstWholeDay(p.since()))));
+        copies.add(TableCopy.of(WATCHDOG_DAILY).where(WATCHDOG_DAILY.DAY.ge(Rollups.firstWholeDay(p.since()))));
+        return copies;
+    }
+
+    @Override
+    protected List<Row> run(ReportContext context, Params p) {
+        Instant since = p.since();
+        DSLContext dsl = context.dsl();
+        List<HotTablesReport.Row> counts = HotTablesReport.counts(context, since);
+        long total = counts.stream().mapToLong(HotTablesReport.Row::rows).sum();
+        if (total == 0) {
+            return List.of();
+        }
+        long rowsSince = counts.stream().mapToLong(HotTablesReport.Row::rows24h).sum();
+        Select<Record1<String>> agents = null;
+        for (RowTable t : RowTables.rowTables()) {
+            if (t.agent() != null) {
+                Select<Record1<String>> part = select(t.agent()).from(t.table()).where(t.ts().ge(since)).and(t.agent().isNotNull());
+                agents = agents == null ? part : agents.union(part);
+            }
+        }
+        long agentsActive = dsl.fetchCount(agents);
+        Record cli = dsl.select(count(), count().filterWhere(CLI_INVOCATIONS.EXIT_CODE.ne(0L)))
+                .from(CLI_INVOCATIONS).where(CLI_INVOCATIONS.TS.ge(since)).fetchOne();
+        Record tokens = dsl.select(coalesce(sum(TOKEN_USAGE.INPUT_TOKENS), BigDecimal.ZERO),
+                        coalesce(sum(TOKEN_USAGE.OUTPUT_TOKENS), BigDecimal.ZERO),
+                        coalesce(round(sum(TOKEN_USAGE.COST_USD), 6), BigDecimal.ZERO))
+                .from(TOKEN_USAGE).where(TOKEN_USAGE.TS.ge(since)).fetchOne();
+        long crashes = dsl.fetchCount(CRASHES, CRASHES.TS.ge(since));
+        long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.TS.ge(since).and(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED)))
+                + Rollups.red(dsl, since, noCondition());
+        long[] rolledCli = Rollups.cli(dsl, since, noCondition());
+        long testsFailed = dsl.fetchCount(TESTS, TESTS.TS.ge(since).and(TESTS.STATUS.eq(TestRun.FAIL)));
+        long pending = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.PENDING));
+        long failed = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.FAILED));
+        return List.of(new Row(total, rowsSince, agentsActive, cli.get(0, Long.class) + rolledCli[0],
+                cli.get(1, Long.class) + rolledCli[1], tokens.get(0, Long.class), tokens.get(1, Long.class),
+                tokens.get(2, Double.class), crashes, red, testsFailed, pending, failed));
+    }
+}

@@ -1,0 +1,131 @@
+package io.metadb.cli;
+
+import io.metadb.analytics.Report;
+import io.metadb.analytics.Reports;
+import java.io.PrintWriter;
+import java.util.concurrent.CompletionException;
+import picocli.CommandLine;
+
+/** Entry point of the {@code metadb} command: exit 0 ok, 2 bad usage or input, 1 failure. */
+public final class Main {
+    /** Exit code for bad usage or bad input. */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code for a failure (locked file, I/O, a bug). */
+    public static final int EXIT_FAILURE = 1;
+
+    /** Held so that the level set in {@link #quietLibraries()} is not lost when the logger is collected. */
+    private static java.util.logging.Logger jooqLog;
+
+    private Main() {}
+
+    /**
+     * jOOQ prints a banner, a "tip of the day" and INFO lines (e.g. on the SQLite version)
+     * through java.util.logging; the command prints only its answers. The application
+     * decides this, not the libraries (they configure no logging).
+     */
+    private static void quietLibraries() {
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+        jooqLog = java.util.logging.Logger.getLogger("org.jooq");
+        if (jooqLog.getLevel() == null) {
+            jooqLog.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
+    /**
+     * Commands that read a copy of the whole file (arbitrary SQL): their snapshot is taken
+     * while picocli starts. Reports copy only what they read, which needs their arguments.
+     */
+    private static final java.util.Set<String> WHOLE_FILE_COMMANDS = java.util.Set.of("query");
+
+
+    /** The database the arguments and environment select, as {@link MetadbCommand#db()} resolves it. */
+    static java.nio.file.Path dbArgument(String[] args) {
+        MetadbCommand probe = new MetadbCommand();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--db") && i + 1 < args.length) {
+                probe.db = java.nio.file.Path.of(args[i + 1]);
+            } else if (args[i].startsWith("--db=")) {
+                probe.db = java.nio.file.Path.of(args[i].substring("--db=".length()));
+            }
+        }
+        return probe.db();
+    }
+
+    private static boolean wantsHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first argument that is not a global option or its value: the subcommand's name. */
+    static String invokedCommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--db") || a.equals("--now")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command with the given output streams (tests call this in-process). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        quietLibraries();
+        String invoked = invokedCommand(args);
+        Report<?, ?> report = invoked == null ? null : Reports.named(invoked);
+        // Commands that read a snapshot load sqlite-jdbc's native library and jOOQ: start those now.
+        if ((report != null || WHOLE_FILE_COMMANDS.contains(invoked)) && !wantsHelp(args)) {
+            StartupWarmUp.jooq();
+            if (WHOLE_FILE_COMMANDS.contains(invoked)) {
+                SnapshotPrefetch.start(dbArgument(args));
+            } else {
+                StartupWarmUp.sqlite();
+            }
+        }
+        MetadbCommand root = new MetadbCommand();
+        CommandLine cl = new CommandLine(root);
+        Class<?> only = invoked == null ? null : MetadbCommand.WRITE_COMMANDS.containsKey(invoked)
+                ? MetadbCommand.WRITE_COMMANDS.get(invoked) : MetadbCommand.TOOL_COMMANDS.get(invoked);
+        if (report != null) {
+            cl.addSubcommand(invoked, new CommandLine(ReportCommand.spec(report)));
+        } else if (only != null && !invoked.equals("help")) {
+            cl.addSubcommand(invoked, only);
+        } else {
+            MetadbCommand.WRITE_COMMANDS.forEach(cl::addSubcommand);
+            Reports.all().forEach(r -> cl.addSubcommand(r.name(), new CommandLine(ReportCommand.spec(r))));
+            MetadbCommand.TOOL_COMMANDS.forEach(cl::addSubcommand);
+        }
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+            if (root.debug) {
+                cause.printStackTrace(err);
+            }
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            err.println("metadb: " + message.lines().findFirst().orElse(message));
+            err.flush();
+            return cause instanceof IllegalArgumentException || cause instanceof BadInputException
+                    ? EXIT_BAD_INPUT : EXIT_FAILURE;
+        });
+        int code;
+        try {
+            code = cl.execute(args);
+        } finally {
+            SnapshotPrefetch.discard();
+        }
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,88 @@
+package io.metadb.cli;
+
+import io.metadb.generated.convert.Timestamps;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code metadb} command and its global options (SPEC §4). Not thread-safe. */
+@Command(name = "metadb", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT,
+        version = "metadb 0.1.0",
+        description = "The agent fleet's system memory: migrate, write and report on a meta.db.",
+        footer = {"", "Examples:", "  metadb --db demo.db demo --replace", "  metadb --db demo.db summary --since 24h",
+            "  METADB_PATH=/var/lib/fleet/meta.db metadb cost --by model --since 7d --json"},
+        synopsisSubcommandLabel = "COMMAND")
+public final class MetadbCommand {
+    /**
+     * The subcommands that are not reports, in help order (the reports come from
+     * {@code Reports.all()} and go between {@code demo} and {@code query}). Main registers only
+     * the one invoked (building picocli's model of all of them costs ~100 ms of an
+     * operator's start-up), or all of them when help or an unknown command is asked for.
+     */
+    static final java.util.Map<String, Class<?>> WRITE_COMMANDS = subcommands(
+            "migrate", MigrateCommand.class, "ingest", IngestCommand.class, "demo", DemoCommand.class);
+
+    /** Subcommands after the reports. */
+    static final java.util.Map<String, Class<?>> TOOL_COMMANDS = subcommands(
+            "query", QueryCommand.class, "retention", RetentionCommand.class, "bench", BenchCommand.class,
+            "__warm", WarmCommand.class, "__examples", ExamplesCommand.class, "help", picocli.CommandLine.HelpCommand.class);
+
+    /** Names are spelled out (reading the annotations at start-up costs ~40 ms); a test checks they match. */
+    private static java.util.Map<String, Class<?>> subcommands(Object... nameThenClass) {
+        java.util.Map<String, Class<?>> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nameThenClass.length; i += 2) {
+            out.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+        }
+        return out;
+    }
+
+    /** Environment variable naming the database when {@code --db} is not given. */
+    public static final String DB_ENV = "METADB_PATH";
+    /** Database used when neither {@code --db} nor {@link #DB_ENV} is set. */
+    public static final String DEFAULT_DB = "meta.db";
+
+    @Option(names = "--db", paramLabel = "PATH", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "the meta.db file (default: $" + DB_ENV + ", else ./" + DEFAULT_DB + ")")
+    Path db;
+
+    @Option(names = "--now", paramLabel = "TS", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "fix \"now\", e.g. 2026-04-20T13:05:09.123Z (default: the clock)")
+    String now;
+
+    @Option(names = "--debug", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "show stack traces of errors")
+    boolean debug;
+
+    /** The database path the options and environment select. */
+    Path db() {
+        if (db != null) {
+            return db;
+        }
+        String env = System.getenv(DB_ENV);
+        return Path.of(env == null || env.isBlank() ? DEFAULT_DB : env);
+    }
+
+    /** "Now": {@code --now} if given, else the clock. */
+    Instant now() {
+        if (now == null) {
+            return Instant.now();
+        }
+        return parseTimestamp("--now", now);
+    }
+
+    /** A clock fixed at {@link #now()} when {@code --now} is given. */
+    Clock clock() {
+        return now == null ? Clock.systemUTC() : Clock.fixed(now(), ZoneOffset.UTC);
+    }
+
+    static Instant parseTimestamp(String option, String text) {
+        try {
+            return Timestamps.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(option + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.metadb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.metadb.dao.MetaDb;
+import io.metadb.payload.McpToolCall;
+import io.metadb.migrations.testing.Sql;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator's command: formats, exit codes, errors as one line, the query write refusal. */
+class CliTest {
+    private static final String NOW = "2026-04-20T12:00:00.000Z";
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {}
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path mcpDb() {
+        Path db = dir.resolve("m.db");
+        try (MetaDb metaDb = MetaDb.open(db)) {
+            var mcp = metaDb.dao(McpToolCall.class);
+            mcp.record(Instant.parse("2026-04-20T11:00:00.000Z"), new McpToolCall("a", "fs", "read", 10, true, null));
+            mcp.record(Instant.parse("2026-04-20T11:30:00.000Z"), new McpToolCall("a", "fs", "read", 15, false, "x, \"y\""));
+            mcp.record(Instant.parse("2026-04-20T11:40:00.000Z"), new McpToolCall("a", "gh", "pr,list", 7, true, null));
+        }
+        return db;
+    }
+
+    @Test
+    void tableJsonAndCsv() {
+        Path db = mcpDb();
+        Run table = run("--db", db.toString(), "--now", NOW, "mcp");
+        assertThat(table.code()).isZero();
+        assertThat(table.out()).isEqualTo(String.join("\n",
+                "server  tool     calls  errors  avg_ms  max_ms",
+                "fs      read         2       1    12.5      15",
+                "gh      pr,list      1       0       7       7", ""));
+
+        Run json = run("--db", db.toString(), "--now", NOW, "mcp", "--json");
+        assertThat(json.out().strip()).isEqualTo("[{\"server\":\"fs\",\"tool\":\"read\",\"calls\":2,\"errors\":1,\"avg_ms\":12.5,\"max_ms\":15},"
+                + "{\"server\":\"gh\",\"tool\":\"pr,list\",\"calls\":1,\"errors\":0,\"avg_ms\":7.0,\"max_ms\":7}]");
+
+        Run csv = run("--db", db.toString(), "--now", NOW, "mcp", "--csv");
+        assertThat(csv.out()).isEqualTo("server,tool,calls,errors,avg_ms,max_ms\r\nfs,read,2,1,12.5,15\r\ngh,\"pr,list\",1,0,7,7\r\n");
+
+        Run recent = run("--db", db.toString(), "recent", "--csv", "--limit", "1");
+        assertThat(recent.out()).isEqualTo("ts,table_name,id,agent,summary\r\n"
+                + "2026-04-20T11:40:00.000Z,mcp_tool_calls,3,a,gh.pr,list ok in 7 ms\r\n".replace("gh.pr,list ok in 7 ms", "\"gh.pr,list ok in 7 ms\""));
+    }
+
+    @Test
+    void nullsAndEmptyResults() {
+        Path db = mcpDb();
+        Run json = run("--db", db.toString(), "--now", NOW, "delivery", "imessage", "--json");
+        assertThat(json.code()).isZero();
+        assertThat(json.out().strip()).isEqualTo("[]");
+        Run table = run("--db", db.toString(), "--now", NOW, "crashes");
+        assertThat(table.out()).isEqualTo("component  crashes  agents  last_ts  last_error\n");
+        Run watchdog = run("--db", db.toString(), "--now", NOW, "watchdog", "--json");
+        assertThat(watchdog.out().strip()).isEqualTo("[]");
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLine() {
+        Path db = mcpDb();
+        for (String[] args : new String[][] {
+                {"--db", db.toString(), "mcp", "--since", "yesterday"},
+                {"--db", db.toString(), "--now", "noon", "mcp"},
+                {"--db", db.toString(), "cost", "--by", "color"},
+                {"--db", db.toString(), "audit", "--day", "2026-13-01"},
+                {"--db", db.toString(), "mcp", "--json", "--csv"},
+                {"--db", db.toString(), "recent", "--table", "nope"},
+                {"--db", db.toString(), "frobnicate"}}) {
+            Run r = run(args);
+            assertThat(r.code()).as(Arrays.toString(args)).isEqualTo(2);
+            assertThat(r.err()).as(Arrays.toString(args)).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        Run r = run("--db", db.toString(), "mcp", "--since", "yesterday");
+        assertThat(r.err()).isEqualTo("metadb: --since: 'yesterday' is neither a duration (30m, 24h, 7d) nor a timestamp like 2026-04-20T13:05:09.123Z\n");
+    }
+
+    @Test
+    void aMissingDatabaseIsAFailureWithAHint() {
+        Run r = run("--db", dir.resolve("absent.db").toString(), "summary");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("metadb: no database at ").endsWith("(create one with: metadb --db "
+                + dir.resolve("absent.db") + " migrate)\n");
+        assertThat(dir.resolve("absent.db")).doesNotExist();
+    }
+
+    @Test
+    void queryReadsAndRefusesWritesLeavingTheFileUntouched() throws Exception {
+        Path db = mcpDb();
+        Run ok = run("--db", db.toString(), "query", "SELECT tool, duration_ms FROM mcp_tool_calls ORDER BY id LIMIT 2", "--json");
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out().strip()).isEqualTo("[{\"tool\":\"read\",\"duration_ms\":10},{\"tool\":\"read\",\"duration_ms\":15}]");
+        Run schema = run("--db", db.toString(), "query",
+                "SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'mcp%'", "--csv");
+        assertThat(schema.out()).isEqualTo("table_name,table_type\r\nmcp_tool_calls,BASE TABLE\r\n");
+
+        byte[] before = Files.readAllBytes(db);
+        for (String sql : new String[] {"DELETE FROM mcp_tool_calls", "INSERT INTO meta VALUES ('k', 'v')",
+                "UPDATE meta SET value = '1'", "DROP TABLE mcp_tool_calls", "CREATE TABLE t (x)",
+                "ATTACH DATABASE '" + dir.resolve("other.db") + "' AS o", "PRAGMA journal_mode = DELETE",
+                "VACUUM INTO '" + dir.resolve("copy.db") + "'", "SELECT 1; DELETE FROM meta",
+                "WITH x AS (SELECT 1) DELETE FROM mcp_tool_calls", "  -- comment\n INSERT INTO ids VALUES ('x', 1)"}) {
+            Run r = run("--db", db.toString(), "query", sql);
+            assertThat(r.code()).as(sql).isEqualTo(2);
+            assertThat(r.err()).as(sql).startsWith("metadb: query: ");
+        }
+        assertThat(Files.readAllBytes(db)).isEqualTo(before);
+        assertThat(dir.resolve("other.db")).doesNotExist();
+        assertThat(dir.resolve("copy.db")).doesNotExist();
+        assertThat(Sql.value(db, "SELECT count(*) FROM mcp_tool_calls")).isEqualTo("3");
+        Run syntax = run("--db", db.toString(), "query", "SELEC 1");
+        assertThat(syntax.code()).isEqualTo(2);
+    }
+
+    @Test
+    void migrateAndIngest() throws Exception {
+        Path db = dir.resolve("new.db");
+        Run first = run("--db", db.toString(), "migrate");
+        assertThat(first.out()).isEqualTo("migrated " + db + " from schema version 0 to 11\nschema version 11\n");
+        assertThat(run("--db", db.toString(), "migrate").out()).isEqualTo("schema version 11\n");
+
+        Path lines = dir.resolve("ticks.jsonl");
+        Files.writeString(lines, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n"
+                + "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":2}\n");
+        Run ok = run("--db", db.toString(), "--now", NOW, "ingest", "ticks", lines.toString());
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).isEqualTo("wrote 2 rows to ticks (ids 1..2)\n");
+        assertThat(Sql.value(db, "SELECT group_concat(ts) FROM ticks")).isEqualTo(NOW + "," + NOW);
+
+        Files.writeString(lines, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n{\"agent\":\"a\"}\n");
+        Run bad = run("--db", db.toString(), "ingest", "ticks", lines.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).isEqualTo("metadb: line 2: ticks.kind: missing required key\n");
+        assertThat(Sql.value(db, "SELECT count(*) FROM ticks")).isEqualTo("2");
+        Run unknown = run("--db", db.toString(), "ingest", "tickz", lines.toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        Run missing = run("--db", db.toString(), "ingest", "ticks", dir.resolve("none.jsonl").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("metadb: no such file: " + dir.resolve("none.jsonl") + "\n");
+    }
+
+    @Test
+    void subcommandNamesMatchTheirAnnotations() {
+        java.util.Map<String, Class<?>> all = new java.util.LinkedHashMap<>(MetadbCommand.WRITE_COMMANDS);
+        all.putAll(MetadbCommand.TOOL_COMMANDS);
+        all.forEach((name, type) ->
+                assertThat(type.getAnnotation(picocli.CommandLine.Command.class).name()).isEqualTo(name));
+    }
+
+    @Test
+    void everyCommandHasHelpWithAnExample() {
+        java.util.List<String> commands = new java.util.ArrayList<>(java.util.List.of("migrate", "ingest", "demo", "query"));
+        io.metadb.analytics.Reports.all().forEach(r -> commands.add(r.name()));
+        for (String command : commands) {
+            Run r = run("help", command);
+            assertThat(r.code()).as(command).isZero();
+            assertThat(r.out()).as(command).contains("Example").contains("metadb ");
+            Run own = run(command, "--help"); // what an operator types first
+            assertThat(own.code()).as(command + " --help").isZero();
+            assertThat(own.out()).as(command + " --help").isEqualTo(r.out());
+        }
+        assertThat(run("help").out()).contains("hot-tables").contains("clones").contains("retention");
+    }
+
+    /** Every example a report's help shows runs, in every format, on a demo database. */
+    @Test
+    void everyReportsExamplesRunInEveryFormat() {
+        Path db = dir.resolve("demo.db");
+        try (MetaDb metaDb = MetaDb.open(db)) {
+            new Demo(metaDb, 5, Instant.parse(NOW), 0.02).run();
+        }
+        for (io.metadb.analytics.Report<?, ?> report : io.metadb.analytics.Reports.all()) {
+            for (String example : report.examples()) {
+                for (String format : new String[] {"", " --json", " --csv"}) {
+                    String[] args = ("--db " + db + " --now " + NOW + " " + example + format).split(" ");
+                    Run r = run(args);
+                    assertThat(r.code()).as(example + format + ": " + r.err()).isZero();
+                    assertThat(r.err()).as(example + format).isEmpty();
+                    assertThat(r.out()).as(example + format).isNotBlank();
+                }
+            }
+        }
+    }
+}
