@@ -84,7 +84,7 @@ public final class Main {
         String invoked = invokedCommand(args);
         Report<?, ?> report = invoked == null ? null : Reports.named(invoked);
         // Commands that read a snapshot load sqlite-jdbc's native library and jOOQ: start those now.
-        if ((report != null || WHOLE_FILE_COMMANDS.contains(invoked)) && !wantsHelp(args)) {
+        if ((report != null || invoked != null && WHOLE_FILE_COMMANDS.contains(invoked)) && !wantsHelp(args)) {
             StartupWarmUp.jooq();
             if (WHOLE_FILE_COMMANDS.contains(invoked)) {
                 SnapshotPrefetch.start(dbArgument(args));

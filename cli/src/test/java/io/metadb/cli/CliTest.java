@@ -179,6 +179,12 @@ class CliTest {
             assertThat(own.out()).as(command + " --help").isEqualTo(r.out());
         }
         assertThat(run("help").out()).contains("hot-tables").contains("clones").contains("retention");
+        Run version = run("--version");
+        assertThat(version.code()).isZero();
+        assertThat(version.out()).isEqualTo("metadb 0.1.0\n");
+        Run none = run();
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("Missing required subcommand");
     }
 
     /** Every example a report's help shows runs, in every format, on a demo database. */

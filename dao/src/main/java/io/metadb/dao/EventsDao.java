@@ -37,8 +37,8 @@ public final class EventsDao {
 
     /** Like {@link #enqueue(String, String, String)}, for an event that happened at {@code ts} (imports, replays). */
     public CompletableFuture<Long> enqueue(Instant ts, String source, String kind, String payloadJson) {
-        requireText("source", source);
-        requireText("kind", kind);
+        requireText(EVENTS.SOURCE.getName(), source);
+        requireText(EVENTS.KIND.getName(), kind);
         try {
             Json.MAPPER.readTree(payloadJson == null ? "" : payloadJson);
         } catch (JsonProcessingException e) {
@@ -47,7 +47,7 @@ public final class EventsDao {
         if (payloadJson.isBlank()) {
             throw new IllegalArgumentException("events.payload_json: missing");
         }
-        Json.checkSize("events", payloadJson);
+        Json.checkSize(EVENTS.getName(), payloadJson);
         Json.ts(ts);
         return writer.submit(tx -> {
             long id = tx.nextIds(EVENTS, EVENTS.ID, 1);
@@ -71,7 +71,7 @@ public final class EventsDao {
 
     /** Records a failed attempt: status failed, attempts + 1, last_error; false if no such event. */
     public CompletableFuture<Boolean> markFailed(long id, String error) {
-        requireText("last_error", error);
+        requireText(EVENTS.LAST_ERROR.getName(), error);
         return writer.submit(tx -> tx.dsl().update(EVENTS)
                 .set(EVENTS.STATUS, EventStatus.FAILED)
                 .set(EVENTS.ATTEMPTS, EVENTS.ATTEMPTS.plus(1L))

@@ -13,6 +13,13 @@ public final class LockHolderMain {
             s.execute("BEGIN IMMEDIATE");
             System.out.println("LOCKED");
             System.out.flush();
+            // Answers each line while it holds the lock, so a test can see it still does.
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                System.out.println("PONG");
+                System.out.flush();
+            }
             Thread.sleep(Long.MAX_VALUE);
         }
     }

@@ -25,16 +25,15 @@ class CrashAndAdoptionTest {
         assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("5");
         assertThat(Sql.value(db, "SELECT locked FROM DATABASECHANGELOGLOCK WHERE id = 1")).isIn("1", "true");
 
-        long start = System.nanoTime();
         String result;
         try (ChildJvm again = ChildJvm.start(MigrateMain.class, db.toString())) {
             result = again.readLine();
             assertThat(again.waitFor(60)).isZero();
         }
-        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
+        // staleLockCleared: the second open released the dead migration's lock itself rather
+        // than waiting out Liquibase's lock timeout (what happened, not how long it took).
         assertThat(result).isEqualTo("MigrationResult[fromVersion=5, toVersion=11, changesetsRun=28, adopted=false, staleLockCleared=true]");
-        assertThat(elapsedMs).as("second open after kill -9, ms").isLessThan(30_000);
         assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("11");
         assertThat(Sql.value(db, "SELECT locked FROM DATABASECHANGELOGLOCK WHERE id = 1")).isIn("0", "false");
         assertThat(Sql.value(db, "PRAGMA integrity_check")).isEqualTo("ok");

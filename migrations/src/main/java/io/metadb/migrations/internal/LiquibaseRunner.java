@@ -48,11 +48,19 @@ public final class LiquibaseRunner implements AutoCloseable {
     public static final String LOCK_TABLE = "DATABASECHANGELOGLOCK";
 
     // Held so the level is not lost when the logger is garbage-collected.
-    private static final Logger LIQUIBASE_LOG = Logger.getLogger("liquibase");
+    private static Logger liquibaseLog;
 
-    static {
-        if (LIQUIBASE_LOG.getLevel() == null) {
-            LIQUIBASE_LOG.setLevel(Level.WARNING);
+    /**
+     * Keeps Liquibase quiet and offline (no banner, no analytics call) unless the host set
+     * these itself. Done when a migration starts, not when the class loads: loading a class
+     * configures nothing.
+     */
+    private static synchronized void quiet() {
+        if (liquibaseLog == null) {
+            liquibaseLog = Logger.getLogger("liquibase");
+        }
+        if (liquibaseLog.getLevel() == null) {
+            liquibaseLog.setLevel(Level.WARNING);
         }
         if (System.getProperty("liquibase.analytics.enabled") == null) {
             System.setProperty("liquibase.analytics.enabled", "false");
@@ -74,6 +82,7 @@ public final class LiquibaseRunner implements AutoCloseable {
 
     /** Opens a connection to {@code db} for Liquibase. */
     public static LiquibaseRunner open(Path db) {
+        quiet();
         try {
             Connection connection = SqliteFiles.open(db);
             try {

@@ -51,6 +51,12 @@ public final class ChildJvm implements AutoCloseable {
         throw new IllegalStateException("child exited before printing '" + expected + "'");
     }
 
+    /** Writes {@code line} to the child's stdin. */
+    public void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     /** kill -9. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

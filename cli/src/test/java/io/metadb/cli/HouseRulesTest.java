@@ -1,0 +1,189 @@
+package io.metadb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.metadb.generated.DefaultSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * STYLE.md's house rules, checked over every module's main sources (as sqlite-jdbc's
+ * CodingRulesTest does): each test names the files that break its rule.
+ */
+class HouseRulesTest {
+    /** Modules whose main code is hand-written Java (generated's jOOQ classes are not scanned). */
+    private static final List<String> MODULES = List.of("generated", "core", "migrations", "dao", "analytics", "cli");
+
+    /**
+     * String literals in dao/analytics that equal a column name but are not one: display text
+     * of {@code recent}'s summary lines ("ok" of a call that succeeded), and the header of
+     * the metric/value reports (SPEC §4's column "value").
+     */
+    private static final Set<String> NOT_A_COLUMN = Set.of("ActivitySummaries.java:\"ok\"", "Tabular.java:\"value\"");
+
+    /**
+     * Report names, parameter names and report column names are the command's words
+     * ({@code metadb tests --status S}, SPEC §4's columns), not SQL: a literal that is a
+     * parameter's name ({@code Param.text("status", ...)}), a report row's column
+     * ({@code @Column("clone")}) or a report's name may equal a table or column name.
+     */
+    private static final Pattern COMMAND_WORD = Pattern.compile("(Param\\.\\w+|@Column)\\(\\s*$");
+
+    private static final Map<Path, String> SOURCES = new HashMap<>();
+    private static final Map<Path, String> MODULE_OF = new HashMap<>();
+
+    @BeforeAll
+    static void readSources() throws IOException {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        for (String module : MODULES) {
+            Path main = root.resolve(module).resolve("src/main/java");
+            try (Stream<Path> files = Files.walk(main)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    SOURCES.put(f, Files.readString(f));
+                    MODULE_OF.put(f, module);
+                }
+            }
+        }
+        assertThat(SOURCES).hasSizeGreaterThan(80);
+    }
+
+    @Test
+    void onlyTheCliPrints() {
+        List<Path> offenders = new ArrayList<>();
+        SOURCES.forEach((f, text) -> {
+            if (!MODULE_OF.get(f).equals("cli") && Pattern.compile("System\\.(out|err)\\b").matcher(withoutComments(text)).find()) {
+                offenders.add(f);
+            }
+        });
+        assertThat(offenders).as("System.out/err outside the cli module").isEmpty();
+    }
+
+    @Test
+    void noModuleImportsAnotherModulesInternalPackage() {
+        Map<String, String> moduleOfPackage = new HashMap<>();
+        SOURCES.forEach((f, text) -> moduleOfPackage.put(packageOf(text), MODULE_OF.get(f)));
+        List<String> offenders = new ArrayList<>();
+        Pattern internalImport = Pattern.compile("^import (?:static )?(io\\.metadb\\.[\\w.]*\\.internal)\\.", Pattern.MULTILINE);
+        Pattern qualifiedUse = Pattern.compile("\\b(io\\.metadb\\.[\\w.]*\\.internal)\\.[A-Z]");
+        SOURCES.forEach((f, text) -> {
+            for (Pattern p : List.of(internalImport, qualifiedUse)) {
+                Matcher m = p.matcher(withoutComments(text));
+                while (m.find()) {
+                    String owner = moduleOfPackage.get(m.group(1));
+                    if (!MODULE_OF.get(f).equals(owner)) {
+                        offenders.add(f.getFileName() + " uses " + m.group(1) + " of " + owner);
+                    }
+                }
+            }
+        });
+        assertThat(offenders).isEmpty();
+        assertThat(moduleOfPackage).containsKey("io.metadb.dao.internal"); // the rule has something to check
+    }
+
+    @Test
+    void noStaticInitialiserConfiguresLogging() {
+        List<Path> offenders = new ArrayList<>();
+        Pattern logging = Pattern.compile("java\\.util\\.logging|Logger|LogManager|setLevel|System\\.setProperty");
+        SOURCES.forEach((f, text) -> {
+            String code = withoutComments(text);
+            Matcher m = Pattern.compile("\\bstatic\\s*\\{").matcher(code);
+            while (m.find()) {
+                if (logging.matcher(block(code, m.end() - 1)).find()) {
+                    offenders.add(f);
+                }
+            }
+            // A static field initialised by a call that configures logging counts too.
+            if (Pattern.compile("static[^;{]*=[^;]*(setLevel|System\\.setProperty)").matcher(code).find()) {
+                offenders.add(f);
+            }
+        });
+        assertThat(offenders).isEmpty();
+    }
+
+    @Test
+    void classesAreFinalUnlessBuiltForExtension() {
+        List<String> offenders = new ArrayList<>();
+        Pattern declaration = Pattern.compile("^\\s*((?:public|protected|private|static|final|abstract|sealed)\\s+)*class\\s+(\\w+)",
+                Pattern.MULTILINE);
+        SOURCES.forEach((f, text) -> {
+            Matcher m = declaration.matcher(withoutComments(text));
+            while (m.find()) {
+                String modifiers = m.group().substring(0, m.group().lastIndexOf("class"));
+                if (!modifiers.contains("final") && !modifiers.contains("abstract")) {
+                    offenders.add(f.getFileName() + ": class " + m.group(2));
+                }
+            }
+        });
+        assertThat(offenders).isEmpty();
+    }
+
+    /** Table and column names exist once, in the generated classes; dao and analytics refer to those. */
+    @Test
+    void daoAndAnalyticsSpellNoTableOrColumnName() {
+        Set<String> names = new TreeSet<>();
+        for (Table<?> t : DefaultSchema.DEFAULT_SCHEMA.getTables()) {
+            names.add(t.getName());
+            for (Field<?> f : t.fields()) {
+                names.add(f.getName());
+            }
+        }
+        assertThat(names).contains("token_usage", "agent", "ts");
+        List<String> offenders = new ArrayList<>();
+        Pattern literal = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
+        Set<String> reportNames = new TreeSet<>();
+        io.metadb.analytics.Reports.all().forEach(r -> reportNames.add(r.name()));
+        SOURCES.forEach((f, text) -> {
+            if (!Set.of("dao", "analytics").contains(MODULE_OF.get(f))) {
+                return;
+            }
+            String code = withoutComments(text);
+            Matcher m = literal.matcher(code);
+            while (m.find()) {
+                String where = f.getFileName() + ":" + m.group();
+                boolean commandWord = COMMAND_WORD.matcher(code.substring(Math.max(0, m.start() - 40), m.start())).find()
+                        || reportNames.contains(m.group(1)) && packageOf(text).equals("io.metadb.analytics.report");
+                if (names.contains(m.group(1)) && !NOT_A_COLUMN.contains(where) && !commandWord) {
+                    offenders.add(where);
+                }
+            }
+        });
+        assertThat(offenders).isEmpty();
+    }
+
+    private static String packageOf(String text) {
+        Matcher m = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE).matcher(text);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** The text of the brace block opening at {@code open}. */
+    private static String block(String code, int open) {
+        int depth = 0;
+        for (int i = open; i < code.length(); i++) {
+            char c = code.charAt(i);
+            depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+            if (depth == 0) {
+                return code.substring(open, i + 1);
+            }
+        }
+        return code.substring(open);
+    }
+
+    /** The source without comments (Javadoc mentions System.out and class names freely). */
+    private static String withoutComments(String text) {
+        return text.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "");
+    }
+}
