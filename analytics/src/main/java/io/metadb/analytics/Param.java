@@ -83,6 +83,16 @@ public final class Param<T> {
         });
     }
 
+    /** One of {@code values}, exactly as written there. */
+    public static Param<String> oneOf(String name, List<String> values, String defaultValue, String description) {
+        return new Param<>(name, String.join("|", values), false, false, defaultValue, description, values, (t, now) -> {
+            if (!values.contains(t)) {
+                throw new IllegalArgumentException("--" + name + ": '" + t + "' is not one of " + String.join(", ", values));
+            }
+            return t;
+        });
+    }
+
     /** One of an enum's constants, written in lower case. */
     public static <E extends Enum<E>> Param<E> choice(String name, Class<E> type, E defaultValue, String description) {
         List<String> names = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();

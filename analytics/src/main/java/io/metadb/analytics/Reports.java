@@ -14,6 +14,7 @@ import io.metadb.analytics.report.RecentReport;
 import io.metadb.analytics.report.SummaryReport;
 import io.metadb.analytics.report.TasksReport;
 import io.metadb.analytics.report.TestsReport;
+import io.metadb.analytics.report.TimelineReport;
 import io.metadb.analytics.report.WatchdogReport;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,7 +40,7 @@ public final class Reports implements AutoCloseable {
     private static final List<Report<?, ?>> ALL = List.of(HotTablesReport.REPORT, SummaryReport.REPORT,
             RecentReport.REPORT, AgentReport.REPORT, CostReport.REPORT, CrashesReport.REPORT, DispatchReport.REPORT,
             DeliveryReport.REPORT, AuditReport.REPORT, TasksReport.REPORT, TestsReport.REPORT, CliReport.REPORT,
-            McpReport.REPORT, WatchdogReport.REPORT, ClonesReport.REPORT);
+            McpReport.REPORT, WatchdogReport.REPORT, ClonesReport.REPORT, TimelineReport.REPORT);
 
     private static final Map<String, Report<?, ?>> BY_NAME = byName();
 

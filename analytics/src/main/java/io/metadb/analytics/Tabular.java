@@ -70,7 +70,11 @@ public record Tabular(List<String> columns, List<List<Object>> rows) {
 
     private static Object read(RecordComponent c, Record r) {
         try {
-            return c.getAccessor().invoke(r);
+            java.lang.reflect.Method accessor = c.getAccessor();
+            if (!accessor.canAccess(r)) {
+                accessor.trySetAccessible(); // a report's own row type need not be public
+            }
+            return accessor.invoke(r);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot read " + c.getName(), e);
         }

@@ -20,6 +20,7 @@ import io.metadb.analytics.report.RecentReport;
 import io.metadb.analytics.report.SummaryReport;
 import io.metadb.analytics.report.TasksReport;
 import io.metadb.analytics.report.TestsReport;
+import io.metadb.analytics.report.TimelineReport;
 import io.metadb.analytics.report.WatchdogReport;
 import io.metadb.analytics.report.Activity;
 import io.metadb.migrations.Migrations;
@@ -76,6 +77,39 @@ class ReportsTest {
                 new HotTablesReport.Row("messages", 1, 1));
         assertThat(rows.subList(14, 24)).allMatch(r -> r.rows() == 0).isSortedAccordingTo(
                 java.util.Comparator.comparing(HotTablesReport.Row::tableName));
+    }
+
+    @Test
+    void timelineCountsRowsPerUtcHourOrDayOfEachTable() {
+        Instant since = Since.cutoff("24h", NOW);
+        // token_usage: 1, 2 and 3 hours ago, and 24 hours ago (the window's edge: in); 25 hours ago is out.
+        assertThat(reports.run(TimelineReport.of("token_usage", TimelineReport.Bucket.HOUR, since))).containsExactly(
+                new TimelineReport.Row(Instant.parse("2026-04-19T12:00:00.000Z"), "token_usage", 1),
+                new TimelineReport.Row(Instant.parse("2026-04-20T09:00:00.000Z"), "token_usage", 1),
+                new TimelineReport.Row(Instant.parse("2026-04-20T10:00:00.000Z"), "token_usage", 1),
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "token_usage", 1));
+        assertThat(reports.run(TimelineReport.of("token_usage", TimelineReport.Bucket.DAY, daysAgo(7)))).containsExactly(
+                new TimelineReport.Row(Instant.parse("2026-04-19T00:00:00.000Z"), "token_usage", 2),
+                new TimelineReport.Row(Instant.parse("2026-04-20T00:00:00.000Z"), "token_usage", 3));
+        // Every table in the hour 11:00-12:00 (one hour ago), by table_name.
+        assertThat(reports.run(TimelineReport.of(null, TimelineReport.Bucket.HOUR, since)).stream()
+                .filter(r -> r.bucketStart().equals(Instant.parse("2026-04-20T11:00:00.000Z")))).containsExactly(
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "cli_invocations", 1),
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "clone_lifecycle_events", 2),
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "communication_events", 3),
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "events", 1),
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "mcp_tool_calls", 3),
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "messages", 1),
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "tests", 2),
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "token_usage", 1),
+                new TimelineReport.Row(Instant.parse("2026-04-20T11:00:00.000Z"), "watchdog_events", 2));
+        List<TimelineReport.Row> all = reports.run(TimelineReport.of(null, TimelineReport.Bucket.HOUR, since));
+        assertThat(all).isSortedAccordingTo(java.util.Comparator.comparing(TimelineReport.Row::bucketStart)
+                .thenComparing(TimelineReport.Row::tableName)).allMatch(r -> r.rows() > 0);
+        assertThat(all.stream().mapToLong(TimelineReport.Row::rows).sum())
+                .as("every row in the window, once").isEqualTo(reports.one(SummaryReport.of(since)).orElseThrow().rowsSince());
+        assertThatThrownBy(() -> TimelineReport.of("nope", TimelineReport.Bucket.DAY, since))
+                .hasMessageStartingWith("unknown table 'nope'; tables are: ");
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.metadb.analytics.report.RecentReport;
 import io.metadb.analytics.report.SummaryReport;
 import io.metadb.analytics.report.TasksReport;
 import io.metadb.analytics.report.TestsReport;
+import io.metadb.analytics.report.TimelineReport;
 import io.metadb.analytics.report.WatchdogReport;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.Retention;
@@ -69,6 +70,10 @@ class ReportCopiesTest {
             cases.add(McpReport.of(cutoff));
             cases.add(WatchdogReport.of(cutoff));
             cases.add(ClonesReport.of(cutoff));
+            for (TimelineReport.Bucket bucket : TimelineReport.Bucket.values()) {
+                cases.add(TimelineReport.of(null, bucket, cutoff));
+                cases.add(TimelineReport.of("token_usage", bucket, cutoff));
+            }
         }
         cases.add(AgentReport.of("nobody", NOW.minus(Duration.ofDays(1))));
         cases.add(RecentReport.of(null, 20));

@@ -43,8 +43,14 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
     private static final Param<String> NAME = Param.positional("name", "NAME", "the agent");
     private static final Param<Instant> SINCE = Param.since("24h", "window; last_seen ignores it");
 
-    /** The tables it counts rows of in its window (the others give only last_seen). */
-    private static final Set<Table<?>> COUNTED = Set.of(CLI_INVOCATIONS, TOKEN_USAGE, MESSAGES, WATCHDOG_EVENTS, CRASHES);
+    /**
+     * The tables it counts rows of in its window (the others give only last_seen). Not a
+     * static field: the registry loads every report class at start-up, and touching the
+     * generated tables there would initialise jOOQ on the main thread.
+     */
+    private static Set<Table<?>> counted() {
+        return Set.of(CLI_INVOCATIONS, TOKEN_USAGE, MESSAGES, WATCHDOG_EVENTS, CRASHES);
+    }
 
     public static final AgentReport REPORT = new AgentReport();
 
@@ -75,7 +81,7 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
                 continue;
             }
             Condition mine = t.agent().eq(p.name());
-            copies.add(COUNTED.contains(t.table())
+            copies.add(counted().contains(t.table())
                     ? TableCopy.of(t.table()).where(mine).since(p.since()).orLatest(mine)
                     : TableCopy.of(t.table()).columns(t.ts(), t.id(), t.agent()).where(mine).latest(1));
         }

@@ -4,13 +4,11 @@ import static io.metadb.generated.Tables.CLI_DAILY;
 import static io.metadb.generated.Tables.CLI_INVOCATIONS;
 import static org.jooq.impl.DSL.sum;
 
-import io.metadb.analytics.Args;
 import io.metadb.analytics.Column;
-import io.metadb.analytics.Param;
-import io.metadb.analytics.Report;
+import io.metadb.analytics.Window;
+import io.metadb.analytics.WindowReport;
 import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
-import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.analytics.internal.Folds;
 import io.metadb.analytics.internal.Rollups;
 import java.time.Instant;
@@ -25,34 +23,20 @@ import java.util.Map;
  * (the value at rank ceil(N/100 * n) in ascending order), computed in Java over each
  * command's durations fetched in ascending order: SQLite has no percentile function.
  */
-public final class CliReport extends Report<CliReport.Params, CliReport.Row> {
-    public record Params(Instant since) {}
-
+public final class CliReport extends WindowReport<CliReport.Row> {
     /** Percentiles and max are null for a command seen only in rolled-up days (rollups keep no durations). */
     public record Row(String command, long calls, long failures, @Column("p50_ms") Long p50Ms, @Column("p95_ms") Long p95Ms,
             Long maxMs) {}
 
-    private static final Param<Instant> SINCE = Param.since("24h", "window");
-
     public static final CliReport REPORT = new CliReport();
 
     private CliReport() {
-        super("cli", Row.class, Shape.ROWS, "Per CLI command: calls, failures, p50/p95/max duration (nearest rank).",
-                List.of(SINCE), List.of("cli", "cli --since 7d"));
+        super("cli", Row.class, Shape.ROWS, "Per CLI command: calls, failures, p50/p95/max duration (nearest rank).", "24h",
+                List.of("cli", "cli --since 7d"), () -> List.of(CLI_INVOCATIONS, CLI_DAILY));
     }
 
-    public static Request<Params, Row> of(Instant since) {
-        return REPORT.request(new Params(since));
-    }
-
-    @Override
-    protected Params params(Args args) {
-        return new Params(args.get(SINCE));
-    }
-
-    @Override
-    public List<TableCopy> reads(Params p, Instant now) {
-        return window(p.since(), CLI_INVOCATIONS, CLI_DAILY);
+    public static Request<Window, Row> of(Instant since) {
+        return REPORT.request(new Window(since));
     }
 
     /** One command's raw rows so far: ascending durations and failures. */
@@ -64,7 +48,7 @@ public final class CliReport extends Report<CliReport.Params, CliReport.Row> {
     }
 
     @Override
-    protected List<Row> run(ReportContext context, Params p) {
+    protected List<Row> run(ReportContext context, Window p) {
         var rows = context.dsl().select(CLI_INVOCATIONS.COMMAND, CLI_INVOCATIONS.DURATION_MS, CLI_INVOCATIONS.EXIT_CODE)
                 .from(CLI_INVOCATIONS).where(CLI_INVOCATIONS.TS.ge(p.since()))
                 .orderBy(CLI_INVOCATIONS.COMMAND, CLI_INVOCATIONS.DURATION_MS).fetch();

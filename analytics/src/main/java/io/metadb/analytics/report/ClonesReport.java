@@ -2,49 +2,33 @@ package io.metadb.analytics.report;
 
 import static io.metadb.generated.Tables.CLONE_LIFECYCLE_EVENTS;
 
-import io.metadb.analytics.Args;
 import io.metadb.analytics.Column;
-import io.metadb.analytics.Param;
-import io.metadb.analytics.Report;
+import io.metadb.analytics.Window;
+import io.metadb.analytics.WindowReport;
 import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
-import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.analytics.internal.Folds;
 import io.metadb.payload.CloneLifecycleEvent;
 import java.time.Instant;
 import java.util.List;
 
 /** {@code clones}: per clone in the window; clone. The last phase is a fold over rows ordered by (clone, ts, id). */
-public final class ClonesReport extends Report<ClonesReport.Params, ClonesReport.Row> {
-    public record Params(Instant since) {}
-
+public final class ClonesReport extends WindowReport<ClonesReport.Row> {
     public record Row(@Column("clone") String cloneName, long spawns, long crashes, String lastPhase, Instant lastTs) {}
-
-    private static final Param<Instant> SINCE = Param.since("24h", "window");
 
     public static final ClonesReport REPORT = new ClonesReport();
 
     private ClonesReport() {
-        super("clones", Row.class, Shape.ROWS, "Per clone in the window: spawns, crashes, last phase.",
-                List.of(SINCE), List.of("clones", "clones --since 7d"));
+        super("clones", Row.class, Shape.ROWS, "Per clone in the window: spawns, crashes, last phase.", "24h",
+                List.of("clones", "clones --since 7d"), () -> List.of(CLONE_LIFECYCLE_EVENTS));
     }
 
-    public static Request<Params, Row> of(Instant since) {
-        return REPORT.request(new Params(since));
-    }
-
-    @Override
-    protected Params params(Args args) {
-        return new Params(args.get(SINCE));
+    public static Request<Window, Row> of(Instant since) {
+        return REPORT.request(new Window(since));
     }
 
     @Override
-    public List<TableCopy> reads(Params p, Instant now) {
-        return window(p.since(), CLONE_LIFECYCLE_EVENTS);
-    }
-
-    @Override
-    protected List<Row> run(ReportContext context, Params p) {
+    protected List<Row> run(ReportContext context, Window p) {
         var rows = context.dsl().select(CLONE_LIFECYCLE_EVENTS.CLONE, CLONE_LIFECYCLE_EVENTS.PHASE, CLONE_LIFECYCLE_EVENTS.TS)
                 .from(CLONE_LIFECYCLE_EVENTS).where(CLONE_LIFECYCLE_EVENTS.TS.ge(p.since()))
                 .orderBy(CLONE_LIFECYCLE_EVENTS.CLONE, CLONE_LIFECYCLE_EVENTS.TS, CLONE_LIFECYCLE_EVENTS.ID).fetch();

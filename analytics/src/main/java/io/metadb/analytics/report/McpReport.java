@@ -5,46 +5,30 @@ import static org.jooq.impl.DSL.avg;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.max;
 
-import io.metadb.analytics.Args;
-import io.metadb.analytics.Param;
-import io.metadb.analytics.Report;
+import io.metadb.analytics.Window;
+import io.metadb.analytics.WindowReport;
 import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
-import io.metadb.analytics.Snapshot.TableCopy;
 import java.time.Instant;
 import java.util.List;
 
 /** {@code mcp}: per (server, tool) in the window; calls desc, server, tool. */
-public final class McpReport extends Report<McpReport.Params, McpReport.Row> {
-    public record Params(Instant since) {}
-
+public final class McpReport extends WindowReport<McpReport.Row> {
     public record Row(String server, String tool, long calls, long errors, double avgMs, long maxMs) {}
-
-    private static final Param<Instant> SINCE = Param.since("24h", "window");
 
     public static final McpReport REPORT = new McpReport();
 
     private McpReport() {
-        super("mcp", Row.class, Shape.ROWS, "Per MCP server and tool: calls, errors, average and max duration.",
-                List.of(SINCE), List.of("mcp", "mcp --since 7d"));
+        super("mcp", Row.class, Shape.ROWS, "Per MCP server and tool: calls, errors, average and max duration.", "24h",
+                List.of("mcp", "mcp --since 7d"), () -> List.of(MCP_TOOL_CALLS));
     }
 
-    public static Request<Params, Row> of(Instant since) {
-        return REPORT.request(new Params(since));
-    }
-
-    @Override
-    protected Params params(Args args) {
-        return new Params(args.get(SINCE));
+    public static Request<Window, Row> of(Instant since) {
+        return REPORT.request(new Window(since));
     }
 
     @Override
-    public List<TableCopy> reads(Params p, Instant now) {
-        return window(p.since(), MCP_TOOL_CALLS);
-    }
-
-    @Override
-    protected List<Row> run(ReportContext context, Params p) {
+    protected List<Row> run(ReportContext context, Window p) {
         return context.dsl().select(MCP_TOOL_CALLS.SERVER, MCP_TOOL_CALLS.TOOL, count(),
                         count().filterWhere(MCP_TOOL_CALLS.OK.isFalse()), avg(MCP_TOOL_CALLS.DURATION_MS),
                         max(MCP_TOOL_CALLS.DURATION_MS))

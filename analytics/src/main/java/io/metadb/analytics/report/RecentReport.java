@@ -7,8 +7,8 @@ import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
 import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.analytics.internal.Activities;
+import io.metadb.analytics.internal.RowTableChoice;
 import io.metadb.generated.envelope.RowTable;
-import io.metadb.generated.envelope.RowTables;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +26,7 @@ public final class RecentReport extends Report<RecentReport.Params, Activity> {
             if (limit < 1) {
                 throw new IllegalArgumentException("--limit must be >= 1, was " + limit);
             }
-            tables(table); // checks the name
+            RowTableChoice.of(table); // checks the name
         }
     }
 
@@ -52,29 +52,17 @@ public final class RecentReport extends Report<RecentReport.Params, Activity> {
     /** The latest {@code limit} rows of each table (or of the one named). */
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
-        return tables(p.table()).stream().map(t -> TableCopy.of(t.table()).latest(p.limit())).toList();
+        return RowTableChoice.of(p.table()).stream().map(t -> TableCopy.of(t.table()).latest(p.limit())).toList();
     }
 
     @Override
     protected List<Activity> run(ReportContext context, Params p) {
         List<Activity> rows = new ArrayList<>();
-        for (RowTable t : tables(p.table())) {
+        for (RowTable t : RowTableChoice.of(p.table())) {
             rows.addAll(Activities.of(context.dsl(), t, DSL.noCondition(), List.of(t.ts().desc(), t.id().desc()), p.limit()));
         }
         rows.sort(Comparator.comparing(Activity::ts).reversed().thenComparing(Activity::tableName)
                 .thenComparing(Comparator.comparingLong(Activity::id).reversed()));
         return rows.subList(0, Math.min(p.limit(), rows.size()));
-    }
-
-    private static List<RowTable> tables(String name) {
-        if (name == null) {
-            return RowTables.rowTables();
-        }
-        List<RowTable> tables = RowTables.rowTables().stream().filter(t -> t.name().equals(name)).toList();
-        if (tables.isEmpty()) {
-            throw new IllegalArgumentException("unknown table '" + name + "'; tables are: "
-                    + String.join(", ", RowTables.rowTables().stream().map(RowTable::name).sorted().toList()));
-        }
-        return tables;
     }
 }

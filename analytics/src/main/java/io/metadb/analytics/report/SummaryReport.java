@@ -15,9 +15,8 @@ import static org.jooq.impl.DSL.round;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.sum;
 
-import io.metadb.analytics.Args;
-import io.metadb.analytics.Param;
-import io.metadb.analytics.Report;
+import io.metadb.analytics.Window;
+import io.metadb.analytics.WindowReport;
 import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
 import io.metadb.analytics.Snapshot.TableCopy;
@@ -38,35 +37,26 @@ import org.jooq.Record1;
 import org.jooq.Select;
 
 /** {@code summary}: fleet health in one metric/value list; no rows for an empty database. */
-public final class SummaryReport extends Report<SummaryReport.Params, SummaryReport.Row> {
-    public record Params(Instant since) {}
-
+public final class SummaryReport extends WindowReport<SummaryReport.Row> {
     public record Row(long rowsTotal, long rowsSince, long agentsActive, long cliCalls, long cliFailures,
             long inputTokens, long outputTokens, double costUsd, long crashes, long watchdogRed, long testsFailed,
             long eventsPending, long eventsFailed) {}
-
-    private static final Param<Instant> SINCE = Param.since("24h", "window: 30m, 24h, 7d or a timestamp");
 
     public static final SummaryReport REPORT = new SummaryReport();
 
     private SummaryReport() {
         super("summary", Row.class, Shape.METRICS,
-                "Fleet health in one screen: rows, agents, CLI calls, tokens, cost, crashes, reds, events.",
-                List.of(SINCE), List.of("summary", "summary --since 7d"));
+                "Fleet health in one screen: rows, agents, CLI calls, tokens, cost, crashes, reds, events.", "24h",
+                List.of("summary", "summary --since 7d"), null);
     }
 
-    public static Request<Params, Row> of(Instant since) {
-        return REPORT.request(new Params(since));
-    }
-
-    @Override
-    protected Params params(Args args) {
-        return new Params(args.get(SINCE));
+    public static Request<Window, Row> of(Instant since) {
+        return REPORT.request(new Window(since));
     }
 
     /** Each table's rows in the window, the events still pending or failed (whatever their age), the rolled-up days. */
     @Override
-    public List<TableCopy> reads(Params p, Instant now) {
+    public List<TableCopy> reads(Window p, Instant now) {
         List<TableCopy> copies = new ArrayList<>();
         for (RowTable t : RowTables.rowTables()) {
             Condition rows = t.ts().ge(p.since());
@@ -81,7 +71,7 @@ public final class SummaryReport extends Report<SummaryReport.Params, SummaryRep
     }
 
     @Override
-    protected List<Row> run(ReportContext context, Params p) {
+    protected List<Row> run(ReportContext context, Window p) {
         Instant since = p.since();
         DSLContext dsl = context.dsl();
         List<HotTablesReport.Row> counts = HotTablesReport.counts(context, since);

@@ -6,12 +6,10 @@ import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.sum;
 
-import io.metadb.analytics.Args;
-import io.metadb.analytics.Param;
-import io.metadb.analytics.Report;
+import io.metadb.analytics.Window;
+import io.metadb.analytics.WindowReport;
 import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
-import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.analytics.internal.Rollups;
 import io.metadb.payload.WatchdogEvent;
 import java.time.Instant;
@@ -24,36 +22,22 @@ import java.util.Map;
  * {@code watchdog}: per check in the window; red desc, check_name. Rolled-up days add their
  * counts; last_red_ts comes from raw rows only (rollups keep no times).
  */
-public final class WatchdogReport extends Report<WatchdogReport.Params, WatchdogReport.Row> {
-    public record Params(Instant since) {}
-
+public final class WatchdogReport extends WindowReport<WatchdogReport.Row> {
     public record Row(String checkName, long green, long yellow, long red, Instant lastRedTs) {}
-
-    private static final Param<Instant> SINCE = Param.since("24h", "window");
 
     public static final WatchdogReport REPORT = new WatchdogReport();
 
     private WatchdogReport() {
-        super("watchdog", Row.class, Shape.ROWS, "Per watchdog check: green, yellow, red counts and the last red.",
-                List.of(SINCE), List.of("watchdog", "watchdog --since 7d"));
+        super("watchdog", Row.class, Shape.ROWS, "Per watchdog check: green, yellow, red counts and the last red.", "24h",
+                List.of("watchdog", "watchdog --since 7d"), () -> List.of(WATCHDOG_EVENTS, WATCHDOG_DAILY));
     }
 
-    public static Request<Params, Row> of(Instant since) {
-        return REPORT.request(new Params(since));
-    }
-
-    @Override
-    protected Params params(Args args) {
-        return new Params(args.get(SINCE));
+    public static Request<Window, Row> of(Instant since) {
+        return REPORT.request(new Window(since));
     }
 
     @Override
-    public List<TableCopy> reads(Params p, Instant now) {
-        return window(p.since(), WATCHDOG_EVENTS, WATCHDOG_DAILY);
-    }
-
-    @Override
-    protected List<Row> run(ReportContext context, Params p) {
+    protected List<Row> run(ReportContext context, Window p) {
         Map<String, Row> byCheck = new LinkedHashMap<>();
         context.dsl().select(WATCHDOG_EVENTS.CHECK_NAME, count().filterWhere(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.GREEN)),
                         count().filterWhere(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.YELLOW)),

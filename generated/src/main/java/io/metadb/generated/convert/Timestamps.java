@@ -30,6 +30,7 @@ public final class Timestamps {
     private static final int STORED_LENGTH = 24;
     private static final int SECONDS_PER_DAY = 86_400;
     private static final int DAY_CHARS = 10;
+    private static final int HOUR_CHARS = 13;
 
     private Timestamps() {}
 
@@ -54,6 +55,16 @@ public final class Timestamps {
     /** {@code ts} as the text it is stored as (a field of the same column, typed as text). */
     public static Field<String> asText(Field<Instant> ts) {
         return DSL.field(ts.getQualifiedName(), SQLDataType.VARCHAR);
+    }
+
+    /** The start of the UTC hour of a stored timestamp column, in the stored form ({@code 2026-04-20T13:00:00.000Z}). */
+    public static Field<String> hourStart(Field<Instant> ts) {
+        return DSL.concat(DSL.substring(asText(ts), 1, HOUR_CHARS), DSL.inline(":00:00.000Z"));
+    }
+
+    /** The start of the UTC day of a stored timestamp column, in the stored form ({@code 2026-04-20T00:00:00.000Z}). */
+    public static Field<String> dayStart(Field<Instant> ts) {
+        return DSL.concat(day(ts), DSL.inline("T00:00:00.000Z"));
     }
 
     /** The UTC day ({@code 2026-04-20}) of a stored timestamp column: its first ten characters. */
