@@ -6,24 +6,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code metadb demo}: a realistic meta.db written through the DAOs. */
 @Command(name = "demo", description = {"Write a realistic demo meta.db (SPEC §6 shape at scale 1: ~131k rows, 64 MB) through the DAOs.",
     "Refuses an existing file unless --replace is given."},
         footer = {"", "Examples:", "  metadb --db demo.db demo --replace", "  metadb --db small.db demo --rows-scale 0.1 --seed 7"})
-final class DemoCommand implements Callable<Integer> {
-    @ParentCommand
-    MetadbCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class DemoCommand extends RootSubcommand {
     @Option(names = "--rows-scale", paramLabel = "F", defaultValue = "1", description = "row counts times F (default: 1)")
     double scale;
 

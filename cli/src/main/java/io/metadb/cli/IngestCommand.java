@@ -11,11 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code metadb ingest TABLE [FILE|-]}: JSON Lines in, all validated before any is written. */
@@ -24,13 +21,7 @@ import picocli.CommandLine.Spec;
     "A \"ts\" member becomes the row's timestamp (default: now); unknown keys are kept."},
         footer = {"", "Examples:", "  metadb ingest ticks ticks.jsonl",
             "  echo '{\"agent\":\"a\",\"kind\":\"poll\",\"status\":\"ok\",\"duration_ms\":12}' | metadb ingest ticks -"})
-final class IngestCommand implements Callable<Integer> {
-    @ParentCommand
-    MetadbCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class IngestCommand extends RootSubcommand {
     @Parameters(index = "0", paramLabel = "TABLE", description = "a JSON-row table, e.g. token_usage")
     String table;
 

@@ -2,22 +2,13 @@ package io.metadb.cli;
 
 import io.metadb.migrations.MigrationResult;
 import io.metadb.migrations.Migrations;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code metadb migrate}: create or upgrade --db, print the schema version. */
 @Command(name = "migrate", description = "Create or upgrade the database to this metadb's schema; print its version.",
         footer = {"", "Example:", "  metadb --db meta.db migrate"})
-final class MigrateCommand implements Callable<Integer> {
-    @ParentCommand
-    MetadbCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class MigrateCommand extends RootSubcommand {
     @Override
     public Integer call() {
         MigrationResult r = Migrations.apply(root.db());

@@ -3,12 +3,9 @@ package io.metadb.cli;
 import io.metadb.analytics.ReadOnlyQuery;
 import io.metadb.analytics.Snapshot;
 import io.metadb.analytics.Tabular;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code metadb query SQL}: read-only SQL over a snapshot; writes exit 2 and change nothing. */
@@ -16,13 +13,7 @@ import picocli.CommandLine.Spec;
     "information_schema.tables(table_name, table_type) lists the tables. Writes are refused (exit 2)."},
         footer = {"", "Examples:", "  metadb query \"SELECT model, sum(cost_usd) FROM token_usage GROUP BY model\"",
             "  metadb query \"SELECT table_name FROM information_schema.tables\" --json"})
-final class QueryCommand implements Callable<Integer> {
-    @ParentCommand
-    MetadbCommand root;
-
-    @Spec
-    CommandSpec spec;
-
+final class QueryCommand extends RootSubcommand {
     @Mixin
     Output.FormatOptions format;
 

@@ -9,12 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code metadb retention}: roll up and age out ticks, CLI calls and watchdog events (SPEC §5). */
@@ -22,15 +19,9 @@ import picocli.CommandLine.Spec;
     "Chunks of " + Retention.DEFAULT_CHUNK_ROWS + " rows, each rollup and delete in one transaction; safe while others write;",
     "running it twice changes nothing. Windows: ticks 7d, cli 30d, watchdog 14d (non-red), red 180d."},
         footer = {"", "Examples:", "  metadb retention --dry-run", "  metadb retention --ticks 3d --watchdog-red 90d"})
-final class RetentionCommand implements Callable<Integer> {
+final class RetentionCommand extends RootSubcommand {
     /** One table's outcome, as printed. */
     record Row(String table, long rolledUp, long deleted, long chunks, double longestLockMs) {}
-
-    @ParentCommand
-    MetadbCommand root;
-
-    @Spec
-    CommandSpec spec;
 
     @Mixin
     Output.FormatOptions format;
