@@ -28,9 +28,15 @@ public final class Param<T> {
     private final String description;
     private final List<String> choices;
     private final Parser<T> parser;
+    private final Known naming;
 
     private Param(String name, String label, boolean positional, boolean required, String defaultValue,
             String description, List<String> choices, Parser<T> parser) {
+        this(name, label, positional, required, defaultValue, description, choices, parser, null);
+    }
+
+    private Param(String name, String label, boolean positional, boolean required, String defaultValue,
+            String description, List<String> choices, Parser<T> parser, Known naming) {
         this.name = name;
         this.label = label;
         this.positional = positional;
@@ -39,11 +45,16 @@ public final class Param<T> {
         this.description = description;
         this.choices = List.copyOf(choices);
         this.parser = parser;
+        this.naming = naming;
     }
 
-    /** A window start: a duration back from now ({@code 24h}) or a timestamp. */
+    /**
+     * A window start: a duration back from now ({@code 24h}), a day or a timestamp; the
+     * description gets the accepted forms appended.
+     */
     public static Param<Instant> since(String defaultValue, String description) {
-        return new Param<>("since", null, false, false, defaultValue, description, List.of(), Since::cutoff);
+        return new Param<>("since", null, false, false, defaultValue,
+                description + ": 30m, 24h, 7d, a day (2026-04-20) or a timestamp", List.of(), Since::cutoff);
     }
 
     /** An optional text option; null when absent. */
@@ -72,13 +83,20 @@ public final class Param<T> {
         });
     }
 
-    /** A required UTC day, {@code YYYY-MM-DD}. */
+    /** A UTC day: {@code YYYY-MM-DD}, {@code today} or {@code yesterday} (of now); by default today. */
     public static Param<LocalDate> day(String name, String label, String description) {
-        return new Param<>(name, label, false, true, null, description, List.of(), (t, now) -> {
+        return new Param<>(name, label, false, false, "today", description, List.of(), (t, now) -> {
+            LocalDate today = LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+            if (t.equals("today")) {
+                return today;
+            }
+            if (t.equals("yesterday")) {
+                return today.minusDays(1);
+            }
             try {
                 return LocalDate.parse(t);
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("--" + name + ": '" + t + "' is not a day like 2026-04-20");
+                throw new IllegalArgumentException("--" + name + ": '" + t + "' is not a day like 2026-04-20, today or yesterday");
             }
         });
     }
@@ -104,6 +122,19 @@ public final class Param<T> {
                         throw new IllegalArgumentException("--" + name + ": '" + t + "' is not one of " + String.join(", ", names));
                     }
                 });
+    }
+
+    /**
+     * This parameter names something of {@code kind} (an agent, a channel): when a report about
+     * it is empty, the CLI says which exist.
+     */
+    public Param<T> naming(Known kind) {
+        return new Param<>(name, label, positional, required, defaultValue, description, choices, parser, kind);
+    }
+
+    /** What this parameter names, or null. */
+    public Known naming() {
+        return naming;
     }
 
     /** The value of {@code text} at {@code now}. @throws IllegalArgumentException saying what is wrong */

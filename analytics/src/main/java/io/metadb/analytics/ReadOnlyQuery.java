@@ -39,8 +39,9 @@ public final class ReadOnlyQuery {
      * @throws IllegalArgumentException for SQL that SQLite rejects
      */
     public static Tabular run(Snapshot snapshot, String sql) {
-        String statement = single(sql);
         Connection c = snapshot.connection();
+        checkSyntax(c, sql);
+        String statement = single(sql);
         try {
             try (Statement s = c.createStatement()) {
                 s.execute("ATTACH DATABASE ':memory:' AS information_schema");
@@ -73,6 +74,23 @@ public final class ReadOnlyQuery {
                 throw new RefusedException("query: writes are refused (" + message + ")");
             }
             throw new IllegalArgumentException("query: " + message, e);
+        }
+    }
+
+    /**
+     * SQLite's own verdict on the text first: a typo ({@code selec 1}) gets SQLite's syntax
+     * error rather than a refusal naming the misspelt word. Preparing runs nothing.
+     */
+    private static void checkSyntax(Connection c, String sql) {
+        try (var ps = c.prepareStatement(sql)) {
+            // prepared: the syntax is SQLite's; whether it may run is checked next
+        } catch (SQLException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("syntax error") || message.contains("incomplete input")) {
+                int at = message.indexOf('(');
+                throw new IllegalArgumentException("query: " + (at >= 0 && message.endsWith(")")
+                        ? message.substring(at + 1, message.length() - 1) : message), e);
+            }
         }
     }
 

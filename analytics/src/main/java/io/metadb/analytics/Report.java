@@ -99,11 +99,14 @@ public abstract class Report<P, R extends Record> {
         return examples;
     }
 
-    /** Every listed table's rows with {@code ts >= since} (all rows of a table without a ts, or if since is null). */
-    protected static List<TableCopy> window(Instant since, Table<?>... tables) {
+    /**
+     * Every listed table's rows with {@code since <= ts <= now} (all rows of a table without a
+     * ts, or if since is null).
+     */
+    protected static List<TableCopy> window(Instant since, Instant now, Table<?>... tables) {
         List<TableCopy> out = new ArrayList<>();
         for (Table<?> t : tables) {
-            out.add(TableCopy.of(t).since(since));
+            out.add(TableCopy.of(t).within(since, now));
         }
         return out;
     }

@@ -115,6 +115,17 @@ public final class Reports implements AutoCloseable {
         return rows.stream().findFirst();
     }
 
+    /** The names of that kind the file knows (every agent, every channel), sorted. */
+    public List<String> known(Known kind) {
+        if (snapshot != null) {
+            snapshot.checkCovers(kind.reads(), kind.plural());
+            return kind.names(snapshot);
+        }
+        try (Snapshot own = Snapshot.copy(file, kind.reads())) {
+            return kind.names(own);
+        }
+    }
+
     /** The request's rows as columns and values (what the CLI prints). */
     public <P, R extends Record> Tabular table(Request<P, R> request) {
         return Tabular.of(request, run(request));

@@ -2,26 +2,53 @@ package io.metadb.analytics;
 
 import io.metadb.core.Durations;
 import io.metadb.generated.convert.Timestamps;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 
-/** Parses {@code --since}: {@code 30m}, {@code 24h}, {@code 7d} or a timestamp. Stateless. */
+/**
+ * Parses {@code --since}: a duration back from now ({@code 30m}, {@code 24h}, {@code 7d}), a
+ * UTC day ({@code 2026-04-20}: from its start) or a timestamp. Stateless.
+ */
 public final class Since {
+    /** The forms, for help texts and errors. */
+    public static final String FORMS = "a duration (" + Durations.EXAMPLES + "), a day (2026-04-20) or a timestamp like "
+            + Timestamps.EXAMPLE;
+
+    /** Windows cannot start before this (stored timestamps sort as text from year 0000 on). */
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+
     private Since() {}
 
     /**
-     * The window's start: {@code now - duration}, or the timestamp itself.
+     * The window's start: {@code now - duration}, the day's start, or the timestamp itself.
      *
-     * @throws IllegalArgumentException naming the accepted forms
+     * @throws IllegalArgumentException naming the accepted forms, or saying it is out of range
      */
     public static Instant cutoff(String since, Instant now) {
-        if (Durations.isDuration(since)) {
-            return now.minus(Durations.parse(since));
-        }
+        String text = since.trim();
+        Instant start;
         try {
-            return Timestamps.parse(since.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--since: '" + since + "' is neither a duration (" + Durations.EXAMPLES
-                    + ") nor a timestamp like " + Timestamps.EXAMPLE);
+            if (Durations.isDuration(text)) {
+                start = now.minus(Durations.parse(text));
+            } else if (text.length() == 10) {
+                start = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } else {
+                start = Timestamps.parse(text);
+            }
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--since: '" + since + "' is not " + FORMS);
+        } catch (IllegalArgumentException | DateTimeException | ArithmeticException e) {
+            if (!Durations.isDuration(text) && !(e instanceof DateTimeException)) {
+                throw new IllegalArgumentException("--since: '" + since + "' is not " + FORMS);
+            }
+            throw new IllegalArgumentException("--since: '" + since + "' reaches back before the year 0000");
         }
+        if (start.isBefore(EARLIEST)) {
+            throw new IllegalArgumentException("--since: '" + since + "' reaches back before the year 0000");
+        }
+        return start;
     }
 }

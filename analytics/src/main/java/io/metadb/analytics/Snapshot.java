@@ -78,7 +78,7 @@ public final class Snapshot implements AutoCloseable {
      * rows with {@code ts >= since}: all a windowed report reads (null copies every row).
      */
     public static Snapshot of(Path db, Collection<? extends Table<?>> tables, Instant since) {
-        return copy(db, tables.stream().map(t -> TableCopy.of(t).since(since)).toList());
+        return copy(db, tables.stream().map(t -> TableCopy.of(t).within(since, null)).toList());
     }
 
     /**
@@ -200,9 +200,15 @@ public final class Snapshot implements AutoCloseable {
             return new TableCopy(table, columns, rows.and(condition), latest, orLatest);
         }
 
-        /** Only the rows with {@code ts >= since}, if the table has a ts and {@code since} is not null. */
-        public TableCopy since(Instant since) {
-            return since == null || !(table instanceof RowTable t) ? this : where(t.ts().ge(since));
+        /**
+         * Only the rows with {@code since <= ts <= until} (a window ending at "now"; no upper
+         * bound if {@code until} is null), if the table has a ts and {@code since} is not null.
+         */
+        public TableCopy within(Instant since, Instant until) {
+            if (since == null || !(table instanceof RowTable t)) {
+                return this;
+            }
+            return where(until == null ? t.ts().ge(since) : t.ts().between(since, until));
         }
 
         /** Only the latest {@code n} rows (of those matching the conditions), by ts desc, id desc. */

@@ -13,7 +13,7 @@ import org.jooq.Table;
  */
 public abstract class WindowReport<R extends Record> extends Report<Window, R> {
     /** What every window report's {@code --since} says. */
-    private static final String SINCE = "window: 30m, 24h, 7d or a timestamp";
+    private static final String SINCE = "window";
 
     private final Supplier<List<Table<?>>> tables;
     private final Param<Instant> since;
@@ -43,6 +43,6 @@ public abstract class WindowReport<R extends Record> extends Report<Window, R> {
 
     @Override
     public List<TableCopy> reads(Window window, Instant now) {
-        return window(window.since(), tables.get().toArray(Table<?>[]::new));
+        return window(window.since(), now, tables.get().toArray(Table<?>[]::new));
     }
 }

@@ -79,6 +79,22 @@ class ReportsTest {
                 java.util.Comparator.comparing(HotTablesReport.Row::tableName));
     }
 
+    /** SPEC §4: {@code --since D} means {@code now - D <= ts <= now}, so a past "now" replays that window exactly. */
+    @Test
+    void aWindowEndsAtNow() {
+        Instant tenOClock = hoursAgo(2);
+        Reports then = Reports.on(snapshot, tenOClock);
+        // token_usage up to 10:00: the 11:00 row is after now; 10:00 itself is in; 25 h before noon is in 24 h before 10:00.
+        assertThat(then.run(CostReport.of(tenOClock.minus(java.time.Duration.ofHours(24)), CostReport.By.MODEL))).containsExactly(
+                new CostReport.Row("m3", 2, 1001, 101, 0, 0, 9.125),
+                new CostReport.Row("m2", 1, 200, 20, 0, 7, 0.75),
+                new CostReport.Row("m1", 1, 50, 5, 1, 1, 0.25));
+        assertThat(then.run(HotTablesReport.of())).filteredOn(r -> r.tableName().equals("token_usage"))
+                .containsExactly(new HotTablesReport.Row("token_usage", 5, 4));
+        assertThat(then.run(McpReport.of(tenOClock.minus(java.time.Duration.ofHours(24))))).extracting(McpReport.Row::calls)
+                .containsExactly(1L, 1L); // fs read and gh pr at 10:00; the 11:00 calls are after now
+    }
+
     @Test
     void timelineCountsRowsPerUtcHourOrDayOfEachTable() {
         Instant since = Since.cutoff("24h", NOW);

@@ -21,9 +21,18 @@ class SinceTest {
 
     @Test
     void anythingElseIsRejectedNamingTheAcceptedForms() {
-        for (String bad : new String[] {"", "7", "d7", "7 days", "-1d", "yesterday", "2026-04-01"}) {
+        for (String bad : new String[] {"", "7", "d7", "7 days", "-1d", "yesterday", "2026-13-01", "2026-4-1"}) {
             assertThatThrownBy(() -> Since.cutoff(bad, NOW)).as(bad).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("30m, 24h, 7d");
+                    .hasMessageContaining("30m, 24h, 7d").hasMessageContaining("a day (2026-04-20)");
         }
+        for (String far : new String[] {"999999999999d", "99999999999999999999d", "-0001-06-01T00:00:00Z"}) {
+            assertThatThrownBy(() -> Since.cutoff(far, NOW)).as(far).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("before the year 0000");
+        }
+    }
+
+    @Test
+    void aPlainDayStartsAtItsUtcMidnight() {
+        assertThat(Since.cutoff("2026-04-01", NOW)).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
     }
 }

@@ -107,16 +107,26 @@ public final class Main {
         }
         cl.setOut(out);
         cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, ignored) -> {
+            err.println("metadb: " + usageError(ex));
+            err.flush();
+            return EXIT_BAD_INPUT;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
             if (root.debug) {
                 cause.printStackTrace(err);
             }
             String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            err.println("metadb: " + message.lines().findFirst().orElse(message));
+            message = message.lines().findFirst().orElse(message);
+            boolean badInput = cause instanceof IllegalArgumentException || cause instanceof BadInputException;
+            if (badInput && message.startsWith("--")) {
+                // An option's value, like the parser's own errors: say where the options are.
+                message += " (see: " + commandLine.getCommandSpec().qualifiedName(" ") + " --help)";
+            }
+            err.println("metadb: " + message);
             err.flush();
-            return cause instanceof IllegalArgumentException || cause instanceof BadInputException
-                    ? EXIT_BAD_INPUT : EXIT_FAILURE;
+            return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
         });
         int code;
         try {
@@ -127,5 +137,25 @@ public final class Main {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * A usage error as one line with where to look: picocli would print its usage text (~18
+     * lines) after the message.
+     */
+    static String usageError(CommandLine.ParameterException ex) {
+        CommandLine where = ex.getCommandLine();
+        String command = where.getCommandSpec().qualifiedName(" ");
+        String message = ex.getMessage().lines().findFirst().orElse("bad usage");
+        if (where.getCommandSpec().parent() == null) {
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command '" + u.getUnmatched().get(0) + "'";
+            } else if (message.startsWith("Missing required subcommand")) {
+                message = "no command given";
+            }
+            return message + " (see: metadb help)";
+        }
+        return message + " (see: " + command + " --help)";
     }
 }

@@ -74,6 +74,30 @@ final class ReportCommand implements Callable<Integer> {
         return values;
     }
 
+    /** Names shown at most when a report about one name is empty. */
+    private static final int KNOWN_SHOWN = 20;
+
+    /**
+     * An empty answer about a name (an agent, a channel) says on stderr that nothing matched
+     * and which names exist; the output stays a valid empty table, JSON or CSV.
+     */
+    private void sayWhatExists(Reports reports, java.io.PrintWriter err) {
+        Map<String, String> given = values(report, spec);
+        for (Param<?> p : report.params()) {
+            if (p.naming() == null || given.get(p.name()) == null) {
+                continue;
+            }
+            List<String> known = reports.known(p.naming());
+            if (known.contains(given.get(p.name()))) {
+                continue; // a name the file knows, with nothing in this report: the empty answer is the answer
+            }
+            String shown = known.isEmpty() ? "none"
+                    : String.join(", ", known.subList(0, Math.min(KNOWN_SHOWN, known.size())))
+                            + (known.size() > KNOWN_SHOWN ? " and " + (known.size() - KNOWN_SHOWN) + " more" : "");
+            err.println("metadb: nothing about '" + given.get(p.name()) + "'; known " + p.naming().plural() + ": " + shown);
+        }
+    }
+
     @Override
     public Integer call() {
         MetadbCommand root = (MetadbCommand) spec.parent().userObject();
@@ -82,11 +106,14 @@ final class ReportCommand implements Callable<Integer> {
         Request<?, ?> request = report.request(new Args(values(report, spec), now));
         long start = System.nanoTime();
         Tabular result;
+        CommandLine cl = spec.commandLine();
         try (Reports reports = Reports.open(root.db(), now)) {
             result = reports.table(request);
+            if (result.rows().isEmpty()) {
+                sayWhatExists(reports, cl.getErr());
+            }
         }
         long nanos = System.nanoTime() - start;
-        CommandLine cl = spec.commandLine();
         Output.print(result, format, cl.getOut());
         if (root.debug) {
             cl.getErr().printf("metadb: snapshot of %d tables and report in %.1f ms%n", request.reads(now).size(), nanos / 1e6);

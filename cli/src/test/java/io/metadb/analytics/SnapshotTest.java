@@ -59,7 +59,7 @@ class SnapshotTest {
         }
         Instant since = now.minus(java.time.Duration.ofHours(6));
         List<TableCopy> copies = List.of(
-                TableCopy.of(TOKEN_USAGE).columns(TOKEN_USAGE.TS, TOKEN_USAGE.MODEL).since(since),
+                TableCopy.of(TOKEN_USAGE).columns(TOKEN_USAGE.TS, TOKEN_USAGE.MODEL).within(since, now),
                 TableCopy.of(CLI_INVOCATIONS).latest(7),
                 TableCopy.of(MESSAGES).where(MESSAGES.AGENT.eq("agent1")));
         try (Snapshot s = Snapshot.copy(file, copies)) {
@@ -83,7 +83,7 @@ class SnapshotTest {
         // orLatest adds the latest row matching its condition, and nothing to a copy of every row.
         String last = Sql.value(file, "SELECT id FROM messages WHERE agent = 'agent2' ORDER BY ts DESC, id DESC LIMIT 1").trim();
         try (Snapshot s = Snapshot.copy(file, List.of(
-                TableCopy.of(MESSAGES).where(MESSAGES.AGENT.eq("agent1")).since(since).orLatest(MESSAGES.AGENT.eq("agent2")),
+                TableCopy.of(MESSAGES).where(MESSAGES.AGENT.eq("agent1")).within(since, now).orLatest(MESSAGES.AGENT.eq("agent2")),
                 TableCopy.of(TICKS).orLatest(TICKS.AGENT.eq("agent2"))))) {
             assertThat(s.dsl().select(MESSAGES.ID).from(MESSAGES).where(MESSAGES.AGENT.eq("agent2")).fetch(MESSAGES.ID))
                     .containsExactly(Long.parseLong(last));

@@ -91,7 +91,8 @@ class CliTest {
             assertThat(r.err()).as(Arrays.toString(args)).doesNotContain("Exception").doesNotContain("\tat ");
         }
         Run r = run("--db", db.toString(), "mcp", "--since", "yesterday");
-        assertThat(r.err()).isEqualTo("metadb: --since: 'yesterday' is neither a duration (30m, 24h, 7d) nor a timestamp like 2026-04-20T13:05:09.123Z\n");
+        assertThat(r.err()).isEqualTo("metadb: --since: 'yesterday' is not a duration (30m, 24h, 7d), a day (2026-04-20) or a"
+                + " timestamp like 2026-04-20T13:05:09.123Z (see: metadb mcp --help)\n");
     }
 
     @Test
@@ -184,7 +185,7 @@ class CliTest {
         assertThat(version.out()).isEqualTo("metadb 0.1.0\n");
         Run none = run();
         assertThat(none.code()).isEqualTo(2);
-        assertThat(none.err()).contains("Missing required subcommand");
+        assertThat(none.err()).isEqualTo("metadb: no command given (see: metadb help)\n");
     }
 
     /** Every example a report's help shows runs, in every format, on a demo database. */
@@ -205,5 +206,67 @@ class CliTest {
                 }
             }
         }
+    }
+
+    /** Every error the parser or metadb catches in the arguments: exit 2 and exactly one line with a hint. */
+    @Test
+    void everyUsageErrorIsOneLineWithAHint() {
+        Path db = mcpDb();
+        String[][] cases = {
+            {"cost --bogus", "metadb: Unknown option: '--bogus' (see: metadb cost --help)"},
+            {"cost --since", "metadb: Missing required parameter for option '--since' (<since>) (see: metadb cost --help)"},
+            {"cost --since 1d --since 2d", "metadb: option '--since' (<since>) should be specified only once (see: metadb cost --help)"},
+            {"frobnicate", "metadb: unknown command 'frobnicate' (see: metadb help)"},
+            {"recent --limit abc", "metadb: --limit: 'abc' is not a whole number (see: metadb recent --help)"},
+            {"tasks --status bad", "metadb: --status: 'bad' is not one of open, in_progress, blocked, done (see: metadb tasks --help)"},
+            {"tasks --status in-progress", "metadb: --status: 'in-progress' is not one of open, in_progress, blocked, done (see: metadb tasks --help)"},
+            {"tests --status FAIL", "metadb: --status: 'FAIL' is not one of pass, fail, skip (see: metadb tests --help)"},
+            {"cost --by bad", "metadb: --by: 'bad' is not one of model, agent, day (see: metadb cost --help)"},
+            {"cost --since 999999999999d", "metadb: --since: '999999999999d' reaches back before the year 0000 (see: metadb cost --help)"},
+            {"cost --since 99999999999999999999d", "metadb: --since: '99999999999999999999d' reaches back before the year 0000 (see: metadb cost --help)"},
+            {"audit --day 2026-13-01", "metadb: --day: '2026-13-01' is not a day like 2026-04-20, today or yesterday (see: metadb audit --help)"},
+            {"timeline --bucket 2h", "metadb: --bucket: '2h' is not one of 1h, 1d (see: metadb timeline --help)"},
+            {"query selec", "metadb: query: near \"selec\": syntax error"},
+        };
+        for (String[] c : cases) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--db", db.toString(), "--now", NOW));
+            args.addAll(java.util.List.of(c[0].split(" ")));
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(c[0]).isEqualTo(2);
+            assertThat(r.err()).as(c[0]).isEqualTo(c[1] + "\n");
+            assertThat(r.out()).as(c[0]).isEmpty();
+        }
+        Run syntax = run("--db", db.toString(), "query", "SELEC 1");
+        assertThat(syntax.err()).isEqualTo("metadb: query: near \"SELEC\": syntax error\n");
+    }
+
+    /** SPEC §4: a window ends at --now; a plain day starts a window; audit's day is today by default. */
+    @Test
+    void aWindowEndsAtNowAndDaysAreAccepted() {
+        Path db = mcpDb(); // calls at 11:00, 11:30, 11:40 on 2026-04-20
+        Run before = run("--db", db.toString(), "--now", "2026-04-20T11:30:00.000Z", "mcp", "--csv");
+        assertThat(before.out()).isEqualTo("server,tool,calls,errors,avg_ms,max_ms\r\nfs,read,2,1,12.5,15\r\n");
+        Run day = run("--db", db.toString(), "--now", NOW, "mcp", "--since", "2026-04-20", "--csv");
+        assertThat(day.out()).contains("fs,read,2").contains("gh,\"pr,list\",1");
+        Run nextDay = run("--db", db.toString(), "--now", NOW, "mcp", "--since", "2026-04-21", "--csv");
+        assertThat(nextDay.out()).isEqualTo("server,tool,calls,errors,avg_ms,max_ms\r\n");
+        Run audit = run("--db", db.toString(), "--now", NOW, "audit", "--csv");
+        assertThat(audit.code()).isZero();
+        assertThat(audit.out()).isEqualTo("ts,table_name,id,agent,summary\r\n");
+    }
+
+    /** An empty answer about one name says on stderr which names exist; the output stays valid. */
+    @Test
+    void anEmptyAnswerAboutANameSaysWhichExist() {
+        Path db = mcpDb();
+        Run agent = run("--db", db.toString(), "--now", NOW, "agent", "nobody", "--json");
+        assertThat(agent.code()).isZero();
+        assertThat(agent.out().strip()).isEqualTo("[]");
+        assertThat(agent.err()).isEqualTo("metadb: nothing about 'nobody'; known agents: a\n");
+        Run channel = run("--db", db.toString(), "--now", NOW, "delivery", "nowhere", "--csv");
+        assertThat(channel.out()).isEqualTo("metric,value\r\n");
+        assertThat(channel.err()).isEqualTo("metadb: nothing about 'nowhere'; known channels: none\n");
+        Run known = run("--db", db.toString(), "--now", NOW, "agent", "a");
+        assertThat(known.err()).isEmpty();
     }
 }

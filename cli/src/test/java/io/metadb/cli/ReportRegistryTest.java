@@ -54,12 +54,12 @@ class ReportRegistryTest {
 
         @Override
         public List<TableCopy> reads(Params p, Instant now) {
-            return window(p.since(), TICKS);
+            return window(p.since(), now, TICKS);
         }
 
         @Override
         protected List<Row> run(ReportContext context, Params p) {
-            return context.dsl().select(TICKS.AGENT, count()).from(TICKS).where(TICKS.TS.ge(p.since()))
+            return context.dsl().select(TICKS.AGENT, count()).from(TICKS).where(TICKS.TS.between(p.since(), context.now()))
                     .groupBy(TICKS.AGENT).orderBy(count().desc(), TICKS.AGENT)
                     .fetch(r -> new Row(r.value1(), r.value2()));
         }
@@ -78,7 +78,7 @@ class ReportRegistryTest {
 
         // The command: options, defaults and examples come from the class.
         CommandSpec spec = ReportCommand.spec(report);
-        assertThat(spec.findOption("--since").description()).containsExactly("window (default: 24h)");
+        assertThat(spec.findOption("--since").description()).containsExactly("window: 30m, 24h, 7d, a day (2026-04-20) or a timestamp (default: 24h)");
         assertThat(new CommandLine(spec).getUsageMessage()).contains("metadb ticks-by-agent --since 2h");
         Request<?, ?> fromExample = BenchReports.request(report, report.examples().get(0), NOW);
 

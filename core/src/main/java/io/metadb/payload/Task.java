@@ -1,5 +1,7 @@
 package io.metadb.payload;
 
+import java.util.List;
+
 /** A tasks row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
 public record Task(
         String taskId,
@@ -15,4 +17,9 @@ public record Task(
     public static final String BLOCKED = "blocked";
     /** A value of {@code status}. */
     public static final String DONE = "done";
+
+    /** Every {@code status} value, read from its {@link OneOf} (the one place they are listed). */
+    public static List<String> statuses() {
+        return Payloads.allowed(Task.class, "status");
+    }
 }

@@ -1,5 +1,7 @@
 package io.metadb.payload;
 
+import java.util.List;
+
 /** A tests row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
 public record TestRun(
         @OptionalKey String agent,
@@ -14,4 +16,9 @@ public record TestRun(
     public static final String FAIL = "fail";
     /** A value of {@code status}. */
     public static final String SKIP = "skip";
+
+    /** Every {@code status} value, read from its {@link OneOf} (the one place they are listed). */
+    public static List<String> statuses() {
+        return Payloads.allowed(TestRun.class, "status");
+    }
 }

@@ -11,12 +11,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 
 /**
  * The rolled-up days (SPEC §5) a window counts. Retention keeps whole days in the rollup
  * tables; a report counts a rolled-up day when the whole day is in its window, so a window
- * starting mid-day never counts rows from before its start. Rolled-up rows are deleted from
+ * starting or ending mid-day never counts rows from outside it. Rolled-up rows are deleted from
  * the raw table, so nothing is counted twice. Stateless.
  */
 public final class Rollups {
@@ -28,16 +29,26 @@ public final class Rollups {
         return since.equals(day.atStartOfDay(ZoneOffset.UTC).toInstant()) ? day : day.plusDays(1);
     }
 
+    /** The last UTC day wholly inside a window ending at {@code now}: the day before now's (its rows are all before now). */
+    public static LocalDate lastWholeDay(Instant now) {
+        return LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(1);
+    }
+
+    /** The rolled-up days wholly inside the window {@code [since, now]}. */
+    public static Condition wholeDays(Field<LocalDate> day, Instant since, Instant now) {
+        return day.between(firstWholeDay(since), lastWholeDay(now));
+    }
+
     /** Rolled-up CLI calls and failures in the window, of the rows matching {@code where}: {calls, failures}. */
-    public static long[] cli(DSLContext dsl, Instant since, Condition where) {
+    public static long[] cli(DSLContext dsl, Instant since, Instant now, Condition where) {
         Record r = dsl.select(coalesce(sum(CLI_DAILY.CALLS), BigDecimal.ZERO), coalesce(sum(CLI_DAILY.FAILURES), BigDecimal.ZERO))
-                .from(CLI_DAILY).where(CLI_DAILY.DAY.ge(firstWholeDay(since))).and(where).fetchOne();
+                .from(CLI_DAILY).where(wholeDays(CLI_DAILY.DAY, since, now)).and(where).fetchOne();
         return new long[] {r.get(0, Long.class), r.get(1, Long.class)};
     }
 
     /** Rolled-up red watchdog events in the window, of the rows matching {@code where}. */
-    public static long red(DSLContext dsl, Instant since, Condition where) {
+    public static long red(DSLContext dsl, Instant since, Instant now, Condition where) {
         return dsl.select(coalesce(sum(WATCHDOG_DAILY.RED), BigDecimal.ZERO)).from(WATCHDOG_DAILY)
-                .where(WATCHDOG_DAILY.DAY.ge(firstWholeDay(since))).and(where).fetchOne(0, Long.class);
+                .where(wholeDays(WATCHDOG_DAILY.DAY, since, now)).and(where).fetchOne(0, Long.class);
     }
 }

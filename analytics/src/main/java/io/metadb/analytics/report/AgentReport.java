@@ -14,6 +14,7 @@ import static org.jooq.impl.DSL.round;
 import static org.jooq.impl.DSL.sum;
 
 import io.metadb.analytics.Args;
+import io.metadb.analytics.Known;
 import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.ReportContext;
@@ -40,7 +41,7 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
     public record Row(String agent, long cliCalls, long cliFailures, long inputTokens, long outputTokens,
             double costUsd, long messages, long watchdogRed, long crashes, Instant lastSeen) {}
 
-    private static final Param<String> NAME = Param.positional("name", "NAME", "the agent");
+    private static final Param<String> NAME = Param.positional("name", "NAME", "the agent").naming(Known.AGENTS);
     private static final Param<Instant> SINCE = Param.since("24h", "window; last_seen ignores it");
 
     /**
@@ -82,13 +83,13 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
             }
             Condition mine = t.agent().eq(p.name());
             copies.add(counted().contains(t.table())
-                    ? TableCopy.of(t.table()).where(mine).since(p.since()).orLatest(mine)
+                    ? TableCopy.of(t.table()).where(mine).within(p.since(), now).orLatest(mine)
                     : TableCopy.of(t.table()).columns(t.ts(), t.id(), t.agent()).where(mine).latest(1));
         }
         copies.add(TableCopy.of(CLI_DAILY).where(CLI_DAILY.AGENT.eq(p.name()))
-                .where(CLI_DAILY.DAY.ge(Rollups.firstWholeDay(p.since()))));
+                .where(Rollups.wholeDays(CLI_DAILY.DAY, p.since(), now)));
         copies.add(TableCopy.of(WATCHDOG_DAILY).where(WATCHDOG_DAILY.AGENT.eq(p.name()))
-                .where(WATCHDOG_DAILY.DAY.ge(Rollups.firstWholeDay(p.since()))));
+                .where(Rollups.wholeDays(WATCHDOG_DAILY.DAY, p.since(), now)));
         return copies;
     }
 
@@ -97,6 +98,7 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
         DSLContext dsl = context.dsl();
         String name = p.name();
         Instant since = p.since();
+        Instant now = context.now();
         Instant lastSeen = null;
         for (RowTable t : RowTables.rowTables()) {
             if (t.agent() != null) {
@@ -110,16 +112,16 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
             return List.of();
         }
         Record cli = dsl.select(count(), count().filterWhere(CLI_INVOCATIONS.EXIT_CODE.ne(0L))).from(CLI_INVOCATIONS)
-                .where(CLI_INVOCATIONS.AGENT.eq(name)).and(CLI_INVOCATIONS.TS.ge(since)).fetchOne();
+                .where(CLI_INVOCATIONS.AGENT.eq(name)).and(CLI_INVOCATIONS.TS.between(since, now)).fetchOne();
         Record tokens = dsl.select(coalesce(sum(TOKEN_USAGE.INPUT_TOKENS), BigDecimal.ZERO),
                         coalesce(sum(TOKEN_USAGE.OUTPUT_TOKENS), BigDecimal.ZERO),
                         coalesce(round(sum(TOKEN_USAGE.COST_USD), 6), BigDecimal.ZERO))
-                .from(TOKEN_USAGE).where(TOKEN_USAGE.AGENT.eq(name)).and(TOKEN_USAGE.TS.ge(since)).fetchOne();
-        long messages = dsl.fetchCount(MESSAGES, MESSAGES.AGENT.eq(name).and(MESSAGES.TS.ge(since)));
-        long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.AGENT.eq(name).and(WATCHDOG_EVENTS.TS.ge(since))
-                .and(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED))) + Rollups.red(dsl, since, WATCHDOG_DAILY.AGENT.eq(name));
-        long[] rolledCli = Rollups.cli(dsl, since, CLI_DAILY.AGENT.eq(name));
-        long crashes = dsl.fetchCount(CRASHES, CRASHES.AGENT.eq(name).and(CRASHES.TS.ge(since)));
+                .from(TOKEN_USAGE).where(TOKEN_USAGE.AGENT.eq(name)).and(TOKEN_USAGE.TS.between(since, now)).fetchOne();
+        long messages = dsl.fetchCount(MESSAGES, MESSAGES.AGENT.eq(name).and(MESSAGES.TS.between(since, now)));
+        long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.AGENT.eq(name).and(WATCHDOG_EVENTS.TS.between(since, now))
+                .and(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED))) + Rollups.red(dsl, since, now, WATCHDOG_DAILY.AGENT.eq(name));
+        long[] rolledCli = Rollups.cli(dsl, since, now, CLI_DAILY.AGENT.eq(name));
+        long crashes = dsl.fetchCount(CRASHES, CRASHES.AGENT.eq(name).and(CRASHES.TS.between(since, now)));
         return List.of(new Row(name, cli.get(0, Long.class) + rolledCli[0], cli.get(1, Long.class) + rolledCli[1],
                 tokens.get(0, Long.class), tokens.get(1, Long.class), tokens.get(2, Double.class), messages, red, crashes,
                 lastSeen));

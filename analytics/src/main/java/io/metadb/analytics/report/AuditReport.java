@@ -41,7 +41,7 @@ import org.jooq.Table;
 public final class AuditReport extends Report<AuditReport.Params, Activity> {
     public record Params(LocalDate day) {}
 
-    private static final Param<LocalDate> DAY = Param.day("day", "D", "UTC day, YYYY-MM-DD");
+    private static final Param<LocalDate> DAY = Param.day("day", "D", "UTC day: YYYY-MM-DD, today or yesterday");
 
     public static final AuditReport REPORT = new AuditReport();
 

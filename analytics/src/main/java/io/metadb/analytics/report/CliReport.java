@@ -50,7 +50,7 @@ public final class CliReport extends WindowReport<CliReport.Row> {
     @Override
     protected List<Row> run(ReportContext context, Window p) {
         var rows = context.dsl().select(CLI_INVOCATIONS.COMMAND, CLI_INVOCATIONS.DURATION_MS, CLI_INVOCATIONS.EXIT_CODE)
-                .from(CLI_INVOCATIONS).where(CLI_INVOCATIONS.TS.ge(p.since()))
+                .from(CLI_INVOCATIONS).where(CLI_INVOCATIONS.TS.between(p.since(), context.now()))
                 .orderBy(CLI_INVOCATIONS.COMMAND, CLI_INVOCATIONS.DURATION_MS).fetch();
         Map<String, Row> byCommand = new LinkedHashMap<>();
         Folds.adjacent(rows, r -> r.value1(),
@@ -62,7 +62,7 @@ public final class CliReport extends WindowReport<CliReport.Row> {
                 .forEach(c -> byCommand.put(c.command(), c.row()));
         // Rolled-up days add calls and failures; percentiles and max come from raw rows only.
         context.dsl().select(CLI_DAILY.COMMAND, sum(CLI_DAILY.CALLS), sum(CLI_DAILY.FAILURES)).from(CLI_DAILY)
-                .where(CLI_DAILY.DAY.ge(Rollups.firstWholeDay(p.since()))).groupBy(CLI_DAILY.COMMAND)
+                .where(Rollups.wholeDays(CLI_DAILY.DAY, p.since(), context.now())).groupBy(CLI_DAILY.COMMAND)
                 .forEach(r -> byCommand.merge(r.value1(),
                         new Row(r.value1(), r.get(1, Long.class), r.get(2, Long.class), null, null, null),
                         (raw, rolled) -> new Row(raw.command(), raw.calls() + rolled.calls(),

@@ -30,7 +30,7 @@ public final class ClonesReport extends WindowReport<ClonesReport.Row> {
     @Override
     protected List<Row> run(ReportContext context, Window p) {
         var rows = context.dsl().select(CLONE_LIFECYCLE_EVENTS.CLONE, CLONE_LIFECYCLE_EVENTS.PHASE, CLONE_LIFECYCLE_EVENTS.TS)
-                .from(CLONE_LIFECYCLE_EVENTS).where(CLONE_LIFECYCLE_EVENTS.TS.ge(p.since()))
+                .from(CLONE_LIFECYCLE_EVENTS).where(CLONE_LIFECYCLE_EVENTS.TS.between(p.since(), context.now()))
                 .orderBy(CLONE_LIFECYCLE_EVENTS.CLONE, CLONE_LIFECYCLE_EVENTS.TS, CLONE_LIFECYCLE_EVENTS.ID).fetch();
         return Folds.adjacent(rows, r -> r.value1(),
                 r -> new Row(r.value1(), count(r.value2(), CloneLifecycleEvent.SPAWN), count(r.value2(), CloneLifecycleEvent.CRASH),

@@ -52,7 +52,7 @@ public final class CostReport extends Report<CostReport.Params, CostReport.Row> 
 
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
-        return window(p.since(), TOKEN_USAGE);
+        return window(p.since(), now, TOKEN_USAGE);
     }
 
     /** The first column is named model, agent or day. */
@@ -74,7 +74,7 @@ public final class CostReport extends Report<CostReport.Params, CostReport.Row> 
         return context.dsl().select(key, count(), sum(TOKEN_USAGE.INPUT_TOKENS), sum(TOKEN_USAGE.OUTPUT_TOKENS),
                         coalesce(sum(TOKEN_USAGE.CACHE_READ_TOKENS), BigDecimal.ZERO),
                         coalesce(sum(TOKEN_USAGE.CACHE_WRITE_TOKENS), BigDecimal.ZERO), cost)
-                .from(TOKEN_USAGE).where(TOKEN_USAGE.TS.ge(p.since()))
+                .from(TOKEN_USAGE).where(TOKEN_USAGE.TS.between(p.since(), context.now()))
                 .groupBy(key).orderBy(cost.desc(), key.asc())
                 .fetch(r -> new Row(r.value1(), r.value2(), r.get(2, Long.class), r.get(3, Long.class),
                         r.get(4, Long.class), r.get(5, Long.class), r.get(6, Double.class)));

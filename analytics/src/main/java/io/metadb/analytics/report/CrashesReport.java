@@ -47,14 +47,14 @@ public final class CrashesReport extends Report<CrashesReport.Params, CrashesRep
 
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
-        return window(p.since(), CRASHES);
+        return window(p.since(), now, CRASHES);
     }
 
     @Override
     protected List<Row> run(ReportContext context, Params p) {
         Crashes latest = CRASHES.as("latest");
-        Condition window = CRASHES.TS.ge(p.since()).and(p.agent() == null ? noCondition() : CRASHES.AGENT.eq(p.agent()));
-        Condition latestWindow = latest.TS.ge(p.since()).and(p.agent() == null ? noCondition() : latest.AGENT.eq(p.agent()));
+        Condition window = CRASHES.TS.between(p.since(), context.now()).and(p.agent() == null ? noCondition() : CRASHES.AGENT.eq(p.agent()));
+        Condition latestWindow = latest.TS.between(p.since(), context.now()).and(p.agent() == null ? noCondition() : latest.AGENT.eq(p.agent()));
         Field<String> lastError = select(latest.ERROR).from(latest)
                 .where(latest.COMPONENT.eq(CRASHES.COMPONENT)).and(latestWindow)
                 .orderBy(latest.TS.desc(), latest.ID.desc()).limit(1).asField();

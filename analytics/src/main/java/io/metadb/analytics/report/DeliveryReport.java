@@ -8,6 +8,7 @@ import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 
 import io.metadb.analytics.Args;
+import io.metadb.analytics.Known;
 import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.ReportContext;
@@ -28,7 +29,7 @@ public final class DeliveryReport extends Report<DeliveryReport.Params, Delivery
     public record Row(long pending, long delivered, long failed, Instant oldestPendingTs, Instant lastDeliveredTs,
             String lastError, String cursor, long received, long sent, long commFailed) {}
 
-    private static final Param<String> CHANNEL = Param.positional("channel", "CHANNEL", "the source/channel, e.g. imessage");
+    private static final Param<String> CHANNEL = Param.positional("channel", "CHANNEL", "the source/channel, e.g. imessage").naming(Known.CHANNELS);
     private static final Param<Instant> SINCE = Param.since("24h", "window for received/sent/comm_failed");
 
     public static final DeliveryReport REPORT = new DeliveryReport();
@@ -52,7 +53,7 @@ public final class DeliveryReport extends Report<DeliveryReport.Params, Delivery
     public List<TableCopy> reads(Params p, Instant now) {
         return List.of(TableCopy.of(EVENTS).where(EVENTS.SOURCE.eq(p.channel())),
                 TableCopy.of(SOURCE_CURSORS).where(SOURCE_CURSORS.SOURCE.eq(p.channel())),
-                TableCopy.of(COMMUNICATION_EVENTS).where(COMMUNICATION_EVENTS.CHANNEL.eq(p.channel())).since(p.since()));
+                TableCopy.of(COMMUNICATION_EVENTS).where(COMMUNICATION_EVENTS.CHANNEL.eq(p.channel())).within(p.since(), now));
     }
 
     @Override
@@ -75,7 +76,7 @@ public final class DeliveryReport extends Report<DeliveryReport.Params, Delivery
                         count().filterWhere(COMMUNICATION_EVENTS.EVENT.eq(CommunicationEvent.FAILED)),
                         count())
                 .from(COMMUNICATION_EVENTS).where(COMMUNICATION_EVENTS.CHANNEL.eq(channel))
-                .and(COMMUNICATION_EVENTS.TS.ge(p.since())).fetchOne();
+                .and(COMMUNICATION_EVENTS.TS.between(p.since(), context.now())).fetchOne();
         long events = counts.get(0, Long.class) + counts.get(1, Long.class) + counts.get(2, Long.class);
         if (events == 0 && cursor == null && comm.get(3, Long.class) == 0) {
             return List.of();

@@ -6,6 +6,7 @@ import static org.jooq.impl.DSL.selectDistinct;
 
 import io.metadb.analytics.Args;
 import io.metadb.analytics.Column;
+import io.metadb.analytics.Known;
 import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.ReportContext;
@@ -31,7 +32,7 @@ public final class DispatchReport extends Report<DispatchReport.Params, Dispatch
     public record Row(String taskId, String dispatcher, @Column("clone") String cloneName, Instant firstTs, String status,
             String harvestOutcome) {}
 
-    private static final Param<String> AGENT = Param.positional("agent", "AGENT", "dispatcher or clone");
+    private static final Param<String> AGENT = Param.positional("agent", "AGENT", "dispatcher or clone").naming(Known.AGENTS);
     private static final Param<Instant> SINCE = Param.since("7d", "window");
 
     public static final DispatchReport REPORT = new DispatchReport();
@@ -51,24 +52,30 @@ public final class DispatchReport extends Report<DispatchReport.Params, Dispatch
         return new Params(args.get(AGENT), args.get(SINCE));
     }
 
-    /** Every dispatch and harvest row: a task counts if its first row is in the window, and its latest rows may be of any age. */
+    /**
+     * Every dispatch and harvest row up to now: a task counts if its first row is in the
+     * window, and its latest rows may be of any age (but not after now: {@code --now} replays).
+     */
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
-        return List.of(TableCopy.of(CLONE_DISPATCHES), TableCopy.of(HARVESTS));
+        return List.of(TableCopy.of(CLONE_DISPATCHES).where(CLONE_DISPATCHES.TS.le(now)),
+                TableCopy.of(HARVESTS).where(HARVESTS.TS.le(now)));
     }
 
     @Override
     protected List<Row> run(ReportContext context, Params p) {
         DSLContext dsl = context.dsl();
+        Instant now = context.now();
         var taskIds = selectDistinct(CLONE_DISPATCHES.TASK_ID).from(CLONE_DISPATCHES)
-                .where(CLONE_DISPATCHES.AGENT.eq(p.agent()).or(CLONE_DISPATCHES.CLONE.eq(p.agent())));
+                .where(CLONE_DISPATCHES.AGENT.eq(p.agent()).or(CLONE_DISPATCHES.CLONE.eq(p.agent())))
+                .and(CLONE_DISPATCHES.TS.le(now));
         Map<String, String> harvest = new LinkedHashMap<>();
-        dsl.select(HARVESTS.TASK_ID, HARVESTS.OUTCOME).from(HARVESTS).where(HARVESTS.TASK_ID.in(taskIds))
+        dsl.select(HARVESTS.TASK_ID, HARVESTS.OUTCOME).from(HARVESTS).where(HARVESTS.TASK_ID.in(taskIds)).and(HARVESTS.TS.le(now))
                 .orderBy(HARVESTS.TS, HARVESTS.ID)
                 .forEach(r -> harvest.put(r.value1(), r.value2())); // later rows overwrite: latest wins
         var rows = dsl.select(CLONE_DISPATCHES.TASK_ID, CLONE_DISPATCHES.AGENT, CLONE_DISPATCHES.CLONE,
                         CLONE_DISPATCHES.TS, CLONE_DISPATCHES.STATUS)
-                .from(CLONE_DISPATCHES).where(CLONE_DISPATCHES.TASK_ID.in(taskIds))
+                .from(CLONE_DISPATCHES).where(CLONE_DISPATCHES.TASK_ID.in(taskIds)).and(CLONE_DISPATCHES.TS.le(now))
                 .orderBy(CLONE_DISPATCHES.TASK_ID, CLONE_DISPATCHES.TS, CLONE_DISPATCHES.ID).fetch();
         return Folds.adjacent(rows, r -> r.value1(),
                         r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), harvest.get(r.value1())),

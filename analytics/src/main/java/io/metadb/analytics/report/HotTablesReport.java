@@ -47,24 +47,25 @@ public final class HotTablesReport extends Report<HotTablesReport.Params, HotTab
     @Override
     public List<TableCopy> reads(Params params, Instant now) {
         Instant cutoff = now.minus(Duration.ofHours(24));
-        return RowTables.rowTables().stream().map(t -> TableCopy.of(t.table()).columns(t.ts()).where(t.ts().ge(cutoff))).toList();
+        return RowTables.rowTables().stream().map(t -> TableCopy.of(t.table()).columns(t.ts()).where(t.ts().between(cutoff, now))).toList();
     }
 
     @Override
     protected List<Row> run(ReportContext context, Params params) {
-        List<Row> rows = counts(context, context.now().minus(Duration.ofHours(24)));
+        List<Row> rows = counts(context, context.now().minus(Duration.ofHours(24)), context.now());
         return rows.stream().allMatch(r -> r.rows() == 0) ? List.of() : rows;
     }
 
     /**
-     * Rows per table (as the file had them when the snapshot was taken) and rows since
-     * {@code cutoff} (counted in the copy, which may hold only those); rows desc, table_name.
+     * Rows per table (as the file had them when the snapshot was taken) and rows with
+     * {@code cutoff <= ts <= now} (counted in the copy, which may hold only those); rows desc,
+     * table_name.
      * {@code summary} counts the same way.
      */
-    static List<Row> counts(ReportContext context, Instant cutoff) {
+    static List<Row> counts(ReportContext context, Instant cutoff, Instant now) {
         Select<Record2<String, Integer>> union = null;
         for (RowTable t : RowTables.rowTables()) {
-            Select<Record2<String, Integer>> part = select(inline(t.name()), count()).from(t.table()).where(t.ts().ge(cutoff));
+            Select<Record2<String, Integer>> part = select(inline(t.name()), count()).from(t.table()).where(t.ts().between(cutoff, now));
             union = union == null ? part : union.unionAll(part);
         }
         Map<String, Integer> recent = context.dsl().fetchMap(union);

@@ -32,7 +32,7 @@ public final class McpReport extends WindowReport<McpReport.Row> {
         return context.dsl().select(MCP_TOOL_CALLS.SERVER, MCP_TOOL_CALLS.TOOL, count(),
                         count().filterWhere(MCP_TOOL_CALLS.OK.isFalse()), avg(MCP_TOOL_CALLS.DURATION_MS),
                         max(MCP_TOOL_CALLS.DURATION_MS))
-                .from(MCP_TOOL_CALLS).where(MCP_TOOL_CALLS.TS.ge(p.since()))
+                .from(MCP_TOOL_CALLS).where(MCP_TOOL_CALLS.TS.between(p.since(), context.now()))
                 .groupBy(MCP_TOOL_CALLS.SERVER, MCP_TOOL_CALLS.TOOL)
                 .orderBy(count().desc(), MCP_TOOL_CALLS.SERVER, MCP_TOOL_CALLS.TOOL)
                 .fetch(r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.get(4, Double.class), r.value6()));

@@ -59,22 +59,23 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
     public List<TableCopy> reads(Window p, Instant now) {
         List<TableCopy> copies = new ArrayList<>();
         for (RowTable t : RowTables.rowTables()) {
-            Condition rows = t.ts().ge(p.since());
+            Condition rows = t.ts().between(p.since(), now);
             if (t.table().equals(EVENTS)) {
                 rows = rows.or(EVENTS.STATUS.in(EventStatus.PENDING, EventStatus.FAILED));
             }
             copies.add(TableCopy.of(t.table()).where(rows));
         }
-        copies.add(TableCopy.of(CLI_DAILY).where(CLI_DAILY.DAY.ge(Rollups.firstWholeDay(p.since()))));
-        copies.add(TableCopy.of(WATCHDOG_DAILY).where(WATCHDOG_DAILY.DAY.ge(Rollups.firstWholeDay(p.since()))));
+        copies.add(TableCopy.of(CLI_DAILY).where(Rollups.wholeDays(CLI_DAILY.DAY, p.since(), now)));
+        copies.add(TableCopy.of(WATCHDOG_DAILY).where(Rollups.wholeDays(WATCHDOG_DAILY.DAY, p.since(), now)));
         return copies;
     }
 
     @Override
     protected List<Row> run(ReportContext context, Window p) {
         Instant since = p.since();
+        Instant now = context.now();
         DSLContext dsl = context.dsl();
-        List<HotTablesReport.Row> counts = HotTablesReport.counts(context, since);
+        List<HotTablesReport.Row> counts = HotTablesReport.counts(context, since, now);
         long total = counts.stream().mapToLong(HotTablesReport.Row::rows).sum();
         if (total == 0) {
             return List.of();
@@ -83,22 +84,22 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
         Select<Record1<String>> agents = null;
         for (RowTable t : RowTables.rowTables()) {
             if (t.agent() != null) {
-                Select<Record1<String>> part = select(t.agent()).from(t.table()).where(t.ts().ge(since)).and(t.agent().isNotNull());
+                Select<Record1<String>> part = select(t.agent()).from(t.table()).where(t.ts().between(since, now)).and(t.agent().isNotNull());
                 agents = agents == null ? part : agents.union(part);
             }
         }
         long agentsActive = dsl.fetchCount(agents);
         Record cli = dsl.select(count(), count().filterWhere(CLI_INVOCATIONS.EXIT_CODE.ne(0L)))
-                .from(CLI_INVOCATIONS).where(CLI_INVOCATIONS.TS.ge(since)).fetchOne();
+                .from(CLI_INVOCATIONS).where(CLI_INVOCATIONS.TS.between(since, now)).fetchOne();
         Record tokens = dsl.select(coalesce(sum(TOKEN_USAGE.INPUT_TOKENS), BigDecimal.ZERO),
                         coalesce(sum(TOKEN_USAGE.OUTPUT_TOKENS), BigDecimal.ZERO),
                         coalesce(round(sum(TOKEN_USAGE.COST_USD), 6), BigDecimal.ZERO))
-                .from(TOKEN_USAGE).where(TOKEN_USAGE.TS.ge(since)).fetchOne();
-        long crashes = dsl.fetchCount(CRASHES, CRASHES.TS.ge(since));
-        long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.TS.ge(since).and(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED)))
-                + Rollups.red(dsl, since, noCondition());
-        long[] rolledCli = Rollups.cli(dsl, since, noCondition());
-        long testsFailed = dsl.fetchCount(TESTS, TESTS.TS.ge(since).and(TESTS.STATUS.eq(TestRun.FAIL)));
+                .from(TOKEN_USAGE).where(TOKEN_USAGE.TS.between(since, now)).fetchOne();
+        long crashes = dsl.fetchCount(CRASHES, CRASHES.TS.between(since, now));
+        long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.TS.between(since, now).and(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED)))
+                + Rollups.red(dsl, since, now, noCondition());
+        long[] rolledCli = Rollups.cli(dsl, since, now, noCondition());
+        long testsFailed = dsl.fetchCount(TESTS, TESTS.TS.between(since, now).and(TESTS.STATUS.eq(TestRun.FAIL)));
         long pending = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.PENDING));
         long failed = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.FAILED));
         return List.of(new Row(total, rowsSince, agentsActive, cli.get(0, Long.class) + rolledCli[0],

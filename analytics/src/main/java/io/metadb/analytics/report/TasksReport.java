@@ -9,6 +9,7 @@ import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
 import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.analytics.internal.Folds;
+import io.metadb.payload.Task;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -24,7 +25,8 @@ public final class TasksReport extends Report<TasksReport.Params, TasksReport.Ro
     public record Row(String taskId, String title, String status, String agent, Long priority, Instant firstTs,
             Instant updatedTs, long updates) {}
 
-    private static final Param<String> STATUS = Param.text("status", "S", "only tasks whose latest status is S");
+    private static final Param<String> STATUS = Param.oneOf("status", Task.statuses(), null,
+            "only tasks whose latest status is this");
 
     public static final TasksReport REPORT = new TasksReport();
 
@@ -44,7 +46,7 @@ public final class TasksReport extends Report<TasksReport.Params, TasksReport.Ro
 
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
-        return window(null, TASKS);
+        return window(null, now, TASKS);
     }
 
     @Override

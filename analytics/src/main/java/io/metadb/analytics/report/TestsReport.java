@@ -24,7 +24,8 @@ public final class TestsReport extends Report<TestsReport.Params, TestsReport.Ro
     public record Row(String suite, String name, String status, long runs, long failures, boolean flaky, Instant lastTs) {}
 
     private static final Param<Instant> SINCE = Param.since("7d", "window");
-    private static final Param<String> STATUS = Param.text("status", "S", "only tests whose latest status is S");
+    private static final Param<String> STATUS = Param.oneOf("status", TestRun.statuses(), null,
+            "only tests whose latest status is this");
 
     public static final TestsReport REPORT = new TestsReport();
 
@@ -44,7 +45,7 @@ public final class TestsReport extends Report<TestsReport.Params, TestsReport.Ro
 
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
-        return window(p.since(), TESTS);
+        return window(p.since(), now, TESTS);
     }
 
     /** A test's runs so far: the row it becomes, and whether one of them passed. */
@@ -65,7 +66,7 @@ public final class TestsReport extends Report<TestsReport.Params, TestsReport.Ro
     @Override
     protected List<Row> run(ReportContext context, Params p) {
         var rows = context.dsl().select(TESTS.SUITE, TESTS.NAME, TESTS.STATUS, TESTS.TS).from(TESTS)
-                .where(TESTS.TS.ge(p.since())).orderBy(TESTS.SUITE, TESTS.NAME, TESTS.TS, TESTS.ID).fetch();
+                .where(TESTS.TS.between(p.since(), context.now())).orderBy(TESTS.SUITE, TESTS.NAME, TESTS.TS, TESTS.ID).fetch();
         return Folds.adjacent(rows, r -> List.of(r.value1(), r.value2()),
                         r -> Runs.first(r.value1(), r.value2(), r.value3(), r.value4()),
                         (runs, r) -> runs.next(r.value3(), r.value4()))

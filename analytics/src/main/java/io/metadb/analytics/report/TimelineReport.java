@@ -64,7 +64,7 @@ public final class TimelineReport extends Report<TimelineReport.Params, Timeline
     private static final Param<String> TABLE = Param.text("table", "T", "only this table");
     private static final Param<String> BUCKET = Param.oneOf("bucket", List.of(Bucket.HOUR.text(), Bucket.DAY.text()),
             Bucket.HOUR.text(), "rows per hour or per day");
-    private static final Param<Instant> SINCE = Param.since("24h", "window: 30m, 24h, 7d or a timestamp");
+    private static final Param<Instant> SINCE = Param.since("24h", "window");
 
     public static final TimelineReport REPORT = new TimelineReport();
 
@@ -86,7 +86,7 @@ public final class TimelineReport extends Report<TimelineReport.Params, Timeline
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
         return RowTableChoice.of(p.table()).stream()
-                .map(t -> TableCopy.of(t.table()).columns(t.ts()).where(t.ts().ge(p.since()))).toList();
+                .map(t -> TableCopy.of(t.table()).columns(t.ts()).where(t.ts().between(p.since(), now))).toList();
     }
 
     @Override
@@ -95,7 +95,7 @@ public final class TimelineReport extends Report<TimelineReport.Params, Timeline
         for (RowTable t : RowTableChoice.of(p.table())) {
             Field<String> start = p.bucket() == Bucket.HOUR ? Timestamps.hourStart(t.ts()) : Timestamps.dayStart(t.ts());
             Select<Record3<String, String, Integer>> part = select(start, inline(t.name()), count()).from(t.table())
-                    .where(t.ts().ge(p.since())).groupBy(start);
+                    .where(t.ts().between(p.since(), context.now())).groupBy(start);
             union = union == null ? part : union.unionAll(part);
         }
         return context.dsl().fetch(union)

@@ -43,12 +43,12 @@ public final class WatchdogReport extends WindowReport<WatchdogReport.Row> {
                         count().filterWhere(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.YELLOW)),
                         count().filterWhere(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED)),
                         max(WATCHDOG_EVENTS.TS).filterWhere(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED)))
-                .from(WATCHDOG_EVENTS).where(WATCHDOG_EVENTS.TS.ge(p.since()))
+                .from(WATCHDOG_EVENTS).where(WATCHDOG_EVENTS.TS.between(p.since(), context.now()))
                 .groupBy(WATCHDOG_EVENTS.CHECK_NAME)
                 .forEach(r -> byCheck.put(r.value1(), new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5())));
         context.dsl().select(WATCHDOG_DAILY.CHECK_NAME, sum(WATCHDOG_DAILY.GREEN), sum(WATCHDOG_DAILY.YELLOW),
                         sum(WATCHDOG_DAILY.RED))
-                .from(WATCHDOG_DAILY).where(WATCHDOG_DAILY.DAY.ge(Rollups.firstWholeDay(p.since())))
+                .from(WATCHDOG_DAILY).where(Rollups.wholeDays(WATCHDOG_DAILY.DAY, p.since(), context.now()))
                 .groupBy(WATCHDOG_DAILY.CHECK_NAME)
                 .forEach(r -> byCheck.merge(r.value1(),
                         new Row(r.value1(), r.get(1, Long.class), r.get(2, Long.class), r.get(3, Long.class), null),

@@ -1,0 +1,28 @@
+package io.metadb.payload;
+
+import java.lang.reflect.RecordComponent;
+import java.util.List;
+
+/** What the payload records declare about their keys, for code that offers or checks values. Stateless. */
+public final class Payloads {
+    private Payloads() {}
+
+    /**
+     * The values {@link OneOf} allows for the key {@code key} (snake_case, as the column is
+     * named) of {@code type}: the one source for the values reports match on and the CLI's
+     * choices.
+     *
+     * @throws IllegalArgumentException if the key has no {@link OneOf}
+     */
+    public static List<String> allowed(Class<? extends Payload> type, String key) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            Key named = c.getAnnotation(Key.class);
+            String name = named != null ? named.value() : c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+            OneOf oneOf = c.getAnnotation(OneOf.class);
+            if (name.equals(key) && oneOf != null) {
+                return List.of(oneOf.value());
+            }
+        }
+        throw new IllegalArgumentException(type.getSimpleName() + "." + key + " declares no allowed values");
+    }
+}
