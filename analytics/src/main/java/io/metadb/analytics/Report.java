@@ -65,6 +65,11 @@ public abstract class Report<P, R extends Record> {
         return out;
     }
 
+    /** Whether a view for people ends with a line of totals of the numeric columns ({@code cost}). */
+    public boolean totalLine() {
+        return false;
+    }
+
     /** A request of this report with parameters parsed from raw values. */
     public final Request<P, R> request(Args args) {
         return new Request<>(this, params(args));

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 final class Output {
     /** How to print. */
-    enum Format { TABLE, JSON, CSV }
+    enum Format { TABLE, JSON, CSV, NL }
 
     /** The {@code --json}/{@code --csv} options every report shares. */
     static final class FormatOptions {
@@ -30,8 +30,11 @@ final class Output {
         @Option(names = "--csv", description = "print CSV with a header")
         boolean csv;
 
+        @Option(names = "--nl", description = "print one JSON object per line")
+        boolean nl;
+
         Format format() {
-            return Output.format(json, csv);
+            return Output.format(json, csv, nl);
         }
     }
 
@@ -46,51 +49,128 @@ final class Output {
         this.rows = result.rows();
     }
 
-    /** The format the two flags select. */
-    static Format format(boolean json, boolean csv) {
-        if (json && csv) {
-            throw new BadInputException("--json and --csv exclude each other");
+    /** The format the flags select. */
+    static Format format(boolean json, boolean csv, boolean nl) {
+        if ((json ? 1 : 0) + (csv ? 1 : 0) + (nl ? 1 : 0) > 1) {
+            throw new BadInputException("--json, --csv and --nl exclude each other");
         }
-        return json ? Format.JSON : csv ? Format.CSV : Format.TABLE;
+        return json ? Format.JSON : csv ? Format.CSV : nl ? Format.NL : Format.TABLE;
     }
 
     /** Prints {@code result} in {@code format}. */
     static void print(Tabular result, Format format, PrintWriter out) {
-        new Output(result).print(format, out);
+        new Output(result).print(format, out, false);
     }
 
-    private void print(Format format, PrintWriter out) {
+    /** Prints {@code result} in {@code format}; the aligned table ends with a total line if {@code totalLine}. */
+    static void print(Tabular result, Format format, PrintWriter out, boolean totalLine) {
+        new Output(result).print(format, out, totalLine);
+    }
+
+    private void print(Format format, PrintWriter out, boolean totalLine) {
         switch (format) {
-            case JSON -> printJson(out);
+            case JSON -> printJson(out, false);
+            case NL -> printJson(out, true);
             case CSV -> printCsv(out);
-            default -> printTable(out);
+            default -> printTable(out, totalLine);
         }
         out.flush();
     }
 
-    private void printTable(PrintWriter out) {
+    /** A cell of the aligned table: at most this many characters of text, then "…". */
+    static final int MAX_TEXT = 60;
+    /** How the aligned table shows null (the text "-" stays "-"). */
+    static final String NULL = "\u2205";
+    /** The largest number of decimals the aligned table shows (JSON and CSV keep every digit). */
+    private static final int MAX_DECIMALS = 6;
+
+    /**
+     * The aligned table, for a person: integers with thousands separators (ids excepted),
+     * each REAL column with one number of decimals so points line up, null as {@link #NULL},
+     * newlines and tabs escaped so a row stays one line, long text cut with "…"; optionally a
+     * last line of totals of the numeric columns.
+     */
+    private void printTable(PrintWriter out, boolean totalLine) {
         int n = columns.size();
-        int[] width = new int[n];
+        int[] decimals = new int[n];
         boolean[] numeric = new boolean[n];
-        List<String[]> cells = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            width[i] = columns.get(i).length();
             numeric[i] = !rows.isEmpty();
         }
         for (List<Object> row : rows) {
-            String[] line = new String[n];
             for (int i = 0; i < n; i++) {
                 Object v = row.get(i);
-                line[i] = v == null ? "-" : v instanceof Double d ? tableNumber(d) : text(v);
-                width[i] = Math.max(width[i], line[i].length());
                 numeric[i] &= v == null || v instanceof Number;
+                if (v instanceof Double d && Double.isFinite(d)) {
+                    decimals[i] = Math.max(decimals[i], decimalsOf(d));
+                }
+            }
+        }
+        List<String[]> cells = new ArrayList<>();
+        for (List<Object> row : rows) {
+            String[] line = new String[n];
+            for (int i = 0; i < n; i++) {
+                line[i] = cell(row.get(i), columns.get(i), decimals[i]);
             }
             cells.add(line);
+        }
+        if (totalLine && !rows.isEmpty()) {
+            cells.add(totals(numeric, decimals));
+        }
+        int[] width = new int[n];
+        for (int i = 0; i < n; i++) {
+            width[i] = columns.get(i).length();
+            for (String[] line : cells) {
+                width[i] = Math.max(width[i], line[i].length());
+            }
         }
         out.println(align(columns.toArray(String[]::new), width, numeric));
         for (String[] line : cells) {
             out.println(align(line, width, numeric));
         }
+    }
+
+    /** The total line: "total" first, the sum of each numeric column, blank elsewhere. */
+    private String[] totals(boolean[] numeric, int[] decimals) {
+        String[] line = new String[columns.size()];
+        for (int i = 0; i < line.length; i++) {
+            if (i == 0 || !numeric[i]) {
+                line[i] = i == 0 ? "total" : "";
+                continue;
+            }
+            BigDecimal sum = BigDecimal.ZERO;
+            boolean real = false;
+            for (List<Object> row : rows) {
+                if (row.get(i) instanceof Double d) {
+                    sum = sum.add(BigDecimal.valueOf(d));
+                    real = true;
+                } else if (row.get(i) instanceof Number v) {
+                    sum = sum.add(BigDecimal.valueOf(v.longValue()));
+                }
+            }
+            line[i] = real ? cell(sum.doubleValue(), columns.get(i), decimals[i]) : cell(sum.longValueExact(), columns.get(i), 0);
+        }
+        return line;
+    }
+
+    private static String cell(Object v, String column, int decimals) {
+        if (v == null) {
+            return NULL;
+        }
+        if (v instanceof Double d) {
+            return Double.isFinite(d) ? String.format(java.util.Locale.ROOT, "%,." + decimals + "f", d) : d.toString();
+        }
+        if (v instanceof Long || v instanceof Integer) {
+            return column.equals("id") ? v.toString() : String.format(java.util.Locale.ROOT, "%,d", ((Number) v).longValue());
+        }
+        String text = text(v).replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+        return text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT - 1) + "\u2026" : text;
+    }
+
+    /** The decimals {@code d} needs, at most {@link #MAX_DECIMALS}. */
+    private static int decimalsOf(double d) {
+        return Math.max(0, BigDecimal.valueOf(d).setScale(MAX_DECIMALS, java.math.RoundingMode.HALF_EVEN)
+                .stripTrailingZeros().scale());
     }
 
     private static String align(String[] cells, int[] width, boolean[] numeric) {
@@ -105,10 +185,15 @@ final class Output {
         return sb.toString();
     }
 
-    private void printJson(PrintWriter out) {
+    /** {@code --json}: one array; with {@code lines} ({@code --nl}), one object per line and no array. */
+    private void printJson(PrintWriter out, boolean lines) {
         StringWriter buffer = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(buffer)) {
-            g.writeStartArray();
+            if (lines) {
+                g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+            } else {
+                g.writeStartArray();
+            }
             for (List<Object> row : rows) {
                 g.writeStartObject();
                 for (int i = 0; i < columns.size(); i++) {
@@ -130,11 +215,15 @@ final class Output {
                 }
                 g.writeEndObject();
             }
-            g.writeEndArray();
+            if (!lines) {
+                g.writeEndArray();
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        out.println(buffer);
+        if (!lines || !rows.isEmpty()) {
+            out.println(buffer);
+        }
     }
 
     private void printCsv(PrintWriter out) {
@@ -160,14 +249,6 @@ final class Output {
             }
         }
         return sb.append("\r\n").toString();
-    }
-
-    /** A REAL in the aligned table: at most 6 decimals (JSON and CSV keep every digit). */
-    private static String tableNumber(double d) {
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            return Double.toString(d);
-        }
-        return BigDecimal.valueOf(d).setScale(6, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
     }
 
     /** Text of a value: stored timestamp format, plain decimals (no exponent). */

@@ -51,6 +51,8 @@ final class ReportCommand implements Callable<Integer> {
         }
         spec.addOption(OptionSpec.builder("--json").type(boolean.class).initialValue(false).description("print a JSON array of objects").build());
         spec.addOption(OptionSpec.builder("--csv").type(boolean.class).initialValue(false).description("print CSV with a header").build());
+        spec.addOption(OptionSpec.builder("--nl").type(boolean.class).initialValue(false)
+                .description("print one JSON object per line").build());
         return spec;
     }
 
@@ -101,7 +103,8 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MetadbCommand root = (MetadbCommand) spec.parent().userObject();
-        Output.Format format = Output.format(spec.findOption("--json").getValue(), spec.findOption("--csv").getValue());
+        Output.Format format = Output.format(spec.findOption("--json").getValue(), spec.findOption("--csv").getValue(),
+                spec.findOption("--nl").getValue());
         Instant now = root.now();
         Request<?, ?> request = report.request(new Args(values(report, spec), now));
         long start = System.nanoTime();
@@ -114,7 +117,7 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         long nanos = System.nanoTime() - start;
-        Output.print(result, format, cl.getOut());
+        Output.print(result, format, cl.getOut(), report.totalLine());
         if (root.debug) {
             cl.getErr().printf("metadb: snapshot of %d tables and report in %.1f ms%n", request.reads(now).size(), nanos / 1e6);
         }

@@ -49,7 +49,7 @@ class CliTest {
         assertThat(table.out()).isEqualTo(String.join("\n",
                 "server  tool     calls  errors  avg_ms  max_ms",
                 "fs      read         2       1    12.5      15",
-                "gh      pr,list      1       0       7       7", ""));
+                "gh      pr,list      1       0     7.0       7", ""));
 
         Run json = run("--db", db.toString(), "--now", NOW, "mcp", "--json");
         assertThat(json.out().strip()).isEqualTo("[{\"server\":\"fs\",\"tool\":\"read\",\"calls\":2,\"errors\":1,\"avg_ms\":12.5,\"max_ms\":15},"
@@ -268,5 +268,54 @@ class CliTest {
         assertThat(channel.err()).isEqualTo("metadb: nothing about 'nowhere'; known channels: none\n");
         Run known = run("--db", db.toString(), "--now", NOW, "agent", "a");
         assertThat(known.err()).isEmpty();
+    }
+
+    /**
+     * The aligned table is for people (separators, aligned decimals, null distinct from "-",
+     * one line per row, long text cut, cost's total line); JSON, --nl and CSV carry every value whole.
+     */
+    @Test
+    void theTableIsForPeopleAndTheMachineFormatsCarryEverything() {
+        Path db = dir.resolve("t.db");
+        String longError = "first line\tof an error that goes on " + "and on ".repeat(20) + "\nsecond line";
+        try (MetaDb metaDb = MetaDb.open(db)) {
+            metaDb.dao(io.metadb.payload.Crash.class).record(Instant.parse("2026-04-20T11:00:00.000Z"),
+                    new io.metadb.payload.Crash("a", "-", longError, null));
+            var tokens = metaDb.dao(io.metadb.payload.TokenUsage.class);
+            tokens.record(Instant.parse("2026-04-20T11:00:00.000Z"),
+                    new io.metadb.payload.TokenUsage("a", null, "p", "m1", 1_234_567, 10, null, null, 1.5));
+            tokens.record(Instant.parse("2026-04-20T11:10:00.000Z"),
+                    new io.metadb.payload.TokenUsage("b", null, "p", "m2", 3, 4, 5L, null, 0.25)).join();
+        }
+        Run cost = run("--db", db.toString(), "--now", NOW, "cost");
+        assertThat(cost.out()).isEqualTo(String.join("\n",
+                "model  calls  input_tokens  output_tokens  cache_read_tokens  cache_write_tokens  cost_usd",
+                "m1         1     1,234,567             10                  0                   0      1.50",
+                "m2         1             3              4                  5                   0      0.25",
+                "total      2     1,234,570             14                  5                   0      1.75", ""));
+        Run crashes = run("--db", db.toString(), "--now", NOW, "crashes");
+        String line = crashes.out().lines().toList().get(1);
+        assertThat(crashes.out().lines()).hasSize(2); // the error's newline is escaped: one row, one line
+        assertThat(line).startsWith("-                1       1  2026-04-20T11:00:00.000Z  first line\\tof an error")
+                .endsWith("\u2026").doesNotContain("second line");
+        Run recent = run("--db", db.toString(), "--now", NOW, "recent", "--table", "crashes");
+        assertThat(recent.out().lines().toList().get(1)).endsWith("\u2026").contains("  a      -: first line");
+        Run json = run("--db", db.toString(), "--now", NOW, "recent", "--table", "crashes", "--json");
+        assertThat(json.out()).contains("-: " + longError.replace("\t", "\\t").replace("\n", "\\n"));
+        Run csv = run("--db", db.toString(), "--now", NOW, "crashes", "--csv");
+        assertThat(csv.out()).contains(longError);
+        Run nl = run("--db", db.toString(), "--now", NOW, "cost", "--nl");
+        assertThat(nl.out()).isEqualTo("{\"model\":\"m1\",\"calls\":1,\"input_tokens\":1234567,\"output_tokens\":10,"
+                + "\"cache_read_tokens\":0,\"cache_write_tokens\":0,\"cost_usd\":1.5}\n"
+                + "{\"model\":\"m2\",\"calls\":1,\"input_tokens\":3,\"output_tokens\":4,"
+                + "\"cache_read_tokens\":5,\"cache_write_tokens\":0,\"cost_usd\":0.25}\n");
+        Run emptyNl = run("--db", db.toString(), "--now", NOW, "mcp", "--nl");
+        assertThat(emptyNl.out()).isEmpty();
+        Run nulls = run("--db", db.toString(), "--now", NOW, "cli");
+        assertThat(nulls.out()).isEqualTo("command  calls  failures  p50_ms  p95_ms  max_ms\n");
+        Run agentNull = run("--db", db.toString(), "--now", NOW, "query", "SELECT NULL AS n, '-' AS dash");
+        assertThat(agentNull.out()).isEqualTo("n  dash\n\u2205  -\n");
+        Run both = run("--db", db.toString(), "cost", "--nl", "--json");
+        assertThat(both.code()).isEqualTo(2);
     }
 }

@@ -27,7 +27,6 @@ import static io.metadb.generated.Tables.WORKSPACES;
 import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.concat;
 import static org.jooq.impl.DSL.inline;
-import static org.jooq.impl.DSL.substring;
 import static org.jooq.impl.DSL.when;
 
 import java.util.Map;
@@ -35,18 +34,17 @@ import org.jooq.Field;
 import org.jooq.Table;
 
 /**
- * The one-line {@code summary} text of a row of each table (for {@code recent} and
- * {@code audit}), as jOOQ expressions over the generated columns. Immutable.
+ * The {@code summary} text of a row of each table (for {@code recent} and {@code audit}), as
+ * jOOQ expressions over the generated columns: whole values (the CLI's table view cuts long
+ * text and escapes newlines; JSON and CSV carry everything). Immutable.
  */
 public final class ActivitySummaries {
-    private static final int TEXT_CHARS = 80;
-
     private static final Map<Table<?>, Field<String>> SUMMARIES = Map.ofEntries(
             Map.entry(MESSAGES, concat(MESSAGES.DIRECTION, inline(" "), MESSAGES.CHANNEL, inline(" "),
-                    MESSAGES.SENDER, inline(" -> "), MESSAGES.RECIPIENT, inline(": "), cut(MESSAGES.BODY))),
+                    MESSAGES.SENDER, inline(" -> "), MESSAGES.RECIPIENT, inline(": "), MESSAGES.BODY)),
             Map.entry(CLI_INVOCATIONS, concat(CLI_INVOCATIONS.COMMAND, inline(" exit "), CLI_INVOCATIONS.EXIT_CODE,
                     inline(" in "), CLI_INVOCATIONS.DURATION_MS, inline(" ms"))),
-            Map.entry(CRASHES, concat(CRASHES.COMPONENT, inline(": "), cut(CRASHES.ERROR))),
+            Map.entry(CRASHES, concat(CRASHES.COMPONENT, inline(": "), CRASHES.ERROR)),
             Map.entry(TICKS, concat(TICKS.KIND, inline(" "), TICKS.STATUS, inline(" in "), TICKS.DURATION_MS, inline(" ms"))),
             Map.entry(WORKSPACES, concat(WORKSPACES.ACTION, inline(" "), WORKSPACES.PATH,
                     optional(" on ", WORKSPACES.BRANCH))),
@@ -63,20 +61,20 @@ public final class ActivitySummaries {
             Map.entry(GIT_OPERATIONS, concat(GIT_OPERATIONS.OP, inline(" "), GIT_OPERATIONS.REPO,
                     optional(" ", GIT_OPERATIONS.REF), inline(" "), okText(GIT_OPERATIONS.OK))),
             Map.entry(OWNER_DIRECTIVES, concat(OWNER_DIRECTIVES.STATUS, inline(" from "), OWNER_DIRECTIVES.SOURCE,
-                    inline(": "), cut(OWNER_DIRECTIVES.DIRECTIVE))),
+                    inline(": "), OWNER_DIRECTIVES.DIRECTIVE)),
             Map.entry(TOKEN_USAGE, concat(TOKEN_USAGE.MODEL, inline(" in "), TOKEN_USAGE.INPUT_TOKENS, inline(" out "),
                     TOKEN_USAGE.OUTPUT_TOKENS, inline(" $"), TOKEN_USAGE.COST_USD)),
             Map.entry(TESTS, concat(TESTS.SUITE, inline("::"), TESTS.NAME, inline(" "), TESTS.STATUS)),
             Map.entry(WATCHDOG_EVENTS, concat(WATCHDOG_EVENTS.CHECK_NAME, inline(" "), WATCHDOG_EVENTS.LEVEL,
                     optional(": ", WATCHDOG_EVENTS.DETAIL))),
-            Map.entry(TASKS, concat(TASKS.TASK_ID, inline(" "), TASKS.STATUS, inline(": "), cut(TASKS.TITLE))),
-            Map.entry(SOURCE_ERRORS, concat(SOURCE_ERRORS.SOURCE, inline(": "), cut(SOURCE_ERRORS.ERROR))),
+            Map.entry(TASKS, concat(TASKS.TASK_ID, inline(" "), TASKS.STATUS, inline(": "), TASKS.TITLE)),
+            Map.entry(SOURCE_ERRORS, concat(SOURCE_ERRORS.SOURCE, inline(": "), SOURCE_ERRORS.ERROR)),
             Map.entry(IROH_EVENTS, concat(IROH_EVENTS.PEER, inline(" "), IROH_EVENTS.EVENT, optional(": ", IROH_EVENTS.DETAIL))),
             Map.entry(TOOL_USE_EVENTS, concat(TOOL_USE_EVENTS.TOOL, inline(" "), okText(TOOL_USE_EVENTS.OK), inline(" in "),
                     TOOL_USE_EVENTS.DURATION_MS, inline(" ms"), optional(": ", TOOL_USE_EVENTS.ERROR))),
             Map.entry(CLONE_LIFECYCLE_EVENTS, concat(CLONE_LIFECYCLE_EVENTS.CLONE, inline(" "), CLONE_LIFECYCLE_EVENTS.PHASE)),
             Map.entry(PREPUSH_BYPASS_EVENTS, concat(PREPUSH_BYPASS_EVENTS.REPO, optional(" ", PREPUSH_BYPASS_EVENTS.REF),
-                    inline(": "), cut(PREPUSH_BYPASS_EVENTS.REASON))),
+                    inline(": "), PREPUSH_BYPASS_EVENTS.REASON)),
             Map.entry(MARKER_STATE_EVENTS, concat(MARKER_STATE_EVENTS.MARKER, inline(" "),
                     coalesce(MARKER_STATE_EVENTS.FROM_STATE, inline("?")), inline(" -> "), MARKER_STATE_EVENTS.TO_STATE)),
             Map.entry(DEPENDENCY_INSTALLS, concat(DEPENDENCY_INSTALLS.ECOSYSTEM, inline(" "), DEPENDENCY_INSTALLS.PACKAGE,
@@ -95,9 +93,6 @@ public final class ActivitySummaries {
         return f;
     }
 
-    private static Field<String> cut(Field<String> text) {
-        return substring(text, 1, TEXT_CHARS);
-    }
 
     private static Field<String> optional(String prefix, Field<String> value) {
         return coalesce(concat(inline(prefix), value), inline(""));

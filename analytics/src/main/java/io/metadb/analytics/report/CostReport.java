@@ -55,6 +55,12 @@ public final class CostReport extends Report<CostReport.Params, CostReport.Row> 
         return window(p.since(), now, TOKEN_USAGE);
     }
 
+    /** The table view ends with the totals. */
+    @Override
+    public boolean totalLine() {
+        return true;
+    }
+
     /** The first column is named model, agent or day. */
     @Override
     public List<String> columns(Params p) {
