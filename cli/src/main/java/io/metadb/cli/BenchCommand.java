@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
  * transaction, (d) the design note's naive path.
  */
 @Command(name = "bench", description = "Benchmarks that print figures (never a test).",
-        subcommands = {BenchCommand.Write.class, BenchReports.class})
+        subcommands = {BenchCommand.Write.class, BenchReports.class},
+        footer = {"", "Examples:", "  metadb bench write --rows 100000 --runs 5", "  metadb --db demo.db bench reports --runs 7"})
 final class BenchCommand {
 
     @Command(name = "write", description = {"Write-path throughput and latency against raw JDBC and the naive path.",

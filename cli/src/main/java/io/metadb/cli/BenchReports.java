@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
  * copy, against a copy of the whole file (the baseline). Medians of --runs after one
  * warm-up run.
  */
-@Command(name = "reports", description = {"Each report's snapshot copy and in-process time, against a whole-file copy:",
-    "medians over --runs on --db (use the demo database)."},
+@Command(name = "reports", description = {"Each report's snapshot copy and in-process time, against a whole-file copy.",
+    "Medians over --runs on --db (use the demo database)."},
         footer = {"", "Example:", "  metadb --db demo.db bench reports --runs 7"})
 final class BenchReports implements Callable<Integer> {
     @ParentCommand

@@ -78,9 +78,7 @@ public final class Demo {
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
 
     public Demo(MetaDb db, long seed, Instant now, double scale) {
-        if (!(scale > 0) || scale > 100) {
-            throw new IllegalArgumentException("--rows-scale must be in (0, 100], was " + scale);
-        }
+        checkScale(scale);
         this.db = db;
         this.random = new Random(seed);
         this.now = now;
@@ -88,6 +86,13 @@ public final class Demo {
     }
 
     /** Writes everything; returns rows written per table, in write order. */
+    /** Throws if {@code scale} is not in (0, 100]: checked before anything touches the disk. */
+    static void checkScale(double scale) {
+        if (!(scale > 0) || scale > 100) {
+            throw new IllegalArgumentException("--rows-scale must be in (0, 100], was " + scale);
+        }
+    }
+
     public Map<String, Integer> run() {
         table(TokenUsage.class, new Shape(76_384, 6_086), (r, i) -> {
             int m = r.nextInt(MODELS.length);

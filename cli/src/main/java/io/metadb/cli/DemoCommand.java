@@ -27,6 +27,7 @@ final class DemoCommand extends RootSubcommand {
     @Override
     public Integer call() throws IOException {
         Path db = root.db();
+        Demo.checkScale(scale); // before the file (and its lock file) is created
         if (Files.exists(db) && Files.size(db) > 0) {
             if (!replace) {
                 throw new BadInputException(db + " exists; pass --replace to overwrite it with demo data");

@@ -10,6 +10,8 @@ import picocli.CommandLine;
 public final class Main {
     /** Exit code for bad usage or bad input. */
     public static final int EXIT_BAD_INPUT = 2;
+    /** Columns of help text. */
+    private static final int USAGE_WIDTH = 100;
     /** Exit code for a failure (locked file, I/O, a bug). */
     public static final int EXIT_FAILURE = 1;
 
@@ -107,6 +109,8 @@ public final class Main {
         }
         cl.setOut(out);
         cl.setErr(err);
+        // Wide enough that no option's description breaks inside a path ("./meta.db").
+        cl.setUsageHelpWidth(USAGE_WIDTH);
         cl.setParameterExceptionHandler((ex, ignored) -> {
             err.println("metadb: " + usageError(ex));
             err.flush();
@@ -124,7 +128,17 @@ public final class Main {
                 // An option's value, like the parser's own errors: say where the options are.
                 message += " (see: " + commandLine.getCommandSpec().qualifiedName(" ") + " --help)";
             }
-            err.println("metadb: " + message);
+            if (cause instanceof io.metadb.dao.JsonIngest.BadLineException lines) {
+                // Every bad line, each on a line of its own: the input can be fixed in one go.
+                lines.problems().forEach(p -> err.println("metadb: " + p));
+                if (lines.more() > 0) {
+                    err.println("metadb: and " + lines.more() + " more bad lines; nothing was written");
+                } else {
+                    err.println("metadb: nothing was written");
+                }
+            } else {
+                err.println("metadb: " + message);
+            }
             err.flush();
             return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
         });

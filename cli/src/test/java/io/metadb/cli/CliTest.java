@@ -150,7 +150,21 @@ class CliTest {
         Files.writeString(lines, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n{\"agent\":\"a\"}\n");
         Run bad = run("--db", db.toString(), "ingest", "ticks", lines.toString());
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err()).isEqualTo("metadb: line 2: ticks.kind: missing required key\n");
+        assertThat(bad.err()).isEqualTo("metadb: line 2: ticks.kind: missing required key\nmetadb: nothing was written\n");
+        StringBuilder many = new StringBuilder();
+        for (int i = 1; i <= 25; i++) {
+            many.append(i % 2 == 1 ? "{\"agent\":\"a\"}\n" : "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n");
+        }
+        many.append("{oops\n".repeat(10));
+        Files.writeString(lines, many.toString());
+        Run manyBad = run("--db", db.toString(), "ingest", "ticks", lines.toString());
+        assertThat(manyBad.code()).isEqualTo(2);
+        java.util.List<String> errLines = manyBad.err().lines().toList();
+        assertThat(errLines).hasSize(21);
+        assertThat(errLines.get(0)).isEqualTo("metadb: line 1: ticks.kind: missing required key");
+        assertThat(errLines.get(12)).isEqualTo("metadb: line 25: ticks.kind: missing required key");
+        assertThat(errLines.get(13)).startsWith("metadb: line 26: not valid JSON");
+        assertThat(errLines.get(20)).isEqualTo("metadb: and 3 more bad lines; nothing was written");
         assertThat(Sql.value(db, "SELECT count(*) FROM ticks")).isEqualTo("2");
         Run unknown = run("--db", db.toString(), "ingest", "tickz", lines.toString());
         assertThat(unknown.code()).isEqualTo(2);

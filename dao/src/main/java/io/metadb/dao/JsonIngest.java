@@ -24,18 +24,39 @@ import java.util.stream.IntStream;
  * {@code "ts"} member moves to the envelope. Stateless; thread-safe.
  */
 public final class JsonIngest {
-    /** A line that failed validation: its 1-based number and the reason. */
+    /** Bad lines named at most, in order; the rest are counted. */
+    public static final int MAX_BAD_LINES_NAMED = 20;
+
+    /**
+     * Lines that failed validation: the first {@link #MAX_BAD_LINES_NAMED} as "line N: reason"
+     * (the message starts with the first), and how many more there were.
+     */
     public static final class BadLineException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
         private final long line;
+        private final List<String> problems;
+        private final long more;
 
-        BadLineException(long line, String reason) {
-            super("line " + line + ": " + reason);
+        BadLineException(long line, List<String> problems, long more) {
+            super(problems.get(0) + (problems.size() + more > 1 ? " (and " + (problems.size() - 1 + more) + " more bad lines)" : ""));
             this.line = line;
+            this.problems = List.copyOf(problems);
+            this.more = more;
         }
 
+        /** The first bad line's 1-based number. */
         public long line() {
             return line;
+        }
+
+        /** "line N: reason" of each named bad line, in order. */
+        public List<String> problems() {
+            return problems;
+        }
+
+        /** Bad lines after the named ones. */
+        public long more() {
+            return more;
         }
     }
 
@@ -67,7 +88,7 @@ public final class JsonIngest {
      *
      * @param now the ts of lines without one
      * @throws IllegalArgumentException for an unknown table
-     * @throws BadLineException for the first bad line
+     * @throws BadLineException naming the bad lines (nothing is kept)
      */
     public static Prepared prepare(String tableName, BufferedReader in, Instant now) throws IOException {
         JsonTable table = JsonTables.byName(tableName);
@@ -78,7 +99,7 @@ public final class JsonIngest {
             lines.add(line);
         }
         // Lines are independent: validate them on every core, keeping input order; the
-        // error reported is the first bad line's, as a sequential pass would find it.
+        // errors are reported in line order, as a sequential pass would find them.
         int n = lines.size();
         String[] tss = new String[n];
         String[] rows = new String[n];
@@ -96,10 +117,23 @@ public final class JsonIngest {
         });
         List<String> keptTs = new ArrayList<>(n);
         List<String> keptRows = new ArrayList<>(n);
+        List<String> problems = new ArrayList<>();
+        long firstBad = 0;
+        long more = 0;
         for (int i = 0; i < n; i++) {
             if (errors[i] != null) {
-                throw new BadLineException(i + 1, errors[i]);
+                firstBad = firstBad == 0 ? i + 1 : firstBad;
+                if (problems.size() < MAX_BAD_LINES_NAMED) {
+                    problems.add("line " + (i + 1) + ": " + errors[i]);
+                } else {
+                    more++;
+                }
             }
+        }
+        if (!problems.isEmpty()) {
+            throw new BadLineException(firstBad, problems, more);
+        }
+        for (int i = 0; i < n; i++) {
             if (rows[i] != null) {
                 keptTs.add(tss[i]);
                 keptRows.add(rows[i]);

@@ -43,6 +43,25 @@ class LockingAndBackPressureTest {
         assertThat(Sql.rows(file, "SELECT agent FROM ticks")).containsExactly(List.of("b"));
     }
 
+    /**
+     * A write that waited out the busy timeout is the only wait: closing the handle while the
+     * other process still holds the lock does not wait a second timeout (it took 20 s for a
+     * 10 s timeout). A hang check: close must return within a fraction of the timeout.
+     */
+    @Test
+    void closingWhileAnotherProcessHoldsTheLockDoesNotWaitAgain(@MigratedDb Path file) throws Exception {
+        int busyTimeoutMs = 3_000;
+        try (ChildJvm holder = ChildJvm.start(LockHolderMain.class, file.toString())) {
+            holder.awaitLine("LOCKED");
+            MetaDb db = MetaDb.open(file, MetaDbOptions.builder().busyTimeoutMs(busyTimeoutMs).build());
+            assertThatThrownBy(() -> db.dao(Tick.class).record(new Tick("a", "k", "ok", 1)).join())
+                    .cause().isInstanceOf(MetaDbLockedException.class).hasMessageContaining("waited " + busyTimeoutMs + " ms");
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMillis(busyTimeoutMs / 2), db::close);
+            holder.send("PING");
+            holder.awaitLine("PONG"); // it held the lock throughout
+        }
+    }
+
     @Test
     void aFullQueueBlocksCallersAndDropsNothing() {
         Path file = dir.resolve("meta.db");

@@ -448,6 +448,9 @@ public final class Writer implements AutoCloseable {
             List<Op> late = new ArrayList<>();
             queue.drainTo(late);
             late.forEach(op -> op.fail(new IllegalStateException("metadb handle for " + db + " was closed")));
+            // A short wait: another process holding the write lock must not add a second busy
+            // timeout to a write that already waited one (the caller's wait is the configured one).
+            execute("PRAGMA busy_timeout = " + RESTART_WAIT_MS);
             execute("PRAGMA wal_checkpoint(TRUNCATE)");
         } catch (Exception e) {
             // the data is committed; a checkpoint left undone happens on the next open
