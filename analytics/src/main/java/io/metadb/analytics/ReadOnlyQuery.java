@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code query} surface: one read-only SQL statement over a {@link Snapshot}, with
- * {@code information_schema.tables(table_name, table_type)} available. Writes are refused
+ * {@code information_schema.tables(table_name, table_type)} and
+ * {@code information_schema.columns(table_name, column_name, data_type, is_nullable)} available. Writes are refused
  * twice over: the statement must start with SELECT, WITH, VALUES or EXPLAIN (so ATTACH,
  * PRAGMA, VACUUM INTO are out) and the snapshot connection is {@code query_only}. It runs on
  * an in-memory copy, so the live file cannot change either way. Stateless.
@@ -49,6 +50,12 @@ public final class ReadOnlyQuery {
                 s.execute("INSERT INTO information_schema.tables SELECT name, CASE type WHEN 'view' THEN 'VIEW' "
                         + "ELSE 'BASE TABLE' END FROM main.sqlite_master WHERE type IN ('table', 'view') "
                         + "AND name NOT LIKE 'sqlite_%' ORDER BY name");
+                s.execute("CREATE TABLE information_schema.columns (table_name TEXT, column_name TEXT, data_type TEXT, "
+                        + "is_nullable TEXT)");
+                s.execute("INSERT INTO information_schema.columns SELECT m.name, p.name, p.type, "
+                        + "CASE p.\"notnull\" WHEN 1 THEN 'NO' ELSE 'YES' END FROM main.sqlite_master m, "
+                        + "pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' "
+                        + "ORDER BY m.name, p.cid");
                 s.execute("PRAGMA query_only = 1");
             }
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(statement)) {

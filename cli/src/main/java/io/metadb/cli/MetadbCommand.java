@@ -27,7 +27,8 @@ public final class MetadbCommand {
 
     /** Subcommands after the reports. */
     static final java.util.Map<String, Class<?>> TOOL_COMMANDS = subcommands(
-            "query", QueryCommand.class, "retention", RetentionCommand.class, "bench", BenchCommand.class,
+            "query", QueryCommand.class, "tables", TablesCommand.class, "schema", SchemaCommand.class,
+            "retention", RetentionCommand.class, "bench", BenchCommand.class,
             "__warm", WarmCommand.class, "__examples", ExamplesCommand.class, "help", picocli.CommandLine.HelpCommand.class);
 
     /** Names are spelled out (reading the annotations at start-up costs ~40 ms); a test checks they match. */

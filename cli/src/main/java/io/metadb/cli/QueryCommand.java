@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code metadb query SQL}: read-only SQL over a snapshot; writes exit 2 and change nothing. */
 @Command(name = "query", description = {"Run one read-only SQL statement over a snapshot of the database.",
-    "information_schema.tables(table_name, table_type) lists the tables. Writes are refused (exit 2)."},
+    "information_schema.tables(table_name, table_type) lists the tables, information_schema.columns(table_name,",
+    "column_name, data_type, is_nullable) their columns. Writes are refused (exit 2)."},
         footer = {"", "Examples:", "  metadb query \"SELECT model, sum(cost_usd) FROM token_usage GROUP BY model\"",
             "  metadb query \"SELECT table_name FROM information_schema.tables\" --json"})
 final class QueryCommand extends RootSubcommand {

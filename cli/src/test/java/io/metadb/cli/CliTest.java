@@ -332,4 +332,31 @@ class CliTest {
         Run both = run("--db", db.toString(), "cost", "--nl", "--json");
         assertThat(both.code()).isEqualTo(2);
     }
+
+    /** The schema at hand: tables with kind and rows, columns with type, nullability and payload key. */
+    @Test
+    void tablesAndSchemaAndInformationSchemaColumns() {
+        Path db = mcpDb();
+        Run tables = run("--db", db.toString(), "tables", "--csv");
+        assertThat(tables.code()).isZero();
+        assertThat(tables.out().lines()).hasSize(31).contains("mcp_tool_calls,json-row,3", "meta,fixed,1", "events,fixed,0",
+                "cli_daily,rollup,0", "ids,fixed,1");
+        Run schema = run("--db", db.toString(), "schema", "mcp_tool_calls", "--csv");
+        assertThat(schema.out()).isEqualTo("table_name,column_name,data_type,nullable,payload_key\r\n"
+                + "mcp_tool_calls,id,INTEGER,false,\r\n"
+                + "mcp_tool_calls,ts,TEXT,false,\r\n"
+                + "mcp_tool_calls,row_json,TEXT,false,\r\n"
+                + "mcp_tool_calls,agent,TEXT,false,agent\r\n"
+                + "mcp_tool_calls,server,TEXT,false,server\r\n"
+                + "mcp_tool_calls,tool,TEXT,false,tool\r\n"
+                + "mcp_tool_calls,duration_ms,INTEGER,false,duration_ms\r\n"
+                + "mcp_tool_calls,ok,BOOLEAN,false,ok\r\n"
+                + "mcp_tool_calls,error,TEXT,true,error\r\n");
+        Run unknown = run("--db", db.toString(), "schema", "nope");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("metadb: unknown table 'nope'; tables are: cli_daily, ");
+        Run columns = run("--db", db.toString(), "query",
+                "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'ids'", "--csv");
+        assertThat(columns.out()).isEqualTo("column_name,data_type,is_nullable\r\nname,TEXT,YES\r\nid,INTEGER,NO\r\n");
+    }
 }

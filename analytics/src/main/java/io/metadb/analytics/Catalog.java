@@ -1,0 +1,147 @@
+package io.metadb.analytics;
+
+import io.metadb.core.SchemaVersion;
+import io.metadb.core.SqliteFiles;
+import io.metadb.generated.DefaultSchema;
+import io.metadb.generated.envelope.JsonRowTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.jooq.Field;
+import org.jooq.Table;
+
+/**
+ * The schema at hand ({@code metadb tables}, {@code metadb schema}): every table of a metadb
+ * file with its kind and row count, and every column as the file declares it. Read in one
+ * read transaction on the file (attached read-only to an empty in-memory database: nothing
+ * is copied), so it never blocks a writer. Stateless.
+ */
+public final class Catalog {
+    /** What a table is for. */
+    public enum Kind {
+        /** Envelope (id, ts, row_json) and one generated column per payload key. */
+        JSON_ROW,
+        /** Control-plane state read without parsing JSON (meta, ids, source_cursors, events). */
+        FIXED,
+        /** Daily rollups written by retention. */
+        ROLLUP;
+
+        /** As shown: {@code json-row}, {@code fixed}, {@code rollup}. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** One table: its kind and how many rows the file has. */
+    public record TableInfo(String tableName, String kind, long rows) {}
+
+    /**
+     * One column as the file declares it; {@code payloadKey} is the JSON key a generated
+     * column is extracted from (null for a stored column).
+     */
+    public record ColumnInfo(String tableName, String columnName, String dataType, boolean nullable, String payloadKey) {}
+
+    private Catalog() {}
+
+    /** Every metadb table of the file, by name. */
+    public static List<TableInfo> tables(Path db) {
+        return read(db, c -> {
+            List<TableInfo> out = new ArrayList<>();
+            for (Table<?> t : metadbTables()) {
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT count(*) FROM src.\"" + t.getName() + "\"")) {
+                    rs.next();
+                    out.add(new TableInfo(t.getName(), kindOf(t).toString(), rs.getLong(1)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The columns of one table, or of every table (null), in table then declaration order.
+     *
+     * @throws IllegalArgumentException naming the tables if there is no table {@code table}
+     */
+    public static List<ColumnInfo> columns(Path db, String table) {
+        List<Table<?>> tables = metadbTables();
+        if (table != null) {
+            tables = tables.stream().filter(t -> t.getName().equals(table)).toList();
+            if (tables.isEmpty()) {
+                throw new IllegalArgumentException("unknown table '" + table + "'; tables are: "
+                        + String.join(", ", metadbTables().stream().map(Table::getName).toList()));
+            }
+        }
+        List<Table<?>> chosen = tables;
+        return read(db, c -> {
+            List<ColumnInfo> out = new ArrayList<>();
+            for (Table<?> t : chosen) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT name, type, \"notnull\", hidden, pk FROM pragma_table_xinfo(?, 'src') ORDER BY cid")) {
+                    ps.setString(1, t.getName());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            boolean generated = rs.getInt(4) == 2 || rs.getInt(4) == 3;
+                            // An INTEGER PRIMARY KEY is the rowid: never null, though not declared NOT NULL.
+                            boolean rowid = rs.getInt(5) > 0 && "INTEGER".equalsIgnoreCase(rs.getString(2));
+                            out.add(new ColumnInfo(t.getName(), rs.getString(1), rs.getString(2), rs.getInt(3) == 0 && !rowid,
+                                    generated ? rs.getString(1) : null));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The tables of the generated classes (the schema's own), by name. */
+    private static List<Table<?>> metadbTables() {
+        return DefaultSchema.DEFAULT_SCHEMA.getTables().stream().<Table<?>>map(t -> t)
+                .sorted(Comparator.comparing(Table::getName)).toList();
+    }
+
+    private static Kind kindOf(Table<?> t) {
+        if (t instanceof JsonRowTable) {
+            return Kind.JSON_ROW;
+        }
+        for (Field<?> f : t.fields()) {
+            if (f.getType() == LocalDate.class) {
+                return Kind.ROLLUP; // rollups are keyed by day
+            }
+        }
+        return Kind.FIXED;
+    }
+
+    private interface Reading<T> {
+        T read(Connection c) throws SQLException;
+    }
+
+    private static <T> T read(Path db, Reading<T> reading) {
+        if (!Files.isRegularFile(db)) {
+            throw new Snapshot.SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)", null);
+        }
+        try (Connection c = SqliteFiles.memory(); Statement s = c.createStatement()) {
+            s.execute("ATTACH DATABASE '" + SqliteFiles.readOnlyUri(db).replace("'", "''") + "' AS src");
+            s.execute("BEGIN");
+            int version = SchemaVersion.read(c, "src");
+            if (version != SchemaVersion.HEAD) {
+                throw new Snapshot.SnapshotException(db + (version == 0 ? " is not a metadb database"
+                        : " has schema version " + version + "; this metadb reads version " + SchemaVersion.HEAD), null);
+            }
+            T result = reading.read(c);
+            s.execute("COMMIT");
+            return result;
+        } catch (SQLException e) {
+            throw new Snapshot.SnapshotException("cannot read " + db + ": " + e.getMessage(), e);
+        }
+    }
+}
