@@ -21,13 +21,16 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  metadb retention --dry-run", "  metadb retention --ticks 3d --watchdog-red 90d"})
 final class RetentionCommand extends RootSubcommand {
     /** One table's outcome, as printed. */
-    record Row(String table, long rolledUp, long deleted, long chunks, double longestLockMs) {}
+    record Row(String table, long rolledUp, long rollupRows, long deleted, long chunks, double longestLockMs) {}
 
     @Mixin
     Output.FormatOptions format;
 
     @Option(names = "--dry-run", description = "print what would be rolled up and deleted; write nothing")
     boolean dryRun;
+
+    @Option(names = "--vacuum", description = "then return the free pages to the filesystem (VACUUM: other writers wait)")
+    boolean vacuum;
 
     @Option(names = "--ticks", defaultValue = "7d", description = "keep ticks raw this long (default: 7d)")
     String ticks;
@@ -50,14 +53,34 @@ final class RetentionCommand extends RootSubcommand {
         List<Row> rows = new ArrayList<>();
         try (MetaDb db = MetaDb.open(root.db(), MetaDbOptions.builder().clock(root.clock()).build())) {
             for (Retention.Outcome o : Retention.run(db, now, windows, dryRun)) {
-                rows.add(new Row(o.table(), o.rolledUp(), o.deleted(), o.chunks(), o.longestChunkMs()));
+                rows.add(new Row(o.table(), o.rolledUp(), o.rollupRows(), o.deleted(), o.chunks(), o.longestChunkMs()));
             }
         }
-        Output.print(Tabular.of(Row.class, rows), fmt, spec.commandLine().getOut());
-        if (dryRun && fmt == Output.Format.TABLE) {
-            spec.commandLine().getOut().println("dry run: nothing was written");
+        Output.print(Tabular.of(Row.class, rows), fmt, out());
+        if (dryRun) {
+            if (fmt == Output.Format.TABLE) {
+                out().println("dry run: nothing was written");
+            }
+            return 0;
         }
+        // What the deletes freed: said on stderr so that JSON/CSV on stdout stay machine-readable.
+        Retention.Space space = Retention.space(root.db());
+        java.io.PrintWriter note = spec.commandLine().getErr();
+        if (vacuum) {
+            long start = System.nanoTime();
+            Retention.Space after = Retention.vacuum(root.db(), MetaDbOptions.DEFAULT_BUSY_TIMEOUT_MS);
+            note.printf("metadb: vacuumed %s: %s -> %s in %.1f s%n", root.db(), mb(space.fileBytes()), mb(after.fileBytes()),
+                    (System.nanoTime() - start) / 1e9);
+        } else if (space.freeBytes() > 0) {
+            note.printf("metadb: %s of %s is free pages: new rows reuse them; to give them back to the filesystem,"
+                    + " run: metadb retention --vacuum%n", mb(space.freeBytes()), mb(space.fileBytes()));
+        }
+        note.flush();
         return 0;
+    }
+
+    private static String mb(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 
     private static Duration window(String option, String text) {

@@ -359,4 +359,38 @@ class CliTest {
                 "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'ids'", "--csv");
         assertThat(columns.out()).isEqualTo("column_name,data_type,is_nullable\r\nname,TEXT,YES\r\nid,INTEGER,NO\r\n");
     }
+
+    /** Retention says what it wrote (rollup rows), what a dry run would take (chunks), and the space it freed; --vacuum returns it. */
+    @Test
+    void retentionReportsRollupRowsChunksAndSpace() throws Exception {
+        Path db = dir.resolve("r.db");
+        try (MetaDb metaDb = MetaDb.open(db)) {
+            new Demo(metaDb, 3, Instant.parse(NOW), 0.2).run();
+        }
+        String[] windows = {"--cli", "3d", "--watchdog", "2d"};
+        java.util.List<String> dry = new java.util.ArrayList<>(java.util.List.of("--db", db.toString(), "--now", NOW, "retention",
+                "--dry-run", "--csv"));
+        dry.addAll(java.util.List.of(windows));
+        Run dryRun = run(dry.toArray(String[]::new));
+        java.util.List<String> real = new java.util.ArrayList<>(java.util.List.of("--db", db.toString(), "--now", NOW, "retention",
+                "--csv"));
+        real.addAll(java.util.List.of(windows));
+        Run done = run(real.toArray(String[]::new));
+        assertThat(done.code()).isZero();
+        java.util.List<String[]> dryRows = dryRun.out().lines().skip(1).map(l -> l.split(",")).toList();
+        java.util.List<String[]> doneRows = done.out().lines().skip(1).map(l -> l.split(",")).toList();
+        for (int i = 0; i < 3; i++) {
+            assertThat(doneRows.get(i)[4]).as("chunks of " + doneRows.get(i)[0]).isEqualTo(dryRows.get(i)[4]);
+        }
+        String[] cli = doneRows.get(1);
+        assertThat(Long.parseLong(cli[1])).isPositive();
+        assertThat(cli[2]).as("rollup rows written = cli_daily rows (it was empty)").isEqualTo(Sql.value(db, "SELECT count(*) FROM cli_daily"));
+        assertThat(done.err()).startsWith("metadb: ").contains("is free pages").endsWith("run: metadb retention --vacuum\n");
+        long before = Files.size(db);
+        Run vacuum = run("--db", db.toString(), "--now", NOW, "retention", "--vacuum", "--csv");
+        assertThat(vacuum.code()).isZero();
+        assertThat(vacuum.err()).startsWith("metadb: vacuumed ");
+        assertThat(Files.size(db)).isLessThan(before);
+        assertThat(Sql.value(db, "PRAGMA freelist_count")).isEqualTo("0");
+    }
 }

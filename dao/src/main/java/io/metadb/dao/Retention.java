@@ -13,11 +13,16 @@ import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.sum;
 
+import io.metadb.core.SqliteFiles;
 import io.metadb.dao.internal.Tx;
 import io.metadb.generated.convert.Timestamps;
 import io.metadb.generated.envelope.RowTable;
 import io.metadb.payload.Tick;
 import io.metadb.payload.WatchdogEvent;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -74,9 +79,16 @@ public final class Retention {
     /**
      * What happened (or, in a dry run, would happen) to one table.
      *
+     * @param rolledUp raw rows consumed by the rollup
+     * @param rollupRows rollup rows written (inserted, or added to a day's existing row); a dry
+     *        run does not compute them (0)
+     * @param chunks chunk transactions (a dry run: the chunks it would take)
      * @param longestChunkMs the longest chunk transaction, in ms (0 in a dry run)
      */
-    public record Outcome(String table, long rolledUp, long deleted, int chunks, double longestChunkMs) {}
+    public record Outcome(String table, long rolledUp, long rollupRows, long deleted, int chunks, double longestChunkMs) {}
+
+    /** The file's size and the part of it that is free pages (reusable by new rows, or returned by VACUUM). */
+    public record Space(long fileBytes, long freeBytes) {}
 
     private Retention() {}
 
@@ -102,16 +114,18 @@ public final class Retention {
     }
 
     private interface RollUp {
-        void apply(DSLContext dsl, Condition chunk);
+        /** Rolls the chunk's rows up; returns the rollup rows inserted or updated. */
+        int apply(DSLContext dsl, Condition chunk);
     }
 
     private static Outcome table(MetaDb db, Table<?> table, Field<Long> id, Condition old, RollUp rollUp,
             boolean dryRun, int chunkRows) {
         if (dryRun) {
             long n = db.writer().submit(tx -> (long) tx.dsl().fetchCount(table, old)).join();
-            return new Outcome(table.getName(), n, n, 0, 0);
+            return new Outcome(table.getName(), n, 0, n, (int) ((n + chunkRows - 1) / chunkRows), 0);
         }
         long total = 0;
+        long rollupRows = 0;
         int chunks = 0;
         double longestMs = 0;
         while (true) {
@@ -120,22 +134,23 @@ public final class Retention {
                 break;
             }
             total += result[0];
+            rollupRows += result[2];
             chunks++;
             longestMs = Math.max(longestMs, result[1] / 1e6);
         }
-        return new Outcome(table.getName(), total, total, chunks, longestMs);
+        return new Outcome(table.getName(), total, rollupRows, total, chunks, longestMs);
     }
 
-    /** One chunk inside the writer's transaction: {rows, nanos spent holding the lock so far}. */
+    /** One chunk inside the writer's transaction: {rows, nanos spent holding the lock so far, rollup rows}. */
     private static Function<Tx, long[]> chunk(Table<?> table, Field<Long> id, Condition old, RollUp rollUp, int chunkRows) {
         return tx -> {
             long start = System.nanoTime();
             DSLContext dsl = tx.dsl();
             Select<?> ids = select(id).from(table).where(old).orderBy(id).limit(chunkRows);
             Condition inChunk = id.in(dsl.fetch(ids).getValues(id));
-            rollUp.apply(dsl, inChunk);
+            int rolled = rollUp.apply(dsl, inChunk);
             int deleted = dsl.deleteFrom(table).where(inChunk).execute();
-            return new long[] {deleted, System.nanoTime() - start};
+            return new long[] {deleted, System.nanoTime() - start, rolled};
         };
     }
 
@@ -147,9 +162,9 @@ public final class Retention {
         return count().filterWhere(c).coerce(SQLDataType.BIGINT);
     }
 
-    private static void rollUpTicks(DSLContext dsl, Condition chunk) {
+    private static int rollUpTicks(DSLContext dsl, Condition chunk) {
         Field<LocalDate> day = day(TICKS, TICK_ROLLUPS.DAY);
-        dsl.insertInto(TICK_ROLLUPS, TICK_ROLLUPS.DAY, TICK_ROLLUPS.AGENT, TICK_ROLLUPS.KIND, TICK_ROLLUPS.TICKS,
+        return dsl.insertInto(TICK_ROLLUPS, TICK_ROLLUPS.DAY, TICK_ROLLUPS.AGENT, TICK_ROLLUPS.KIND, TICK_ROLLUPS.TICKS,
                         TICK_ROLLUPS.FAILURES, TICK_ROLLUPS.TOTAL_DURATION_MS, TICK_ROLLUPS.MAX_DURATION_MS)
                 .select(select(day, TICKS.AGENT, TICKS.KIND, count().coerce(SQLDataType.BIGINT),
                         countIf(TICKS.STATUS.eq(Tick.FAIL)), sum(TICKS.DURATION_MS).coerce(SQLDataType.BIGINT),
@@ -163,9 +178,9 @@ public final class Retention {
                 .execute();
     }
 
-    private static void rollUpCli(DSLContext dsl, Condition chunk) {
+    private static int rollUpCli(DSLContext dsl, Condition chunk) {
         Field<LocalDate> day = day(CLI_INVOCATIONS, CLI_DAILY.DAY);
-        dsl.insertInto(CLI_DAILY, CLI_DAILY.DAY, CLI_DAILY.AGENT, CLI_DAILY.COMMAND, CLI_DAILY.CALLS, CLI_DAILY.FAILURES,
+        return dsl.insertInto(CLI_DAILY, CLI_DAILY.DAY, CLI_DAILY.AGENT, CLI_DAILY.COMMAND, CLI_DAILY.CALLS, CLI_DAILY.FAILURES,
                         CLI_DAILY.TOTAL_DURATION_MS)
                 .select(select(day, CLI_INVOCATIONS.AGENT, CLI_INVOCATIONS.COMMAND, count().coerce(SQLDataType.BIGINT),
                         countIf(CLI_INVOCATIONS.EXIT_CODE.ne(0L)), sum(CLI_INVOCATIONS.DURATION_MS).coerce(SQLDataType.BIGINT))
@@ -177,9 +192,9 @@ public final class Retention {
                 .execute();
     }
 
-    private static void rollUpWatchdog(DSLContext dsl, Condition chunk) {
+    private static int rollUpWatchdog(DSLContext dsl, Condition chunk) {
         Field<LocalDate> day = day(WATCHDOG_EVENTS, WATCHDOG_DAILY.DAY);
-        dsl.insertInto(WATCHDOG_DAILY, WATCHDOG_DAILY.DAY, WATCHDOG_DAILY.AGENT, WATCHDOG_DAILY.CHECK_NAME,
+        return dsl.insertInto(WATCHDOG_DAILY, WATCHDOG_DAILY.DAY, WATCHDOG_DAILY.AGENT, WATCHDOG_DAILY.CHECK_NAME,
                         WATCHDOG_DAILY.GREEN, WATCHDOG_DAILY.YELLOW, WATCHDOG_DAILY.RED)
                 .select(select(day, WATCHDOG_EVENTS.AGENT, WATCHDOG_EVENTS.CHECK_NAME,
                         countIf(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.GREEN)), countIf(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.YELLOW)),
@@ -190,5 +205,48 @@ public final class Retention {
                 .set(WATCHDOG_DAILY.YELLOW, WATCHDOG_DAILY.YELLOW.plus(excluded(WATCHDOG_DAILY.YELLOW)))
                 .set(WATCHDOG_DAILY.RED, WATCHDOG_DAILY.RED.plus(excluded(WATCHDOG_DAILY.RED)))
                 .execute();
+    }
+
+    /**
+     * How big the file is and how much of it is free pages: rows retention deleted leave
+     * free pages that new rows reuse first; the file itself only shrinks by {@link #vacuum}.
+     */
+    public static Space space(Path db) {
+        try (Connection c = SqliteFiles.open(db); Statement s = c.createStatement()) {
+            long pageSize = longOf(s, "PRAGMA page_size");
+            return new Space(longOf(s, "PRAGMA page_count") * pageSize, longOf(s, "PRAGMA freelist_count") * pageSize);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the size of " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Rewrites the file without its free pages (SQLite's VACUUM) and truncates the log.
+     * Safe beside live writers: VACUUM is one write transaction, so other processes' writes
+     * wait for it (retrying up to their busy timeout, as for any write) and readers keep
+     * reading their snapshot; it needs free disk space about the size of the file.
+     *
+     * @return the space after
+     * @throws MetaDbLockedException if another process holds the write lock past {@code busyTimeoutMs}
+     */
+    public static Space vacuum(Path db, int busyTimeoutMs) {
+        try (Connection c = SqliteFiles.open(db, busyTimeoutMs, org.sqlite.SQLiteConfig.SynchronousMode.NORMAL);
+             Statement s = c.createStatement()) {
+            s.execute("VACUUM");
+            s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("SQLITE_BUSY")) {
+                throw new MetaDbLockedException(db, busyTimeoutMs, e);
+            }
+            throw new IllegalStateException("cannot vacuum " + db + ": " + e.getMessage(), e);
+        }
+        return space(db);
+    }
+
+    private static long longOf(Statement s, String pragma) throws SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery(pragma)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }
