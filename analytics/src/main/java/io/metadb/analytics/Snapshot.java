@@ -276,6 +276,7 @@ public final class Snapshot implements AutoCloseable {
             copy.into(c);
             Snapshot snapshot = new Snapshot(db, c);
             snapshot.verify();
+            SqliteFiles.tidy(db); // the copy read the file read-only: no -wal/-shm left behind by us
             return snapshot;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);

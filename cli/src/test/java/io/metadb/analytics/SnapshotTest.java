@@ -171,4 +171,28 @@ class SnapshotTest {
         assertThatThrownBy(() -> Snapshot.copy(empty, HotTablesReport.of().reads(Instant.now())))
                 .isInstanceOf(Snapshot.SnapshotException.class).hasMessageContaining("is not a metadb database");
     }
+
+    /** A reader leaves no -wal/-shm behind when it was the last one; with a writer open they stay (as they must). */
+    @Test
+    void snapshotsLeaveNoLitter() throws Exception {
+        Path file = dir.resolve("litter.db");
+        Path wal = dir.resolve("litter.db-wal");
+        Path shm = dir.resolve("litter.db-shm");
+        try (MetaDb db = MetaDb.open(file)) {
+            db.dao(io.metadb.payload.Tick.class).record(new io.metadb.payload.Tick("a", "k", "ok", 1)).join();
+            Snapshot.of(file).close();
+            Snapshot.copy(file, io.metadb.analytics.report.HotTablesReport.of().reads(Instant.now())).close();
+            assertThat(wal).as("a writer is open").exists();
+            db.dao(io.metadb.payload.Tick.class).record(new io.metadb.payload.Tick("b", "k", "ok", 2)).join();
+        }
+        assertThat(wal).doesNotExist();
+        try (Snapshot s = Snapshot.of(file)) {
+            assertThat(s.dsl().fetchCount(io.metadb.generated.Tables.TICKS)).isEqualTo(2);
+        }
+        assertThat(wal).doesNotExist();
+        assertThat(shm).doesNotExist();
+        Snapshot.copy(file, io.metadb.analytics.report.HotTablesReport.of().reads(Instant.now())).close();
+        assertThat(wal).doesNotExist();
+        assertThat(shm).doesNotExist();
+    }
 }

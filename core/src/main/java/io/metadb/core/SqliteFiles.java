@@ -72,6 +72,38 @@ public final class SqliteFiles {
         return new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new Properties());
     }
 
+    /**
+     * Leaves no {@code -wal}/{@code -shm} behind a reader: a read-only connection (a snapshot's)
+     * cannot remove them when it closes, so this opens a read-write connection, reads, and
+     * closes it. SQLite then checkpoints and removes both if no other connection has the file
+     * open, and leaves them (as it must) if one has. Best effort: on read-only media, or if
+     * the files are absent, it does nothing.
+     */
+    public static void tidy(Path file) {
+        Path wal = file.resolveSibling(file.getFileName() + "-wal");
+        Path shm = file.resolveSibling(file.getFileName() + "-shm");
+        if (!java.nio.file.Files.exists(wal) && !java.nio.file.Files.exists(shm)) {
+            return;
+        }
+        if (!java.nio.file.Files.isRegularFile(file) || !java.nio.file.Files.isWritable(file)
+                || file.toAbsolutePath().getParent() == null
+                || !java.nio.file.Files.isWritable(file.toAbsolutePath().getParent())) {
+            return;
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(0);
+        config.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE); // never creates the file
+        Properties props = config.toProperties();
+        props.setProperty("jdbc.get_generated_keys", "false");
+        try (Connection c = new org.sqlite.JDBC().connect(url(file), props);
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            rs.next();
+        } catch (SQLException e) {
+            // best effort: the files stay, as they would have
+        }
+    }
+
     /** jOOQ over one connection, with the settings every metadb module uses. */
     public static DSLContext dsl(Connection connection) {
         return DSL.using(connection, SQLDialect.SQLITE, settings());
