@@ -83,4 +83,29 @@ class RollupReportsTest {
         assertThat(io.metadb.analytics.internal.Rollups.firstWholeDay(Instant.parse("2026-04-20T00:00:00Z")).toString()).isEqualTo("2026-04-20");
         assertThat(io.metadb.analytics.internal.Rollups.firstWholeDay(Instant.parse("2026-04-20T00:00:00.001Z")).toString()).isEqualTo("2026-04-21");
     }
+
+    /** A window ending mid-day (a past --now) counts only the rolled-up days wholly before its end. */
+    @Test
+    void aWindowEndingMidDayCountsOnlyWholeRolledUpDaysBeforeIt() {
+        Path file = dir.resolve("end.db");
+        try (MetaDb db = MetaDb.open(file)) {
+            db.dao(CliInvocation.class).recordAllStamped(List.of(
+                    new Stamped<>(Instant.parse("2026-03-01T10:00:00.000Z"), new CliInvocation("a", "git", List.of(), 0, 5, null)),
+                    new Stamped<>(Instant.parse("2026-03-02T10:00:00.000Z"), new CliInvocation("a", "git", List.of(), 1, 5, null)),
+                    new Stamped<>(Instant.parse("2026-03-03T10:00:00.000Z"), new CliInvocation("a", "git", List.of(), 0, 5, null))))
+                    .join();
+            Retention.run(db, NOW, Retention.Windows.defaults(), false); // all three days rolled up
+        }
+        try (Snapshot s = Snapshot.of(file)) {
+            // now = 2 March 12:00, window 7 d: 1 March is whole and before now; 2 March is not over yet, 3 March is after now.
+            Reports r = Reports.on(s, Instant.parse("2026-03-02T12:00:00.000Z"));
+            Instant since = Instant.parse("2026-02-23T12:00:00.000Z");
+            assertThat(r.run(CliReport.of(since))).extracting(c -> c.command() + " " + c.calls() + " " + c.failures())
+                    .containsExactly("git 1 0");
+            // now = 4 March 00:00: every day through 3 March is whole.
+            Reports later = Reports.on(s, Instant.parse("2026-03-04T00:00:00.000Z"));
+            assertThat(later.run(CliReport.of(since))).extracting(c -> c.command() + " " + c.calls() + " " + c.failures())
+                    .containsExactly("git 3 1");
+        }
+    }
 }

@@ -393,4 +393,21 @@ class CliTest {
         assertThat(Files.size(db)).isLessThan(before);
         assertThat(Sql.value(db, "PRAGMA freelist_count")).isEqualTo("0");
     }
+
+    /** demo checks its scale before touching the disk; help shows paths whole and each command its own examples. */
+    @Test
+    void demoValidatesFirstAndHelpIsTidy() {
+        Path db = dir.resolve("never.db");
+        Run zero = run("--db", db.toString(), "demo", "--rows-scale", "0");
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(db).doesNotExist();
+        assertThat(dir.resolve("never.db-migrate.lock")).doesNotExist();
+        assertThat(run("--db", db.toString(), "demo", "--rows-scale", "-1").code()).isEqualTo(2);
+        assertThat(db).doesNotExist();
+        assertThat(run("cost", "--help").out()).contains("else ./meta.db)")
+                .contains("--since=<since>").contains("window: 30m, 24h, 7d, a day (2026-04-20) or a timestamp (default: 24h)");
+        String bench = run("bench", "--help").out();
+        assertThat(bench).contains("metadb bench write --rows").doesNotContain("demo --replace");
+        assertThat(run("bench", "reports", "--help").out()).doesNotContain(",\n").contains("whole-file copy.");
+    }
 }
