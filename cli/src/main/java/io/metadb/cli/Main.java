@@ -3,6 +3,7 @@ package io.metadb.cli;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 
@@ -102,6 +103,8 @@ public final class Main {
             cl.addSubcommand(invoked, new CommandLine(ReportCommand.spec(report)));
         } else if (only != null && !invoked.equals("help")) {
             cl.addSubcommand(invoked, only);
+        } else if (invoked == null && (List.of(args).contains("--version") || List.of(args).contains("-V"))) {
+            // The version needs no command model (building all of them costs ~20 ms).
         } else {
             MetadbCommand.WRITE_COMMANDS.forEach(cl::addSubcommand);
             Reports.all().forEach(r -> cl.addSubcommand(r.name(), new CommandLine(ReportCommand.spec(r))));
