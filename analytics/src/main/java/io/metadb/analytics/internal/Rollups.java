@@ -13,6 +13,9 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
+import io.metadb.analytics.Snapshot.TableCopy;
+import java.util.List;
 
 /**
  * The rolled-up days (SPEC §5) a window counts. Retention keeps whole days in the rollup
@@ -37,6 +40,14 @@ public final class Rollups {
     /** The rolled-up days wholly inside the window {@code [since, now]}. */
     public static Condition wholeDays(Field<LocalDate> day, Instant since, Instant now) {
         return day.between(firstWholeDay(since), lastWholeDay(now));
+    }
+
+    /** What a report counting CLI calls and red events reads of the rollups: the whole days of the window, of one agent or all (null). */
+    public static List<TableCopy> copies(Instant since, Instant now, String agent) {
+        return List.of(TableCopy.of(CLI_DAILY).where(wholeDays(CLI_DAILY.DAY, since, now))
+                        .where(agent == null ? DSL.noCondition() : CLI_DAILY.AGENT.eq(agent)),
+                TableCopy.of(WATCHDOG_DAILY).where(wholeDays(WATCHDOG_DAILY.DAY, since, now))
+                        .where(agent == null ? DSL.noCondition() : WATCHDOG_DAILY.AGENT.eq(agent)));
     }
 
     /** Rolled-up CLI calls and failures in the window, of the rows matching {@code where}: {calls, failures}. */

@@ -86,10 +86,7 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
                     ? TableCopy.of(t.table()).where(mine).within(p.since(), now).orLatest(mine)
                     : TableCopy.of(t.table()).columns(t.ts(), t.id(), t.agent()).where(mine).latest(1));
         }
-        copies.add(TableCopy.of(CLI_DAILY).where(CLI_DAILY.AGENT.eq(p.name()))
-                .where(Rollups.wholeDays(CLI_DAILY.DAY, p.since(), now)));
-        copies.add(TableCopy.of(WATCHDOG_DAILY).where(WATCHDOG_DAILY.AGENT.eq(p.name()))
-                .where(Rollups.wholeDays(WATCHDOG_DAILY.DAY, p.since(), now)));
+        copies.addAll(Rollups.copies(p.since(), now, p.name()));
         return copies;
     }
 

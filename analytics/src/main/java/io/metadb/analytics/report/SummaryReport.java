@@ -65,8 +65,7 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
             }
             copies.add(TableCopy.of(t.table()).where(rows));
         }
-        copies.add(TableCopy.of(CLI_DAILY).where(Rollups.wholeDays(CLI_DAILY.DAY, p.since(), now)));
-        copies.add(TableCopy.of(WATCHDOG_DAILY).where(Rollups.wholeDays(WATCHDOG_DAILY.DAY, p.since(), now)));
+        copies.addAll(Rollups.copies(p.since(), now, null));
         return copies;
     }
 
