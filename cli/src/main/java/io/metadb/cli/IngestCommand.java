@@ -4,10 +4,8 @@ import io.metadb.dao.IdRange;
 import io.metadb.dao.JsonIngest;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.MetaDbOptions;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,7 +30,7 @@ final class IngestCommand extends RootSubcommand {
     public Integer call() throws IOException {
         long start = System.nanoTime();
         JsonIngest.Prepared rows;
-        try (BufferedReader in = open()) {
+        try (InputStream in = open()) {
             rows = JsonIngest.prepare(table, in, root.now());
         }
         long validated = System.nanoTime();
@@ -51,12 +49,13 @@ final class IngestCommand extends RootSubcommand {
         return 0;
     }
 
-    private BufferedReader open() throws IOException {
+    /** The input as bytes: JsonIngest decodes each line as UTF-8 itself, to name a line that is not. */
+    private InputStream open() throws IOException {
         if (file.equals("-")) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
+            return System.in;
         }
         try {
-            return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+            return Files.newInputStream(Path.of(file));
         } catch (NoSuchFileException e) {
             throw new BadInputException("no such file: " + file);
         }

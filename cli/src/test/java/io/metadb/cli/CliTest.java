@@ -7,6 +7,7 @@ import io.metadb.payload.McpToolCall;
 import io.metadb.migrations.testing.Sql;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -409,5 +410,82 @@ class CliTest {
         String bench = run("bench", "--help").out();
         assertThat(bench).contains("metadb bench write --rows").doesNotContain("demo --replace");
         assertThat(run("bench", "reports", "--help").out()).doesNotContain(",\n").contains("whole-file copy.");
+    }
+
+    /** Values outside the valid ranges, non-finite numbers, lone surrogates and invalid UTF-8 are refused, the line named. */
+    @Test
+    void ingestRefusesWhatWouldBeStoredAltered() throws Exception {
+        Path db = dir.resolve("v.db");
+        run("--db", db.toString(), "migrate");
+        String ok = "{\"agent\":\"a\",\"provider\":\"p\",\"model\":\"m\",\"input_tokens\":1,\"output_tokens\":2,\"cost_usd\":0.5}";
+        String[][] cases = {
+            {ok.replace("\"input_tokens\":1", "\"input_tokens\":9223372036854775807"),
+                "metadb: line 2: token_usage.input_tokens: must be within 0..1000000000, was 9223372036854775807"},
+            {ok.replace("\"input_tokens\":1", "\"input_tokens\":92233720368547758070"),
+                "metadb: line 2: token_usage.input_tokens: must be within 0..1000000000, was 92233720368547758070"},
+            {ok.replace("\"output_tokens\":2", "\"output_tokens\":-2"),
+                "metadb: line 2: token_usage.output_tokens: must be within 0..1000000000, was -2"},
+            {ok.replace("0.5", "1e400"), "metadb: line 2: token_usage.cost_usd: must be a finite number, was too large"},
+            {ok.replace("\"agent\":\"a\"", "\"agent\":\"a\\ud800\""),
+                "metadb: line 2: token_usage: holds a lone surrogate (\\ud800), which is not valid Unicode"},
+            {ok.replace("}", ",\"note\":\"x\\udc00y\"}"),
+                "metadb: line 2: token_usage: holds a lone surrogate (\\udc00), which is not valid Unicode"},
+        };
+        for (String[] c : cases) {
+            Path lines = dir.resolve("in.jsonl");
+            Files.writeString(lines, ok + "\n" + c[0] + "\n");
+            Run r = run("--db", db.toString(), "ingest", "token_usage", lines.toString());
+            assertThat(r.code()).as(c[0]).isEqualTo(2);
+            assertThat(r.err()).as(c[0]).isEqualTo(c[1] + "\nmetadb: nothing was written\n");
+        }
+        // Invalid UTF-8, from a file and from stdin: the line is named, nothing is written.
+        byte[] bad = (ok + "\n" + ok.replace("\"a\"", "\"a\u00ff\"") + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        Path binary = dir.resolve("latin1.jsonl");
+        Files.write(binary, bad);
+        Run file = run("--db", db.toString(), "ingest", "token_usage", binary.toString());
+        assertThat(file.code()).isEqualTo(2);
+        assertThat(file.err()).isEqualTo("metadb: line 2: not valid UTF-8\nmetadb: nothing was written\n");
+        java.io.InputStream stdin = System.in;
+        Run piped;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(bad));
+            piped = run("--db", db.toString(), "ingest", "token_usage", "-");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(piped.code()).isEqualTo(2);
+        assertThat(piped.err()).isEqualTo(file.err());
+        assertThat(Sql.value(db, "SELECT count(*) FROM token_usage")).isEqualTo("0");
+        Files.writeString(binary, ok + "\r\n" + ok.replace("\"a\"", "\"\u00e9t\u00e9\"") + "\n");
+        Run utf8 = run("--db", db.toString(), "ingest", "token_usage", binary.toString());
+        assertThat(utf8.code()).as(utf8.err()).isZero();
+        assertThat(Sql.value(db, "SELECT group_concat(agent) FROM token_usage")).isEqualTo("a,\u00e9t\u00e9");
+    }
+
+    /**
+     * Values written before metadb checked ranges make the sums that meet them fail, that
+     * report only and clearly; retention still runs (its sums saturate).
+     */
+    @Test
+    void outOfRangeValuesAlreadyStoredFailOnlyTheReportsThatSumThem() {
+        Path db = mcpDb();
+        String big = "{\"agent\":\"a\",\"provider\":\"p\",\"model\":\"m\",\"input_tokens\":9223372036854775807,"
+                + "\"output_tokens\":1,\"cost_usd\":1}";
+        String tick = "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":4611686018427387904}";
+        Sql.exec(db, "INSERT INTO token_usage (id, ts, row_json) VALUES (1, '2026-04-20T11:00:00.000Z', '" + big + "'), "
+                        + "(2, '2026-04-20T11:05:00.000Z', '" + big + "')",
+                "INSERT INTO ticks (id, ts, row_json) VALUES (1, '2026-02-01T00:00:00.000Z', '" + tick + "'), "
+                        + "(2, '2026-02-01T01:00:00.000Z', '" + tick + "')");
+        Run cost = run("--db", db.toString(), "--now", NOW, "cost");
+        assertThat(cost.code()).isEqualTo(1);
+        assertThat(cost.err()).isEqualTo("metadb: cost: a sum is beyond 64-bit integers: the file holds values outside the"
+                + " valid ranges (see README, Payload values), written before metadb checked them\n");
+        assertThat(run("--db", db.toString(), "--now", NOW, "mcp").code()).isZero();
+        assertThat(run("--db", db.toString(), "--now", NOW, "hot-tables").code()).isZero();
+        Run retention = run("--db", db.toString(), "--now", NOW, "retention", "--csv");
+        assertThat(retention.code()).as(retention.err()).isZero();
+        assertThat(retention.out()).contains("ticks,2,1,2,1,");
+        assertThat(Sql.value(db, "SELECT total_duration_ms FROM tick_rollups")).isEqualTo("9223372036854775807");
+        assertThat(run("--db", db.toString(), "--now", NOW, "retention", "--csv").code()).isZero();
     }
 }

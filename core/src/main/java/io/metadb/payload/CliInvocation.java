@@ -7,7 +7,7 @@ public record CliInvocation(
         String agent,
         String command,
         List<String> args,
-        long exitCode,
-        long durationMs,
+        @Range(min = Integer.MIN_VALUE, max = Integer.MAX_VALUE) long exitCode,
+        @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         @OptionalKey String cwd) implements Payload {
 }

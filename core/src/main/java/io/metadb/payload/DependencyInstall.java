@@ -6,6 +6,6 @@ public record DependencyInstall(
         String ecosystem,
         @Key("package") String packageName,
         @OptionalKey String version,
-        long durationMs,
+        @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         boolean ok) implements Payload {
 }

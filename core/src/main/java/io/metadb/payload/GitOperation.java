@@ -7,7 +7,7 @@ public record GitOperation(
         @OneOf({COMMIT, PUSH, PULL, REBASE, MERGE}) String op,
         @OptionalKey String ref,
         boolean ok,
-        long durationMs) implements Payload {
+        @Range(min = 0, max = Range.DURATION_MS) long durationMs) implements Payload {
     /** A value of {@code op}. */
     public static final String COMMIT = "commit";
     /** A value of {@code op}. */

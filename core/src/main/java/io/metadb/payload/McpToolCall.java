@@ -5,7 +5,7 @@ public record McpToolCall(
         String agent,
         String server,
         String tool,
-        long durationMs,
+        @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         boolean ok,
         @OptionalKey String error) implements Payload {
 }

@@ -8,7 +8,7 @@ public record Task(
         @OptionalKey String agent,
         String title,
         @OneOf({OPEN, IN_PROGRESS, BLOCKED, DONE}) String status,
-        @OptionalKey Long priority) implements Payload {
+        @OptionalKey @Range(min = Integer.MIN_VALUE, max = Integer.MAX_VALUE) Long priority) implements Payload {
     /** A value of {@code status}. */
     public static final String OPEN = "open";
     /** A value of {@code status}. */

@@ -8,7 +8,7 @@ public record TestRun(
         String suite,
         String name,
         @OneOf({PASS, FAIL, SKIP}) String status,
-        long durationMs,
+        @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         @OptionalKey String commitSha) implements Payload {
     /** A value of {@code status}. */
     public static final String PASS = "pass";

@@ -5,7 +5,7 @@ public record Tick(
         String agent,
         String kind,
         @OneOf({OK, FAIL}) String status,
-        long durationMs) implements Payload {
+        @Range(min = 0, max = Range.DURATION_MS) long durationMs) implements Payload {
     /** A value of {@code status}. */
     public static final String OK = "ok";
     /** A value of {@code status}. */

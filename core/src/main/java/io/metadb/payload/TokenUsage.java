@@ -6,9 +6,9 @@ public record TokenUsage(
         @OptionalKey String sessionId,
         String provider,
         String model,
-        long inputTokens,
-        long outputTokens,
-        @OptionalKey Long cacheReadTokens,
-        @OptionalKey Long cacheWriteTokens,
-        double costUsd) implements Payload {
+        @Range(min = 0, max = Range.TOKENS) long inputTokens,
+        @Range(min = 0, max = Range.TOKENS) long outputTokens,
+        @OptionalKey @Range(min = 0, max = Range.TOKENS) Long cacheReadTokens,
+        @OptionalKey @Range(min = 0, max = Range.TOKENS) Long cacheWriteTokens,
+        @Range(min = 0, max = Range.COST_USD) double costUsd) implements Payload {
 }

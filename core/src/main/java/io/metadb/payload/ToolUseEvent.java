@@ -4,7 +4,7 @@ package io.metadb.payload;
 public record ToolUseEvent(
         String agent,
         String tool,
-        long durationMs,
+        @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         boolean ok,
         @OptionalKey String error) implements Payload {
 }

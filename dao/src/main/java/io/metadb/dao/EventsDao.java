@@ -39,14 +39,19 @@ public final class EventsDao {
     public CompletableFuture<Long> enqueue(Instant ts, String source, String kind, String payloadJson) {
         requireText(EVENTS.SOURCE.getName(), source);
         requireText(EVENTS.KIND.getName(), kind);
+        String what = EVENTS.getName() + "." + EVENTS.PAYLOAD_JSON.getName();
+        if (payloadJson == null || payloadJson.isBlank()) {
+            throw new IllegalArgumentException(what + ": missing");
+        }
         try {
-            Json.MAPPER.readTree(payloadJson == null ? "" : payloadJson);
+            // Strict: trailing content would pass Jackson's default reading and fail the
+            // table's json_valid CHECK at commit, after the caller was told it was queued.
+            Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(payloadJson);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("events.payload_json: not valid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException(what + ": not valid JSON: " + e.getOriginalMessage());
         }
-        if (payloadJson.isBlank()) {
-            throw new IllegalArgumentException("events.payload_json: missing");
-        }
+        io.metadb.dao.internal.PayloadSpec.checkUnicode(what, payloadJson);
         Json.checkSize(EVENTS.getName(), payloadJson);
         Json.ts(ts);
         return writer.submit(tx -> {

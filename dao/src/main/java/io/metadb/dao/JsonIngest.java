@@ -91,20 +91,58 @@ public final class JsonIngest {
      * @throws BadLineException naming the bad lines (nothing is kept)
      */
     public static Prepared prepare(String tableName, BufferedReader in, Instant now) throws IOException {
-        JsonTable table = JsonTables.byName(tableName);
-        String nowTs = Json.ts(now);
         List<String> lines = new ArrayList<>();
         String line;
         while ((line = in.readLine()) != null) {
             lines.add(line);
         }
+        return prepare(tableName, lines, new String[lines.size()], now);
+    }
+
+    /**
+     * Like {@link #prepare(String, BufferedReader, Instant)} from bytes that must be UTF-8: a
+     * line that is not (a byte sequence with no character) is a bad line, named like the
+     * others, rather than a replacement character written silently.
+     */
+    public static Prepared prepare(String tableName, java.io.InputStream in, Instant now) throws IOException {
+        byte[] bytes = in.readAllBytes();
+        List<String> lines = new ArrayList<>();
+        List<String> undecodable = new ArrayList<>();
+        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        int start = 0;
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            int stop = end > start && bytes[end - 1] == '\r' ? end - 1 : end; // as readLine: CRLF too
+            try {
+                lines.add(utf8.decode(java.nio.ByteBuffer.wrap(bytes, start, stop - start)).toString());
+                undecodable.add(null);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                lines.add("");
+                undecodable.add("not valid UTF-8");
+            }
+            start = end + 1;
+        }
+        return prepare(tableName, lines, undecodable.toArray(String[]::new), now);
+    }
+
+    private static Prepared prepare(String tableName, List<String> lines, String[] badLines, Instant now) {
+        JsonTable table = JsonTables.byName(tableName);
+        String nowTs = Json.ts(now);
         // Lines are independent: validate them on every core, keeping input order; the
         // errors are reported in line order, as a sequential pass would find them.
         int n = lines.size();
         String[] tss = new String[n];
         String[] rows = new String[n];
-        String[] errors = new String[n];
+        String[] errors = badLines.clone();
         IntStream.range(0, n).parallel().forEach(i -> {
+            if (errors[i] != null) {
+                return;
+            }
             try {
                 String[] row = parseLine(table, lines.get(i), nowTs);
                 if (row != null) {
@@ -194,6 +232,7 @@ public final class JsonIngest {
         }
         spec.checkPresent(present);
         String json = buffer.toString();
+        PayloadSpec.checkUnicode(table.name(), json);
         Json.checkSize(table.name(), json);
         return new String[] {rowTs, json};
     }

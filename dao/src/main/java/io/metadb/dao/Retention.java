@@ -158,6 +158,15 @@ public final class Retention {
         return Timestamps.day(((RowTable) table).ts()).coerce(rollupDay);
     }
 
+    /**
+     * A sum that cannot fail: SQLite's sum() raises "integer overflow" past 2^63, which would
+     * stop retention on every run for good (values written before metadb checked ranges).
+     * total() sums as a REAL (exact below 2^53) and the cast to INTEGER saturates at 2^63-1.
+     */
+    private static Field<Long> saturatingSum(Field<Long> value) {
+        return DSL.function("total", SQLDataType.DOUBLE, value).cast(SQLDataType.BIGINT);
+    }
+
     private static Field<Long> countIf(Condition c) {
         return count().filterWhere(c).coerce(SQLDataType.BIGINT);
     }
@@ -167,7 +176,7 @@ public final class Retention {
         return dsl.insertInto(TICK_ROLLUPS, TICK_ROLLUPS.DAY, TICK_ROLLUPS.AGENT, TICK_ROLLUPS.KIND, TICK_ROLLUPS.TICKS,
                         TICK_ROLLUPS.FAILURES, TICK_ROLLUPS.TOTAL_DURATION_MS, TICK_ROLLUPS.MAX_DURATION_MS)
                 .select(select(day, TICKS.AGENT, TICKS.KIND, count().coerce(SQLDataType.BIGINT),
-                        countIf(TICKS.STATUS.eq(Tick.FAIL)), sum(TICKS.DURATION_MS).coerce(SQLDataType.BIGINT),
+                        countIf(TICKS.STATUS.eq(Tick.FAIL)), saturatingSum(TICKS.DURATION_MS),
                         max(TICKS.DURATION_MS))
                         .from(TICKS).where(chunk).groupBy(day, TICKS.AGENT, TICKS.KIND))
                 .onConflict(TICK_ROLLUPS.DAY, TICK_ROLLUPS.AGENT, TICK_ROLLUPS.KIND).doUpdate()
@@ -183,7 +192,7 @@ public final class Retention {
         return dsl.insertInto(CLI_DAILY, CLI_DAILY.DAY, CLI_DAILY.AGENT, CLI_DAILY.COMMAND, CLI_DAILY.CALLS, CLI_DAILY.FAILURES,
                         CLI_DAILY.TOTAL_DURATION_MS)
                 .select(select(day, CLI_INVOCATIONS.AGENT, CLI_INVOCATIONS.COMMAND, count().coerce(SQLDataType.BIGINT),
-                        countIf(CLI_INVOCATIONS.EXIT_CODE.ne(0L)), sum(CLI_INVOCATIONS.DURATION_MS).coerce(SQLDataType.BIGINT))
+                        countIf(CLI_INVOCATIONS.EXIT_CODE.ne(0L)), saturatingSum(CLI_INVOCATIONS.DURATION_MS))
                         .from(CLI_INVOCATIONS).where(chunk).groupBy(day, CLI_INVOCATIONS.AGENT, CLI_INVOCATIONS.COMMAND))
                 .onConflict(CLI_DAILY.DAY, CLI_DAILY.AGENT, CLI_DAILY.COMMAND).doUpdate()
                 .set(CLI_DAILY.CALLS, CLI_DAILY.CALLS.plus(excluded(CLI_DAILY.CALLS)))

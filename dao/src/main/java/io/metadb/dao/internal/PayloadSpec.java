@@ -21,7 +21,9 @@ public final class PayloadSpec {
     public enum Kind { TEXT, INTEGER, REAL, BOOLEAN, ARRAY }
 
     /** One payload key. */
-    public record Key(String name, Kind kind, boolean required, Set<String> allowed, MethodHandle accessor) {}
+    /** One payload key; {@code range} bounds a numeric one (null for others). */
+    public record Key(String name, Kind kind, boolean required, Set<String> allowed, io.metadb.payload.Range range,
+            MethodHandle accessor) {}
 
     private final String table;
     private final List<Key> keys;
@@ -54,8 +56,7 @@ public final class PayloadSpec {
         }
         boolean ok = switch (key.kind()) {
             case TEXT -> token == com.fasterxml.jackson.core.JsonToken.VALUE_STRING;
-            case INTEGER -> token == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
-                    && parser.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER;
+            case INTEGER -> token == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT;
             case REAL -> token.isNumeric();
             case BOOLEAN -> token.isBoolean();
             case ARRAY -> token == com.fasterxml.jackson.core.JsonToken.START_ARRAY;
@@ -72,6 +73,12 @@ public final class PayloadSpec {
                 default -> "object";
             };
             throw invalid(key.name(), "must be " + describe(key.kind()) + ", was " + type + " " + abbreviate(text));
+        }
+        if (key.kind() == Kind.INTEGER) {
+            checkRange(key, parser.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER
+                    ? parser.getBigIntegerValue() : parser.getLongValue());
+        } else if (key.kind() == Kind.REAL) {
+            checkRange(key, parser.getDoubleValue());
         }
         if (key.allowed() != null) {
             checkAllowed(key, parser.getText());
@@ -101,8 +108,8 @@ public final class PayloadSpec {
             OneOf oneOf = c.getAnnotation(OneOf.class);
             boolean required = c.getAnnotation(OptionalKey.class) == null;
             try {
-                keys.add(new Key(name, kindOf(c.getType()), required,
-                        oneOf == null ? null : Set.of(oneOf.value()), lookup.unreflect(c.getAccessor())));
+                keys.add(new Key(name, kindOf(c.getType()), required, oneOf == null ? null : Set.of(oneOf.value()),
+                        c.getAnnotation(io.metadb.payload.Range.class), lookup.unreflect(c.getAccessor())));
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException("cannot read " + type.getName() + "." + c.getName(), e);
             }
@@ -133,13 +140,57 @@ public final class PayloadSpec {
                 }
                 continue;
             }
-            if (value instanceof Double d && !Double.isFinite(d)) {
-                throw invalid(key.name(), "must be a finite number, was " + d);
+            if (value instanceof Number n) {
+                checkRange(key, n);
             }
-            if (key.kind() == Kind.ARRAY && ((Collection<?>) value).stream().anyMatch(java.util.Objects::isNull)) {
-                throw invalid(key.name(), "must not contain null");
+            if (value instanceof String text) {
+                checkUnicode(table + "." + key.name(), text);
+            }
+            if (key.kind() == Kind.ARRAY) {
+                for (Object element : (Collection<?>) value) {
+                    if (element == null) {
+                        throw invalid(key.name(), "must not contain null");
+                    }
+                    if (element instanceof String text) {
+                        checkUnicode(table + "." + key.name(), text);
+                    }
+                }
             }
             checkAllowed(key, value);
+        }
+    }
+
+    /** A number within its key's {@link io.metadb.payload.Range} (and, if REAL, finite: 1e400 reads as infinity). */
+    private void checkRange(Key key, Number value) {
+        if (value instanceof Double d && !Double.isFinite(d)) {
+            throw invalid(key.name(), "must be a finite number, was " + (d.isNaN() ? "NaN" : "too large"));
+        }
+        io.metadb.payload.Range range = key.range();
+        if (range == null) {
+            return;
+        }
+        boolean inside = value instanceof java.math.BigInteger big
+                ? big.compareTo(java.math.BigInteger.valueOf(range.min())) >= 0 && big.compareTo(java.math.BigInteger.valueOf(range.max())) <= 0
+                : value instanceof Double d ? d >= range.min() && d <= range.max()
+                : value.longValue() >= range.min() && value.longValue() <= range.max();
+        if (!inside) {
+            throw invalid(key.name(), "must be within " + range.min() + ".." + range.max() + ", was " + value);
+        }
+    }
+
+    /**
+     * Text SQLite can store as given: no lone surrogate (a UTF-16 half without its other half
+     * has no UTF-8 form and would be stored as '?').
+     */
+    public static void checkUnicode(String what, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                throw new IllegalArgumentException(what + ": holds a lone surrogate (\\u" + Integer.toHexString(ch)
+                        + "), which is not valid Unicode");
+            }
         }
     }
 
