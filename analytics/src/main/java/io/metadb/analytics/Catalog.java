@@ -1,10 +1,8 @@
 package io.metadb.analytics;
 
-import io.metadb.core.SchemaVersion;
 import io.metadb.core.SqliteFiles;
 import io.metadb.generated.DefaultSchema;
 import io.metadb.generated.envelope.JsonRowTable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -125,18 +123,12 @@ public final class Catalog {
         T read(Connection c) throws SQLException;
     }
 
+    /** Reads {@code db} attached read-only, in one read transaction, as a snapshot does (same checks, same errors). */
     private static <T> T read(Path db, Reading<T> reading) {
-        if (!Files.isRegularFile(db)) {
-            throw new Snapshot.SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)", null);
-        }
-        try (Connection c = SqliteFiles.memory(); Statement s = c.createStatement()) {
+        try (Connection c = Snapshot.openMemory(db); Statement s = c.createStatement()) {
             s.execute("ATTACH DATABASE '" + SqliteFiles.readOnlyUri(db).replace("'", "''") + "' AS src");
             s.execute("BEGIN");
-            int version = SchemaVersion.read(c, "src");
-            if (version != SchemaVersion.HEAD) {
-                throw new Snapshot.SnapshotException(db + (version == 0 ? " is not a metadb database"
-                        : " has schema version " + version + "; this metadb reads version " + SchemaVersion.HEAD), null);
-            }
+            Snapshot.checkVersion(c, "src", db);
             T result = reading.read(c);
             s.execute("COMMIT");
             return result;

@@ -285,7 +285,8 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
-    private static Connection openMemory(Path db) {
+    /** An empty in-memory database to read {@code db} through; the file must exist. */
+    static Connection openMemory(Path db) {
         if (!Files.isRegularFile(db)) {
             throw new SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
         }
@@ -308,7 +309,7 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** {@code schema} (of connection {@code c}) must be a metadb file of the version this library reads. */
-    private static void checkVersion(Connection c, String schema, Path source) {
+    static void checkVersion(Connection c, String schema, Path source) {
         int v;
         try {
             v = SchemaVersion.read(c, schema);

@@ -56,8 +56,17 @@ public final class Main {
     }
 
     private static boolean wantsHelp(String[] args) {
-        for (String a : args) {
-            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+        return has(args, "-h", "--help") || wantsVersion(args);
+    }
+
+    private static boolean wantsVersion(String[] args) {
+        return has(args, "-V", "--version");
+    }
+
+    private static boolean has(String[] args, String... flags) {
+        List<String> given = List.of(args);
+        for (String f : flags) {
+            if (given.contains(f)) {
                 return true;
             }
         }
@@ -103,7 +112,7 @@ public final class Main {
             cl.addSubcommand(invoked, new CommandLine(ReportCommand.spec(report)));
         } else if (only != null && !invoked.equals("help")) {
             cl.addSubcommand(invoked, only);
-        } else if (invoked == null && (List.of(args).contains("--version") || List.of(args).contains("-V"))) {
+        } else if (invoked == null && wantsVersion(args)) {
             // The version needs no command model (building all of them costs ~20 ms).
         } else {
             MetadbCommand.WRITE_COMMANDS.forEach(cl::addSubcommand);

@@ -83,8 +83,7 @@ final class ReportCommand implements Callable<Integer> {
      * An empty answer about a name (an agent, a channel) says on stderr that nothing matched
      * and which names exist; the output stays a valid empty table, JSON or CSV.
      */
-    private void sayWhatExists(Reports reports, java.io.PrintWriter err) {
-        Map<String, String> given = values(report, spec);
+    private void sayWhatExists(Reports reports, Map<String, String> given, java.io.PrintWriter err) {
         for (Param<?> p : report.params()) {
             if (p.naming() == null || given.get(p.name()) == null) {
                 continue;
@@ -106,14 +105,15 @@ final class ReportCommand implements Callable<Integer> {
         Output.Format format = Output.format(spec.findOption("--json").getValue(), spec.findOption("--csv").getValue(),
                 spec.findOption("--nl").getValue());
         Instant now = root.now();
-        Request<?, ?> request = report.request(new Args(values(report, spec), now));
+        Map<String, String> given = values(report, spec);
+        Request<?, ?> request = report.request(new Args(given, now));
         long start = System.nanoTime();
         Tabular result;
         CommandLine cl = spec.commandLine();
         try (Reports reports = Reports.open(root.db(), now)) {
             result = reports.table(request);
             if (result.rows().isEmpty()) {
-                sayWhatExists(reports, cl.getErr());
+                sayWhatExists(reports, given, cl.getErr());
             }
         }
         long nanos = System.nanoTime() - start;

@@ -16,13 +16,28 @@ public final class Payloads {
      */
     public static List<String> allowed(Class<? extends Payload> type, String key) {
         for (RecordComponent c : type.getRecordComponents()) {
-            Key named = c.getAnnotation(Key.class);
-            String name = named != null ? named.value() : c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
             OneOf oneOf = c.getAnnotation(OneOf.class);
-            if (name.equals(key) && oneOf != null) {
+            if (keyName(c).equals(key) && oneOf != null) {
                 return List.of(oneOf.value());
             }
         }
         throw new IllegalArgumentException(type.getSimpleName() + "." + key + " declares no allowed values");
+    }
+
+    /** The payload key a record component stands for: its {@link Key}, else its name in snake_case. */
+    public static String keyName(RecordComponent c) {
+        Key named = c.getAnnotation(Key.class);
+        if (named != null) {
+            return named.value();
+        }
+        StringBuilder out = new StringBuilder();
+        for (char ch : c.getName().toCharArray()) {
+            if (Character.isUpperCase(ch)) {
+                out.append('_').append(Character.toLowerCase(ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
     }
 }

@@ -83,10 +83,12 @@ public final class Json {
         if (isCanonical(text)) {
             return text; // already in the stored form: skip the general parser (hot in ingest)
         }
+        Instant parsed;
         try {
-            return ts(java.time.OffsetDateTime.parse(text).toInstant());
-        } catch (java.time.format.DateTimeParseException e) {
+            parsed = Timestamps.parse(text);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ts: '" + text + "' is not an ISO-8601 timestamp like 2026-04-20T13:05:09.123Z");
         }
+        return ts(parsed);
     }
 }

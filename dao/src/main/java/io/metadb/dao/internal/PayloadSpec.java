@@ -103,8 +103,7 @@ public final class PayloadSpec {
         List<Key> keys = new ArrayList<>();
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         for (RecordComponent c : type.getRecordComponents()) {
-            io.metadb.payload.Key key = c.getAnnotation(io.metadb.payload.Key.class);
-            String name = key != null ? key.value() : snakeCase(c.getName());
+            String name = io.metadb.payload.Payloads.keyName(c);
             OneOf oneOf = c.getAnnotation(OneOf.class);
             boolean required = c.getAnnotation(OptionalKey.class) == null;
             try {
@@ -233,15 +232,4 @@ public final class PayloadSpec {
         throw new IllegalArgumentException("unsupported payload type " + type);
     }
 
-    static String snakeCase(String camel) {
-        StringBuilder out = new StringBuilder();
-        for (char ch : camel.toCharArray()) {
-            if (Character.isUpperCase(ch)) {
-                out.append('_').append(Character.toLowerCase(ch));
-            } else {
-                out.append(ch);
-            }
-        }
-        return out.toString();
-    }
 }
