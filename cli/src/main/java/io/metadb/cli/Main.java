@@ -3,6 +3,7 @@ package io.metadb.cli;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
@@ -18,6 +19,7 @@ public final class Main {
 
     /** Held so that the level set in {@link #quietLibraries()} is not lost when the logger is collected. */
     private static java.util.logging.Logger jooqLog;
+    private static java.util.logging.Logger liquibaseLog;
 
     private Main() {}
 
@@ -26,12 +28,18 @@ public final class Main {
      * through java.util.logging; the command prints only its answers. The application
      * decides this, not the libraries (they configure no logging).
      */
-    private static void quietLibraries() {
+    private static void quietLibraries(String[] args) {
         System.setProperty("org.jooq.no-logo", "true");
         System.setProperty("org.jooq.no-tips", "true");
         jooqLog = java.util.logging.Logger.getLogger("org.jooq");
         if (jooqLog.getLevel() == null) {
             jooqLog.setLevel(java.util.logging.Level.WARNING);
+        }
+        if (Arrays.asList(args).contains("--debug")) {
+            // Liquibase is silent by default (a failed migration is its one-line error);
+            // --debug shows its warnings and errors with their stack traces.
+            liquibaseLog = java.util.logging.Logger.getLogger("liquibase");
+            liquibaseLog.setLevel(java.util.logging.Level.WARNING);
         }
     }
 
@@ -92,7 +100,7 @@ public final class Main {
 
     /** Runs the command with the given output streams (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        quietLibraries();
+        quietLibraries(args);
         String invoked = invokedCommand(args);
         Report<?, ?> report = invoked == null ? null : Reports.named(invoked);
         // Commands that read a snapshot load sqlite-jdbc's native library and jOOQ: start those now.

@@ -85,5 +85,28 @@ class DistributionIT {
             assertThat(again.err()).as("run " + i).isEmpty();
         }
         assertThat(cache).isDirectoryRecursivelyContaining("glob:**/metadb.jsa");
+
+        // A failed migration is one line on stderr (not Liquibase's SEVERE log and stack
+        // trace), exit 1, and the file as it was (issue 10 §1).
+        Path foreign = dir.resolve("foreign.db");
+        io.metadb.migrations.testing.Sql.exec(foreign, "CREATE TABLE ticks (id INTEGER PRIMARY KEY, what TEXT)");
+        byte[] bytes = Files.readAllBytes(foreign);
+        Path clash = dir.resolve("clash.db");
+        assertThat(run(onPath, cache, "--db", clash.toString(), "migrate").code()).isZero();
+        // As if v11's last table had been made by someone else before v11 was migrated.
+        io.metadb.migrations.testing.Sql.exec(clash, "DROP TABLE watchdog_daily",
+                "CREATE TABLE watchdog_daily (day TEXT PRIMARY KEY)",
+                "DELETE FROM DATABASECHANGELOG WHERE id IN ('watchdog_daily', 'v11-schema-version', 'tag-v11')",
+                "UPDATE meta SET value = '10' WHERE key = 'schema_version'");
+        for (String[] args : List.of(new String[] {"--db", foreign.toString(), "migrate"},
+                new String[] {"--db", foreign.toString(), "ingest", "ticks", "/dev/null"},
+                new String[] {"--db", clash.toString(), "migrate"})) {
+            Run failed = run(onPath, cache, args);
+            assertThat(failed.code()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(failed.out()).isEmpty();
+            assertThat(failed.err().lines()).as(failed.err()).hasSize(1).first().asString()
+                    .startsWith("metadb: ").endsWith("the file was not changed");
+        }
+        assertThat(Files.readAllBytes(foreign)).isEqualTo(bytes);
     }
 }

@@ -8,6 +8,8 @@ package io.metadb.migrations;
  * @param changesetsRun changesets Liquibase executed (0 when the file was already current)
  * @param adopted the file had no Liquibase history and was adopted at {@code fromVersion}
  * @param staleLockCleared a lock left by a killed migration was released
+ * @param repaired the file had one changeset applied but not recorded (an earlier metadb
+ *     killed between the two), and it was recorded before migrating on
  */
 public record MigrationResult(int fromVersion, int toVersion, int changesetsRun, boolean adopted,
-        boolean staleLockCleared) {}
+        boolean staleLockCleared, boolean repaired) {}

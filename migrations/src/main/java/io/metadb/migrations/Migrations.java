@@ -1,5 +1,6 @@
 package io.metadb.migrations;
 
+import io.metadb.migrations.internal.FileShape;
 import io.metadb.migrations.internal.LiquibaseRunner;
 import io.metadb.migrations.internal.MigrationLock;
 import io.metadb.core.SchemaVersion;
@@ -71,11 +72,12 @@ public final class Migrations {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new MigrationException("cannot create " + db + ": directory " + parent + " does not exist");
         }
+        FileShape.refuseForeign(db);
         try (Connection c = SqliteFiles.open(db)) {
             DSLContext dsl = SqliteFiles.dsl(c);
             int before = schemaVersion(dsl, db);
             if (before >= target && appliedChangesets(dsl) >= (target == SchemaVersion.HEAD ? HEAD_CHANGESETS : 1)) {
-                return new MigrationResult(before, before, 0, false, false);
+                return new MigrationResult(before, before, 0, false, false, false);
             }
             try (MigrationLock lock = MigrationLock.acquire(db, LOCK_WAIT_MS)) {
                 return migrateLocked(db, dsl, target, listener);
@@ -90,6 +92,20 @@ public final class Migrations {
         // Re-read: another process may have migrated while we waited for the lock.
         int before = schemaVersion(dsl, db);
         boolean hasHistory = appliedChangesets(dsl) >= 0;
+        try {
+            return migrateAtomically(db, dsl, before, hasHistory, target, false, listener);
+        } catch (MigrationException failed) {
+            // Nothing was changed. A file that an earlier metadb left with one changeset
+            // applied but not recorded (it was killed between the two) is repaired by
+            // recording that changeset; any other failure is reported as it is.
+            FileShape.halfRecordedChangeset(db, dsl, before, hasHistory, failed);
+            return migrateAtomically(db, dsl, before, hasHistory, target, true, listener);
+        }
+    }
+
+    /** One migration, one transaction: it lands whole, or the file is as it was. */
+    private static MigrationResult migrateAtomically(Path db, DSLContext dsl, int before, boolean hasHistory,
+            int target, boolean recordFirst, java.util.function.Consumer<String> listener) {
         boolean adopted = false;
         try (LiquibaseRunner liquibase = LiquibaseRunner.open(db)) {
             boolean staleLockCleared = liquibase.releaseStaleLock();
@@ -99,12 +115,16 @@ public final class Migrations {
                 liquibase.syncToTag("v" + before);
                 adopted = true;
             }
+            if (recordFirst) {
+                liquibase.markNextRan();
+            }
             int run = liquibase.update(target == SchemaVersion.HEAD ? null : "v" + target, listener);
-            int after = schemaVersion(dsl, db);
+            int after = liquibase.dsl().connectionResult(c -> SchemaVersion.read(c, "main"));
             if (after < target) {
                 throw new MigrationException(db + " is at schema version " + after + " after migrating to " + target);
             }
-            return new MigrationResult(before, after, run, adopted, staleLockCleared);
+            liquibase.commit();
+            return new MigrationResult(before, after, run, adopted, staleLockCleared, recordFirst);
         }
     }
 

@@ -3,8 +3,9 @@ package io.metadb.migrations;
 import java.nio.file.Path;
 
 /**
- * Child-process entry for the crash and adoption tests: migrates the file in args[0]; with
- * args[1], stops after that changeset ran (lock held), prints PAUSED and waits to be killed.
+ * Child-process entry for the crash and adoption tests: prints MIGRATING, migrates the file in
+ * args[0], printing RAN and the id of each changeset as it ran, then the result; with args[1],
+ * stops after that changeset ran (its transaction open), prints PAUSED and waits to be killed.
  */
 public final class MigrateMain {
     private MigrateMain() {}
@@ -12,7 +13,12 @@ public final class MigrateMain {
     public static void main(String[] args) throws InterruptedException {
         Path db = Path.of(args[0]);
         String pauseAfter = args.length > 1 ? args[1] : null;
+        System.out.println("MIGRATING");
+        System.out.flush();
+        long started = System.nanoTime();
         MigrationResult result = Migrations.apply(db, id -> {
+            System.out.println("RAN " + id + " " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            System.out.flush();
             if (id.equals(pauseAfter)) {
                 System.out.println("PAUSED");
                 System.out.flush();
@@ -23,6 +29,18 @@ public final class MigrateMain {
                 }
             }
         });
+        System.out.println("DONE " + (System.nanoTime() - started) / 1_000_000 + " ms");
         System.out.println(result);
+    }
+
+    /** The result line a child running this class printed (after its RAN and DONE lines). */
+    static String result(io.metadb.migrations.testing.ChildJvm child) throws java.io.IOException {
+        String line;
+        while ((line = child.readLine()) != null) {
+            if (line.startsWith("MigrationResult")) {
+                return line;
+            }
+        }
+        throw new IllegalStateException("the child ended without a result");
     }
 }

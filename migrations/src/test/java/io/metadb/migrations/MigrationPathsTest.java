@@ -27,7 +27,7 @@ class MigrationPathsTest {
         Path db = dir.resolve("meta.db");
         MigrationResult result = Migrations.apply(db);
 
-        assertThat(result).isEqualTo(new MigrationResult(0, SchemaVersion.HEAD, Migrations.HEAD_CHANGESETS, false, false));
+        assertThat(result).isEqualTo(new MigrationResult(0, SchemaVersion.HEAD, Migrations.HEAD_CHANGESETS, false, false, false));
         assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("11");
         assertThat(Sql.value(db, "PRAGMA journal_mode")).isEqualTo("wal");
         assertThat(Sql.tables(db)).containsExactlyInAnyOrderElementsOf(
@@ -64,7 +64,7 @@ class MigrationPathsTest {
 
         MigrationResult again = Migrations.apply(db);
 
-        assertThat(again).isEqualTo(new MigrationResult(11, 11, 0, false, false));
+        assertThat(again).isEqualTo(new MigrationResult(11, 11, 0, false, false, false));
         assertThat(Sql.normalizedSchema(db)).isEqualTo(schema);
         assertThat(Sql.rows(db, "SELECT * FROM DATABASECHANGELOG ORDER BY orderexecuted")).isEqualTo(history);
     }

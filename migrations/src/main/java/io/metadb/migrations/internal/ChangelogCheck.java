@@ -32,6 +32,8 @@ import liquibase.resource.ResourceAccessor;
 public final class ChangelogCheck {
     /** Classpath location of the committed checksums of released changesets. */
     public static final String RELEASED_CHECKSUMS = "db/released-checksums.txt";
+    /** The author of every metadb changeset. */
+    public static final String AUTHOR = "metadb";
     /** The first schema version whose changes must be additive. */
     public static final int ADDITIVE_FROM_VERSION = 10;
 

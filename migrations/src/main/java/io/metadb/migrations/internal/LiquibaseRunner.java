@@ -3,11 +3,15 @@ package io.metadb.migrations.internal;
 import io.metadb.core.SqliteFiles;
 import io.metadb.migrations.MigrationException;
 import io.metadb.migrations.Migrations;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -22,6 +26,8 @@ import liquibase.command.core.helpers.DatabaseChangelogCommandStep;
 import liquibase.command.core.ChangelogSyncToTagCommandStep;
 import liquibase.command.core.UpdateCommandStep;
 import liquibase.command.core.UpdateToTagCommandStep;
+import liquibase.command.core.UpdateCountCommandStep;
+import liquibase.command.core.MarkNextChangesetRanCommandStep;
 import liquibase.command.core.helpers.ChangeExecListenerCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.command.core.helpers.ShowSummaryArgument;
@@ -35,6 +41,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.sqlite.SQLiteConfig;
 
 /**
  * Runs Liquibase commands on one file over one dedicated connection, quietly (library code
@@ -51,16 +58,18 @@ public final class LiquibaseRunner implements AutoCloseable {
     private static Logger liquibaseLog;
 
     /**
-     * Keeps Liquibase quiet and offline (no banner, no analytics call) unless the host set
-     * these itself. Done when a migration starts, not when the class loads: loading a class
-     * configures nothing.
+     * Keeps Liquibase silent and offline (no banner, no analytics call) unless the host set
+     * these itself: a failed migration is reported by the {@link MigrationException} it
+     * throws, in one line, not also by Liquibase's SEVERE log with its stack trace. A host
+     * that wants Liquibase's log sets the {@code liquibase} logger's level. Done when a
+     * migration starts, not when the class loads: loading a class configures nothing.
      */
     private static synchronized void quiet() {
         if (liquibaseLog == null) {
             liquibaseLog = Logger.getLogger("liquibase");
         }
         if (liquibaseLog.getLevel() == null) {
-            liquibaseLog.setLevel(Level.WARNING);
+            liquibaseLog.setLevel(Level.OFF);
         }
         if (System.getProperty("liquibase.analytics.enabled") == null) {
             System.setProperty("liquibase.analytics.enabled", "false");
@@ -70,32 +79,113 @@ public final class LiquibaseRunner implements AutoCloseable {
         }
     }
 
-    private final Path db;
+    private final String name;
     private final Connection connection;
     private final Database database;
 
-    private LiquibaseRunner(Path db, Connection connection, Database database) {
-        this.db = db;
+    private LiquibaseRunner(String name, Connection connection, Database database) {
+        this.name = name;
         this.connection = connection;
         this.database = database;
     }
 
-    /** Opens a connection to {@code db} for Liquibase. */
+    /**
+     * Opens {@code db} for one migration: a write transaction ({@code BEGIN IMMEDIATE},
+     * waiting out other writers for the busy timeout) that holds everything this runner does
+     * until {@link #commit()}. Liquibase commits a changeset's DDL and its history row
+     * separately; a process killed between the two left a table that no later migration
+     * could create. Here its commits and rollbacks are no-ops: a migration lands whole or
+     * not at all, and a failed one leaves the file as it was ({@link #rollback()}).
+     */
     public static LiquibaseRunner open(Path db) {
         quiet();
         try {
-            Connection connection = SqliteFiles.open(db);
-            try {
-                Database database = DatabaseFactory.getInstance()
-                        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-                return new LiquibaseRunner(db, connection, database);
-            } catch (Exception e) {
-                connection.close();
-                throw e;
-            }
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setBusyTimeout(SqliteFiles.DEFAULT_BUSY_TIMEOUT_MS);
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            Properties props = config.toProperties();
+            props.setProperty("jdbc.get_generated_keys", "false");
+            return start(db.toString(), new org.sqlite.JDBC().connect(SqliteFiles.url(db), props));
         } catch (Exception e) {
             throw new MigrationException("cannot open " + db + " for migration: " + e.getMessage(), e);
         }
+    }
+
+    /** An empty in-memory database to replay changesets on (to learn what they create). */
+    public static LiquibaseRunner scratch() {
+        quiet();
+        try {
+            return start("a scratch copy of the changelog", SqliteFiles.memory());
+        } catch (Exception e) {
+            throw new MigrationException("cannot open a scratch database: " + e.getMessage(), e);
+        }
+    }
+
+    private static LiquibaseRunner start(String name, Connection real) throws Exception {
+        try {
+            real.setAutoCommit(false); // begins the transaction
+            Database database = DatabaseFactory.getInstance()
+                    .findCorrectDatabaseImplementation(new JdbcConnection(holdingTransaction(real)));
+            return new LiquibaseRunner(name, real, database);
+        } catch (Exception e) {
+            real.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The connection as Liquibase sees it: commit, rollback and auto-commit changes do
+     * nothing, so the transaction begun in {@link #start} stays open until this runner ends
+     * it. Everything else reaches the real connection.
+     */
+    private static Connection holdingTransaction(Connection real) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            int arity = args == null ? 0 : args.length;
+            switch (method.getName()) {
+                case "commit", "setAutoCommit":
+                    return null;
+                case "rollback":
+                    if (arity == 0) {
+                        return null;
+                    }
+                    break;
+                case "getAutoCommit":
+                    return false;
+                default:
+                    break;
+            }
+            try {
+                return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (Connection) Proxy.newProxyInstance(LiquibaseRunner.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, handler);
+    }
+
+    /** Makes everything this runner did durable, at once. */
+    public void commit() {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            throw new MigrationException("migration of " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Undoes everything this runner did: the file is as it was before {@link #open}. */
+    public void rollback() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // SQLite ends a transaction itself on some errors (a full disk): nothing to undo.
+        }
+    }
+
+    /** The connection, inside this runner's transaction (to read what it sees). */
+    public DSLContext dsl() {
+        return SqliteFiles.dsl(connection);
     }
 
     /**
@@ -163,6 +253,27 @@ public final class LiquibaseRunner implements AutoCloseable {
         return ran.get();
     }
 
+    /** Runs the next {@code count} changesets not yet run. */
+    public void updateCount(int count) {
+        if (count == 0) {
+            return;
+        }
+        run(() -> new CommandScope(UpdateCountCommandStep.COMMAND_NAME)
+                .addArgumentValue(UpdateCountCommandStep.CHANGELOG_FILE_ARG, Migrations.CHANGELOG)
+                .addArgumentValue(UpdateCountCommandStep.COUNT_ARG, count)
+                .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
+                .execute());
+    }
+
+    /** Records the next changeset not yet run as run, without running it. */
+    public void markNextRan() {
+        run(() -> new CommandScope(MarkNextChangesetRanCommandStep.COMMAND_NAME)
+                .addArgumentValue(DatabaseChangelogCommandStep.CHANGELOG_FILE_ARG, Migrations.CHANGELOG)
+                .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                .execute());
+    }
+
     private interface LiquibaseAction {
         void run() throws Exception;
     }
@@ -179,12 +290,20 @@ public final class LiquibaseRunner implements AutoCloseable {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            throw new MigrationException("migration of " + db + " failed: " + root.getMessage(), e);
+            throw new MigrationException("migration of " + name + " failed: " + oneLine(root), e);
         }
     }
 
+    /** The first line of an error: Liquibase appends the SQL it ran to SQLite's message. */
+    private static String oneLine(Throwable root) {
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message).trim();
+    }
+
+    /** Ends the runner; what was not committed is rolled back. */
     @Override
     public void close() {
+        rollback();
         try {
             database.close();
         } catch (Exception e) {
