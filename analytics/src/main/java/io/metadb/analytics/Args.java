@@ -1,5 +1,6 @@
 package io.metadb.analytics;
 
+import io.metadb.core.BadInputException;
 import java.time.Instant;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ public final class Args {
         String text = values.getOrDefault(param.name(), param.defaultValue());
         if (text == null) {
             if (param.required()) {
-                throw new IllegalArgumentException("missing " + param);
+                throw new BadInputException("missing " + param);
             }
             return null;
         }

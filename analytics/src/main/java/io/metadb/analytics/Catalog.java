@@ -1,5 +1,6 @@
 package io.metadb.analytics;
 
+import io.metadb.core.BadInputException;
 import io.metadb.core.SqliteFiles;
 import io.metadb.generated.DefaultSchema;
 import io.metadb.generated.envelope.JsonRowTable;
@@ -75,7 +76,7 @@ public final class Catalog {
         if (table != null) {
             tables = tables.stream().filter(t -> t.getName().equals(table)).toList();
             if (tables.isEmpty()) {
-                throw new IllegalArgumentException("unknown table '" + table + "'; tables are: "
+                throw new BadInputException("unknown table '" + table + "'; tables are: "
                         + String.join(", ", metadbTables().stream().map(Table::getName).toList()));
             }
         }

@@ -1,5 +1,6 @@
 package io.metadb.analytics;
 
+import io.metadb.core.BadInputException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -74,10 +75,10 @@ public final class Param<T> {
             try {
                 n = Integer.parseInt(t.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + name + ": '" + t + "' is not a whole number");
+                throw new BadInputException("--" + name + ": '" + t + "' is not a whole number");
             }
             if (n < 1) {
-                throw new IllegalArgumentException("--" + name + " must be >= 1, was " + n);
+                throw new BadInputException("--" + name + " must be >= 1, was " + n);
             }
             return n;
         });
@@ -96,7 +97,7 @@ public final class Param<T> {
             try {
                 return LocalDate.parse(t);
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("--" + name + ": '" + t + "' is not a day like 2026-04-20, today or yesterday");
+                throw new BadInputException("--" + name + ": '" + t + "' is not a day like 2026-04-20, today or yesterday");
             }
         });
     }
@@ -105,7 +106,7 @@ public final class Param<T> {
     public static Param<String> oneOf(String name, List<String> values, String defaultValue, String description) {
         return new Param<>(name, String.join("|", values), false, false, defaultValue, description, values, (t, now) -> {
             if (!values.contains(t)) {
-                throw new IllegalArgumentException("--" + name + ": '" + t + "' is not one of " + String.join(", ", values));
+                throw new BadInputException("--" + name + ": '" + t + "' is not one of " + String.join(", ", values));
             }
             return t;
         });
@@ -119,7 +120,7 @@ public final class Param<T> {
                     try {
                         return Enum.valueOf(type, t.toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--" + name + ": '" + t + "' is not one of " + String.join(", ", names));
+                        throw new BadInputException("--" + name + ": '" + t + "' is not one of " + String.join(", ", names));
                     }
                 });
     }

@@ -1,5 +1,7 @@
 package io.metadb.analytics;
 
+import io.metadb.core.BadInputException;
+import io.metadb.core.SqliteFiles;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -9,24 +11,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.sqlite.SQLiteException;
 
 /**
  * The {@code query} surface: one read-only SQL statement over a {@link Snapshot}, with
  * {@code information_schema.tables(table_name, table_type)} and
  * {@code information_schema.columns(table_name, column_name, data_type, is_nullable)} available. Writes are refused
  * twice over: the statement must start with SELECT, WITH, VALUES or EXPLAIN (so ATTACH,
- * PRAGMA, VACUUM INTO are out) and the snapshot connection is {@code query_only}. It runs on
- * an in-memory copy, so the live file cannot change either way. Stateless.
+ * PRAGMA, VACUUM INTO are out) and the snapshot connection is {@code query_only} while it
+ * runs. It runs on an in-memory copy, so the live file cannot change either way. Stateless;
+ * the snapshot is left as it was given.
  */
 public final class ReadOnlyQuery {
     /** A statement that would write, or more than one statement. */
-    public static final class RefusedException extends IllegalArgumentException {
+    public static final class RefusedException extends IllegalArgumentException implements io.metadb.core.BadInput {
         private static final long serialVersionUID = 1L;
 
         RefusedException(String message) {
             super(message);
         }
     }
+
+    /** A token no complete statement can be followed by. */
+    private static final String END_PROBE = ")";
+    /** SQLite's primary result codes that mean the statement itself is at fault. */
+    private static final int SQLITE_ERROR = 1;
+    private static final int SQLITE_READONLY = 8;
+    private static final java.util.Set<Integer> BAD_STATEMENT_CODES = java.util.Set.of(SQLITE_ERROR,
+            18 /* TOOBIG */, 19 /* CONSTRAINT */, 20 /* MISMATCH */, 23 /* AUTH */, 25 /* RANGE */);
 
     private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s+|--[^\\n]*(\\n|$)|/\\*.*?\\*/)*", Pattern.DOTALL);
 
@@ -37,13 +49,16 @@ public final class ReadOnlyQuery {
      * String, byte[] or null).
      *
      * @throws RefusedException for a write or several statements (nothing runs)
-     * @throws IllegalArgumentException for SQL that SQLite rejects
+     * @throws BadInputException for SQL that SQLite rejects
+     * @throws IllegalStateException if the run failed for another reason (disk, memory, a corrupt file)
      */
     public static Tabular run(Snapshot snapshot, String sql) {
         Connection c = snapshot.connection();
         checkSyntax(c, sql);
-        String statement = single(sql);
+        String statement = single(c, sql);
         try {
+            // The catalogue and the read-only switch live only as long as this call: the
+            // snapshot is left as it was given (a second run, or a report, on it works).
             try (Statement s = c.createStatement()) {
                 s.execute("ATTACH DATABASE ':memory:' AS information_schema");
                 s.execute("CREATE TABLE information_schema.tables (table_name TEXT, table_type TEXT)");
@@ -58,30 +73,54 @@ public final class ReadOnlyQuery {
                         + "ORDER BY m.name, p.cid");
                 s.execute("PRAGMA query_only = 1");
             }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(statement)) {
-                ResultSetMetaData md = rs.getMetaData();
-                List<String> columns = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    columns.add(md.getColumnLabel(i));
+            try {
+                return read(c, statement);
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA query_only = 0");
+                    s.execute("DETACH DATABASE information_schema");
                 }
-                List<List<Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>(columns.size());
-                    for (int i = 1; i <= columns.size(); i++) {
-                        Object v = rs.getObject(i);
-                        row.add(v instanceof Integer n ? Long.valueOf(n) : v instanceof Float f ? Double.valueOf(f) : v);
-                    }
-                    rows.add(row);
-                }
-                return new Tabular(columns, rows);
             }
         } catch (SQLException e) {
-            String message = String.valueOf(e.getMessage());
-            if (message.contains("readonly") || message.contains("query_only")) {
-                throw new RefusedException("query: writes are refused (" + message + ")");
-            }
-            throw new IllegalArgumentException("query: " + message, e);
+            throw failure(e);
         }
+    }
+
+    private static Tabular read(Connection c, String statement) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(statement)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<String> columns = new ArrayList<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                columns.add(md.getColumnLabel(i));
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>(columns.size());
+                for (int i = 1; i <= columns.size(); i++) {
+                    Object v = rs.getObject(i);
+                    row.add(v instanceof Integer n ? Long.valueOf(n) : v instanceof Float f ? Double.valueOf(f) : v);
+                }
+                rows.add(row);
+            }
+            return new Tabular(columns, rows);
+        }
+    }
+
+    /**
+     * What SQLite's refusal means: the statement's fault (bad SQL, a value too big, a write)
+     * is bad input; anything else (the disk, memory, a corrupt page, an interrupt) is a
+     * failure of the run, not of what was asked.
+     */
+    private static RuntimeException failure(SQLException e) {
+        String message = "query: " + SqliteFiles.reason(e);
+        int code = e instanceof SQLiteException se ? se.getResultCode().code & 0xff : SQLITE_ERROR;
+        if (code == SQLITE_READONLY || message.contains("query_only")) {
+            return new RefusedException("query: writes are refused (" + SqliteFiles.reason(e) + ")");
+        }
+        if (BAD_STATEMENT_CODES.contains(code)) {
+            return new BadInputException(message, e);
+        }
+        return new IllegalStateException(message, e);
     }
 
     /**
@@ -93,22 +132,29 @@ public final class ReadOnlyQuery {
             // prepared: the syntax is SQLite's; whether it may run is checked next
         } catch (SQLException e) {
             String message = String.valueOf(e.getMessage());
-            if (message.contains("syntax error") || message.contains("incomplete input")) {
-                int at = message.indexOf('(');
-                throw new IllegalArgumentException("query: " + (at >= 0 && message.endsWith(")")
-                        ? message.substring(at + 1, message.length() - 1) : message), e);
+            if (message.contains("syntax error") || message.contains("incomplete input")
+                    || message.contains("unrecognized token")) {
+                throw new BadInputException("query: " + SqliteFiles.reason(e), e);
             }
         }
     }
 
-    /** The statement without trailing semicolons; refuses writes and multiple statements. */
-    static String single(String sql) {
+    /**
+     * The one statement of {@code sql}, as SQLite's own tokenizer delimits it (strings,
+     * quoted names and comments included), without its closing semicolon and any comment
+     * after it; refuses a second statement and anything but a read.
+     */
+    static String single(Connection c, String sql) {
         String body = sql.strip();
         while (body.endsWith(";")) {
             body = body.substring(0, body.length() - 1).strip();
         }
-        if (containsSemicolonOutsideQuotes(body)) {
-            throw new RefusedException("query: one statement at a time");
+        int end = firstStatementEnd(c, body);
+        if (end >= 0) {
+            if (!isBlank(c, body.substring(end + 1))) {
+                throw new RefusedException("query: one statement at a time");
+            }
+            body = body.substring(0, end).strip();
         }
         String head = LEADING_COMMENTS.matcher(body).replaceFirst("");
         String first = head.split("[\\s(]", 2)[0].toUpperCase(Locale.ROOT);
@@ -119,20 +165,49 @@ public final class ReadOnlyQuery {
         return body;
     }
 
-    private static boolean containsSemicolonOutsideQuotes(String sql) {
-        char quote = 0;
-        for (int i = 0; i < sql.length(); i++) {
-            char ch = sql.charAt(i);
-            if (quote != 0) {
-                if (ch == quote) {
-                    quote = 0;
-                }
-            } else if (ch == '\'' || ch == '"' || ch == '`') {
-                quote = ch;
-            } else if (ch == ';') {
-                return true;
+    /**
+     * Where SQLite ends the first statement: the index of its semicolon, or -1 if it runs to
+     * the end. SQLite stops preparing at the semicolon that ends a statement and ignores the
+     * rest (sqlite-jdbc does not say where), so each candidate semicolon is tested by
+     * preparing the text before it followed by {@link #END_PROBE}: only if the tokenizer
+     * reached the probe as a token (not inside a string, quoted name or comment) is that
+     * semicolon the statement's end.
+     */
+    private static int firstStatementEnd(Connection c, String sql) {
+        if (reachesProbe(c, sql)) {
+            return -1;
+        }
+        for (int p = sql.indexOf(';'); p >= 0; p = sql.indexOf(';', p + 1)) {
+            if (reachesProbe(c, sql.substring(0, p))) {
+                return p;
             }
         }
-        return false;
+        return -1; // the probe fell into a comment running to the end: one statement
+    }
+
+    /** Whether SQLite's parser read {@code text} to its end and met the probe there. */
+    private static boolean reachesProbe(Connection c, String text) {
+        try (var ps = c.prepareStatement(text + " " + END_PROBE)) {
+            return false; // prepared: SQLite stopped at a semicolon before the probe
+        } catch (SQLException e) {
+            return String.valueOf(e.getMessage()).contains("near \"" + END_PROBE + "\": syntax error");
+        } catch (RuntimeException e) {
+            return false; // sqlite-jdbc's way of saying the text held no statement
+        }
+    }
+
+    /** Whether {@code text} holds nothing SQLite would run (whitespace and comments only). */
+    private static boolean isBlank(Connection c, String text) {
+        if (text.isBlank()) {
+            return true;
+        }
+        // Followed by a statement of our own, blank text prepares as exactly that statement.
+        String label = "metadb_blank_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+        try (var ps = c.prepareStatement(text + "\nSELECT 1 AS " + label)) {
+            ResultSetMetaData md = ps.getMetaData();
+            return md.getColumnCount() == 1 && label.equals(md.getColumnLabel(1));
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.metadb.analytics;
 
+import io.metadb.core.BadInputException;
 import io.metadb.core.Durations;
 import io.metadb.generated.convert.Timestamps;
 import java.time.DateTimeException;
@@ -39,15 +40,15 @@ public final class Since {
                 start = Timestamps.parse(text);
             }
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--since: '" + since + "' is not " + FORMS);
+            throw new BadInputException("--since: '" + since + "' is not " + FORMS);
         } catch (IllegalArgumentException | DateTimeException | ArithmeticException e) {
             if (!Durations.isDuration(text) && !(e instanceof DateTimeException)) {
-                throw new IllegalArgumentException("--since: '" + since + "' is not " + FORMS);
+                throw new BadInputException("--since: '" + since + "' is not " + FORMS);
             }
-            throw new IllegalArgumentException("--since: '" + since + "' reaches back before the year 0000");
+            throw new BadInputException("--since: '" + since + "' reaches back before the year 0000");
         }
         if (start.isBefore(EARLIEST)) {
-            throw new IllegalArgumentException("--since: '" + since + "' reaches back before the year 0000");
+            throw new BadInputException("--since: '" + since + "' reaches back before the year 0000");
         }
         return start;
     }

@@ -281,7 +281,7 @@ public final class Snapshot implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e instanceof SnapshotException se ? se
-                    : new SnapshotException("cannot snapshot " + db + ": " + e.getMessage(), e);
+                    : new SnapshotException("cannot snapshot " + db + ": " + SqliteFiles.reason(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.core.BadInputException;
 import static io.metadb.generated.Tables.IDS;
 import static io.metadb.generated.Tables.TOKEN_USAGE;
 

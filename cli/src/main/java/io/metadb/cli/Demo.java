@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.core.BadInputException;
 import io.metadb.dao.JsonRowDao;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.Stamped;
@@ -89,7 +90,7 @@ public final class Demo {
     /** Throws if {@code scale} is not in (0, 100]: checked before anything touches the disk. */
     static void checkScale(double scale) {
         if (!(scale > 0) || scale > 100) {
-            throw new IllegalArgumentException("--rows-scale must be in (0, 100], was " + scale);
+            throw new BadInputException("--rows-scale must be in (0, 100], was " + scale);
         }
     }
 

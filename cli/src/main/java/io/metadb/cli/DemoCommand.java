@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.core.BadInputException;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.MetaDbOptions;
 import java.io.IOException;

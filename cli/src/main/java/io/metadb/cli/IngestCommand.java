@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.core.BadInputException;
 import io.metadb.dao.IdRange;
 import io.metadb.dao.JsonIngest;
 import io.metadb.dao.MetaDb;

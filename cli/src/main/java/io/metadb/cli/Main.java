@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.core.BadInputException;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
 import java.io.PrintWriter;
@@ -143,7 +144,10 @@ public final class Main {
             }
             String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
             message = message.lines().findFirst().orElse(message);
-            boolean badInput = cause instanceof IllegalArgumentException || cause instanceof BadInputException;
+            // Exit 2 only for what the input got wrong; any other exception (an I/O failure, a
+            // bug) is a failure, whatever its type: IllegalArgumentException included.
+            boolean badInput = cause instanceof io.metadb.core.BadInput
+                    || cause instanceof java.nio.file.InvalidPathException;
             if (badInput && message.startsWith("--")) {
                 // An option's value, like the parser's own errors: say where the options are.
                 message += " (see: " + commandLine.getCommandSpec().qualifiedName(" ") + " --help)";

@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.core.BadInputException;
 import io.metadb.generated.convert.Timestamps;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.core.BadInputException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonFactory;
 import io.metadb.analytics.Tabular;

@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.core.BadInputException;
 import io.metadb.analytics.Tabular;
 import io.metadb.core.Durations;
 import io.metadb.dao.MetaDb;

@@ -134,6 +134,81 @@ class CliTest {
     }
 
     @Test
+    void queryDelimitsTheStatementAsSqliteDoes() {
+        Path db = mcpDb();
+        // Issue 10 §5: a quote inside a comment hid the ';' from a text scan, and SQLite ran
+        // the first statement while the rest was dropped without a word.
+        for (String sql : new String[] {"SELECT 1 -- it's\n; SELECT 2", "SELECT 1 /* it's */; SELECT 2",
+                "SELECT 1; SELECT 2", "SELECT 1;\n DELETE FROM meta", "SELECT 1 -- c\n;;SELECT 2"}) {
+            Run r = run("--db", db.toString(), "query", sql);
+            assertThat(r.code()).as(sql).isEqualTo(2);
+            assertThat(r.err()).as(sql).isEqualTo("metadb: query: one statement at a time\n");
+        }
+        // What SQLite reads as one statement runs, whatever a text scan would have made of it.
+        String[][] single = {
+            {"SELECT ';' AS x", "x\n;\n"},
+            {"SELECT 1 AS n; -- done, it's", "n\n1\n"},
+            {"SELECT 1 AS n -- it's; SELECT 2", "n\n1\n"},
+            {"SELECT \"a;b\" FROM (SELECT 3 AS \"a;b\")", "a;b\n3\n"},
+            {"SELECT [x;y] FROM (SELECT 4 AS [x;y]);;", "x;y\n4\n"},
+            {"/* it's; */ SELECT 5 AS n", "n\n5\n"},
+        };
+        for (String[] c : single) {
+            Run r = run("--db", db.toString(), "query", c[0], "--csv");
+            assertThat(r.err()).as(c[0]).isEmpty();
+            assertThat(r.out().replace("\r\n", "\n")).as(c[0]).isEqualTo(c[1]);
+        }
+    }
+
+    @Test
+    void aQueryLeavesTheSnapshotAsItWasGiven() throws Exception {
+        Path db = mcpDb();
+        try (io.metadb.analytics.Snapshot snapshot = io.metadb.analytics.Snapshot.of(db)) {
+            for (int i = 0; i < 2; i++) {
+                // The second run failed: "database information_schema is already in use".
+                assertThat(io.metadb.analytics.ReadOnlyQuery.run(snapshot, "SELECT count(*) AS n FROM information_schema.tables"
+                        + " WHERE table_name = 'mcp_tool_calls'").rows()).containsExactly(java.util.List.of(1L));
+            }
+            assertThat(io.metadb.analytics.Reports.on(snapshot, Instant.parse(NOW))
+                    .run(io.metadb.analytics.report.McpReport.of(Instant.parse("2026-04-01T00:00:00Z"))))
+                    .hasSize(2);
+            try (java.sql.Statement s = snapshot.connection().createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("PRAGMA query_only")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("query_only after the query").isZero();
+            }
+        }
+    }
+
+    @Test
+    void aQueryThatFailsForAnotherReasonThanItsTextIsAFailureNotBadInput() throws Exception {
+        // A corrupt page: the statement is fine, the file is not. That is exit 1, like every
+        // other failure; exit 2 is for input to fix (it was 2: every IllegalArgumentException).
+        Path db = dir.resolve("corrupt.db");
+        try (MetaDb metaDb = MetaDb.open(db)) {
+            java.util.List<io.metadb.payload.Tick> ticks = new java.util.ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                ticks.add(new io.metadb.payload.Tick("agent-with-a-long-name-" + i, "k", "ok", i));
+            }
+            metaDb.dao(io.metadb.payload.Tick.class).recordAll(ticks).join();
+        }
+        long pages = Files.size(db) / 4096;
+        try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(db, java.nio.file.StandardOpenOption.WRITE)) {
+            byte[] junk = new byte[4096];
+            Arrays.fill(junk, (byte) 0xff);
+            for (long page = pages / 2; page < pages / 2 + 5; page++) {
+                f.write(java.nio.ByteBuffer.wrap(junk), page * 4096);
+            }
+        }
+        Run r = run("--db", db.toString(), "query", "SELECT sum(duration_ms) FROM ticks");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("metadb: query: database disk image is malformed\n");
+        Run summary = run("--db", db.toString(), "--now", NOW, "summary");
+        assertThat(summary.code()).isEqualTo(1);
+        assertThat(summary.err()).isEqualTo("metadb: cannot snapshot " + db + ": database disk image is malformed\n");
+    }
+
+    @Test
     void migrateAndIngest() throws Exception {
         Path db = dir.resolve("new.db");
         Run first = run("--db", db.toString(), "migrate");

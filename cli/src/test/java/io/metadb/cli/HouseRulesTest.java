@@ -94,6 +94,33 @@ class HouseRulesTest {
         assertThat(moduleOfPackage).containsKey("io.metadb.dao.internal"); // the rule has something to check
     }
 
+    /**
+     * A public static field is shared by every caller in the JVM: it must be final and hold
+     * something nobody can change (issue 10: a public ObjectMapper let any caller reconfigure
+     * every write).
+     */
+    @Test
+    void publicStaticFieldsAreFinalAndImmutable() {
+        Pattern field = Pattern.compile("public\\s+static\\s+(final\\s+)?([\\w.]+(?:<[^=;(){}]*>)?(?:\\[\\])?)\\s+(\\w+)\\s*(=\\s*([^;]*))?;");
+        Set<String> mutableTypes = Set.of("ObjectMapper", "Properties", "StringBuilder", "Date", "Calendar",
+                "SimpleDateFormat", "AtomicLong", "AtomicInteger", "AtomicBoolean", "AtomicReference");
+        Pattern immutableCollection = Pattern.compile("^(List|Set|Map)\\.(of|copyOf)\\b|^Collections\\.unmodifiable");
+        List<String> offenders = new ArrayList<>();
+        SOURCES.forEach((f, text) -> {
+            Matcher m = field.matcher(withoutComments(text));
+            while (m.find()) {
+                String type = m.group(2).replaceAll("<.*", "");
+                String init = m.group(5) == null ? "" : m.group(5).strip();
+                boolean collection = type.matches("(java\\.util\\.)?(List|Set|Map|Collection|Deque|Queue)");
+                if (m.group(1) == null || type.endsWith("[]") || mutableTypes.contains(type)
+                        || collection && !immutableCollection.matcher(init).find()) {
+                    offenders.add(f.getFileName() + ": " + m.group().replaceAll("\\s+", " "));
+                }
+            }
+        });
+        assertThat(offenders).isEmpty();
+    }
+
     @Test
     void noStaticInitialiserConfiguresLogging() {
         List<Path> offenders = new ArrayList<>();

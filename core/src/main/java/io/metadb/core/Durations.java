@@ -1,5 +1,6 @@
 package io.metadb.core;
 
+import io.metadb.core.BadInputException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +27,7 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like " + EXAMPLES);
+            throw new BadInputException("'" + text + "' is not a duration like " + EXAMPLES);
         }
         try {
             long n = Long.parseLong(m.group(1));
@@ -38,7 +39,7 @@ public final class Durations {
                 default -> Duration.ofDays(Math.multiplyExact(7, n));
             };
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("'" + text + "' is too long a duration", e);
+            throw new BadInputException("'" + text + "' is too long a duration", e);
         }
     }
 }

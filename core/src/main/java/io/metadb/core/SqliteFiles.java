@@ -104,6 +104,29 @@ public final class SqliteFiles {
         }
     }
 
+    /**
+     * SQLite's own words for a failure, for a one-line error: the innermost SQLException's
+     * message without sqlite-jdbc's {@code [SQLITE_CORRUPT] The database disk image is
+     * malformed (...)} wrapper, and never jOOQ's {@code SQL [statement]} prefix.
+     */
+    public static String reason(Throwable e) {
+        Throwable sql = null;
+        for (Throwable t = e; t != null && t != sql; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                sql = t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        String message = String.valueOf((sql != null ? sql : e).getMessage());
+        int at = message.indexOf(" (");
+        if (message.startsWith("[SQLITE_") && at >= 0 && message.endsWith(")")) {
+            return message.substring(at + 2, message.length() - 1);
+        }
+        return message.lines().findFirst().orElse(message);
+    }
+
     /** jOOQ over one connection, with the settings every metadb module uses. */
     public static DSLContext dsl(Connection connection) {
         return DSL.using(connection, SQLDialect.SQLITE, settings());

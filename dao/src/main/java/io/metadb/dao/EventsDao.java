@@ -1,5 +1,6 @@
 package io.metadb.dao;
 
+import io.metadb.core.BadInputException;
 import static io.metadb.generated.Tables.EVENTS;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -41,15 +42,14 @@ public final class EventsDao {
         requireText(EVENTS.KIND.getName(), kind);
         String what = EVENTS.getName() + "." + EVENTS.PAYLOAD_JSON.getName();
         if (payloadJson == null || payloadJson.isBlank()) {
-            throw new IllegalArgumentException(what + ": missing");
+            throw new BadInputException(what + ": missing");
         }
         try {
             // Strict: trailing content would pass Jackson's default reading and fail the
             // table's json_valid CHECK at commit, after the caller was told it was queued.
-            Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .readTree(payloadJson);
+            Json.readStrict(payloadJson);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(what + ": not valid JSON: " + e.getOriginalMessage());
+            throw new BadInputException(what + ": not valid JSON: " + e.getOriginalMessage());
         }
         io.metadb.dao.internal.PayloadSpec.checkUnicode(what, payloadJson);
         Json.checkSize(EVENTS.getName(), payloadJson);
@@ -87,7 +87,7 @@ public final class EventsDao {
 
     static void requireText(String what, String value) {
         if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("events." + what + ": missing");
+            throw new BadInputException("events." + what + ": missing");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.metadb.dao;
 
+import io.metadb.core.BadInputException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -31,7 +32,7 @@ public final class JsonIngest {
      * Lines that failed validation: the first {@link #MAX_BAD_LINES_NAMED} as "line N: reason"
      * (the message starts with the first), and how many more there were.
      */
-    public static final class BadLineException extends IllegalArgumentException {
+    public static final class BadLineException extends IllegalArgumentException implements io.metadb.core.BadInput {
         private static final long serialVersionUID = 1L;
         private final long line;
         private final List<String> problems;
@@ -200,7 +201,7 @@ public final class JsonIngest {
         StringWriter buffer = new StringWriter(line.length());
         try (JsonParser in = STRICT.createParser(line); JsonGenerator out = STRICT.createGenerator(buffer)) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("not a JSON object");
+                throw new BadInputException("not a JSON object");
             }
             out.writeStartObject();
             while (in.nextToken() == JsonToken.FIELD_NAME) {
@@ -210,7 +211,7 @@ public final class JsonIngest {
                     if (value == JsonToken.VALUE_STRING) {
                         rowTs = Json.ts(in.getText());
                     } else if (value != JsonToken.VALUE_NULL) {
-                        throw new IllegalArgumentException("ts: must be a string like 2026-04-20T13:05:09.123Z");
+                        throw new BadInputException("ts: must be a string like 2026-04-20T13:05:09.123Z");
                     }
                     continue;
                 }
@@ -222,13 +223,13 @@ public final class JsonIngest {
                 out.copyCurrentStructure(in);
             }
             if (in.currentToken() != JsonToken.END_OBJECT || in.nextToken() != null) {
-                throw new IllegalArgumentException("not valid JSON: trailing content after the object");
+                throw new BadInputException("not valid JSON: trailing content after the object");
             }
             out.writeEndObject();
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+            throw new BadInputException("not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read line: " + e.getMessage());
+            throw new IllegalStateException("cannot read line: " + e.getMessage(), e);
         }
         spec.checkPresent(present);
         String json = buffer.toString();

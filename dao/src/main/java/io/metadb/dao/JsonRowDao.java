@@ -1,5 +1,6 @@
 package io.metadb.dao;
 
+import io.metadb.core.BadInputException;
 import io.metadb.dao.internal.Json;
 import io.metadb.dao.internal.JsonTables.JsonTable;
 import io.metadb.dao.internal.Writer;
@@ -81,10 +82,10 @@ public final class JsonRowDao<P extends Payload> {
 
     private String serialise(P payload) {
         if (payload == null) {
-            throw new IllegalArgumentException(table.name() + ": payload is null");
+            throw new BadInputException(table.name() + ": payload is null");
         }
         if (payload.getClass() != table.payloadType()) {
-            throw new IllegalArgumentException(table.name() + " takes " + table.payloadType().getSimpleName()
+            throw new BadInputException(table.name() + " takes " + table.payloadType().getSimpleName()
                     + ", not " + payload.getClass().getSimpleName());
         }
         table.spec().validate(payload);

@@ -61,12 +61,37 @@ public final class MetaDb implements AutoCloseable {
      */
     public static MetaDb open(Path path, MetaDbOptions options) {
         Migrations.apply(path);
+        Connection connection;
         try {
-            Connection connection = SqliteFiles.open(path, options.busyTimeoutMs(),
+            connection = SqliteFiles.open(path, options.busyTimeoutMs(),
                     SQLiteConfig.SynchronousMode.valueOf(options.synchronous().name()));
-            return new MetaDb(path, options, new Writer(path, connection, options));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open " + path + ": " + e.getMessage(), e);
+        }
+        Writer writer;
+        try {
+            writer = new Writer(path, connection, options);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(connection);
+            throw e;
+        }
+        try {
+            return new MetaDb(path, options, writer);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down (no shutdown hook can be added): nothing may be left running.
+            writer.close();
+            throw new IllegalStateException("cannot open " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // already failing: the first error is the one to report
         }
     }
 
@@ -92,8 +117,17 @@ public final class MetaDb implements AutoCloseable {
         return writer.insert(rows.table, rows.ts, rows.json);
     }
 
-    /** Waits until every write queued before this call has committed (or failed). */
+    /**
+     * Waits until every write queued before this call has committed (or failed).
+     *
+     * @throws IllegalStateException if called in a write's callback on the writer thread,
+     *     where it would wait for itself
+     */
     public void flush() {
+        if (writer.onWriterThread()) {
+            throw new IllegalStateException("flush() in a write's callback on the metadb writer thread would wait"
+                    + " for ever; use an *Async callback");
+        }
         writer.barrier().join();
     }
 
@@ -116,7 +150,11 @@ public final class MetaDb implements AutoCloseable {
         return writer;
     }
 
-    /** Drains the queue, commits, checkpoints the WAL and closes the connection. */
+    /**
+     * Commits everything queued, checkpoints the WAL and closes the connection; later writes
+     * fail. Safe from any thread, from several at once, from an interrupted thread and from a
+     * write's callback (which returns at once; the writer finishes after that batch).
+     */
     @Override
     public void close() {
         writer.close();

@@ -1,5 +1,6 @@
 package io.metadb.dao;
 
+import io.metadb.core.BadInputException;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -156,7 +157,7 @@ public final class MetaDbOptions {
 
         private static void require(boolean ok, String message) {
             if (!ok) {
-                throw new IllegalArgumentException(message);
+                throw new BadInputException(message);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.metadb.dao;
 
+import io.metadb.core.BadInputException;
 import static io.metadb.generated.Tables.CLI_DAILY;
 import static io.metadb.generated.Tables.CLI_INVOCATIONS;
 import static io.metadb.generated.Tables.TICKS;
@@ -65,7 +66,7 @@ public final class Retention {
         public Windows {
             for (Duration d : new Duration[] {ticks, cli, watchdog, watchdogRed}) {
                 if (Objects.requireNonNull(d, "window").isNegative()) {
-                    throw new IllegalArgumentException("retention windows must not be negative, was " + d);
+                    throw new BadInputException("retention windows must not be negative, was " + d);
                 }
             }
         }
@@ -100,7 +101,7 @@ public final class Retention {
     /** As {@link #run(MetaDb, Instant, Windows, boolean)} with a chunk size. */
     public static List<Outcome> run(MetaDb db, Instant now, Windows windows, boolean dryRun, int chunkRows) {
         if (chunkRows < 1) {
-            throw new IllegalArgumentException("chunk rows must be >= 1, was " + chunkRows);
+            throw new BadInputException("chunk rows must be >= 1, was " + chunkRows);
         }
         Condition oldTicks = TICKS.TS.lt(now.minus(windows.ticks()));
         Condition oldCli = CLI_INVOCATIONS.TS.lt(now.minus(windows.cli()));

@@ -1,5 +1,6 @@
 package io.metadb.dao;
 
+import io.metadb.core.BadInputException;
 import static io.metadb.generated.Tables.SOURCE_CURSORS;
 
 import io.metadb.dao.internal.Writer;
@@ -46,10 +47,10 @@ public final class SourceCursorsDao {
      */
     public CompletableFuture<Boolean> advance(String source, String expected, String next) {
         if (source == null || source.isEmpty()) {
-            throw new IllegalArgumentException("source_cursors.source: missing");
+            throw new BadInputException("source_cursors.source: missing");
         }
         if (next == null) {
-            throw new IllegalArgumentException("source_cursors.cursor: missing");
+            throw new BadInputException("source_cursors.cursor: missing");
         }
         Instant now = clock.instant();
         return writer.submit(tx -> {

@@ -1,6 +1,7 @@
 package io.metadb.dao;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.metadb.dao.internal.JsonTables;
 import io.metadb.dao.internal.JsonTables.JsonTable;
@@ -48,5 +49,14 @@ class PayloadsMatchSchemaTest {
             }
             assertThat(keys).as(t.name()).containsExactlyElementsOf(columns);
         }
+    }
+
+    @Test
+    void theRegistryCannotBeChangedByACaller() {
+        // Issue 10 §4: all() once returned the live map's values; removeIf took ticks out of
+        // the registry for every later caller.
+        assertThatThrownBy(() -> JsonTables.all().removeIf(t -> t.name().equals("ticks")))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(JsonTables.byName("ticks").name()).isEqualTo("ticks");
     }
 }

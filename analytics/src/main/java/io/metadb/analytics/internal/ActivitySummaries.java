@@ -1,5 +1,6 @@
 package io.metadb.analytics.internal;
 
+import io.metadb.core.BadInputException;
 import static io.metadb.generated.Tables.CLI_INVOCATIONS;
 import static io.metadb.generated.Tables.CLONE_DISPATCHES;
 import static io.metadb.generated.Tables.CLONE_LIFECYCLE_EVENTS;
@@ -88,7 +89,7 @@ public final class ActivitySummaries {
     public static Field<String> of(Table<?> table) {
         Field<String> f = SUMMARIES.get(table);
         if (f == null) {
-            throw new IllegalArgumentException("no summary for table " + table.getName());
+            throw new BadInputException("no summary for table " + table.getName());
         }
         return f;
     }

@@ -1,5 +1,6 @@
 package io.metadb.analytics.internal;
 
+import io.metadb.core.BadInputException;
 import io.metadb.generated.envelope.RowTable;
 import io.metadb.generated.envelope.RowTables;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class RowTableChoice {
         }
         List<RowTable> tables = RowTables.rowTables().stream().filter(t -> t.name().equals(name)).toList();
         if (tables.isEmpty()) {
-            throw new IllegalArgumentException("unknown table '" + name + "'; tables are: "
+            throw new BadInputException("unknown table '" + name + "'; tables are: "
                     + String.join(", ", RowTables.rowTables().stream().map(RowTable::name).sorted().toList()));
         }
         return tables;

@@ -1,5 +1,6 @@
 package io.metadb.analytics.report;
 
+import io.metadb.core.BadInputException;
 import io.metadb.analytics.Args;
 import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
@@ -24,7 +25,7 @@ public final class RecentReport extends Report<RecentReport.Params, Activity> {
     public record Params(String table, int limit) {
         public Params {
             if (limit < 1) {
-                throw new IllegalArgumentException("--limit must be >= 1, was " + limit);
+                throw new BadInputException("--limit must be >= 1, was " + limit);
             }
             RowTableChoice.of(table); // checks the name
         }

@@ -1,5 +1,6 @@
 package io.metadb.analytics.report;
 
+import io.metadb.core.BadInputException;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.select;
@@ -47,7 +48,7 @@ public final class TimelineReport extends Report<TimelineReport.Params, Timeline
                     return b;
                 }
             }
-            throw new IllegalArgumentException("--bucket: '" + text + "' is not one of 1h, 1d");
+            throw new BadInputException("--bucket: '" + text + "' is not one of 1h, 1d");
         }
     }
 

@@ -39,7 +39,7 @@ final class IdLeases {
     private final int minLeaseSize;
     private Map<String, Lease> leases = new HashMap<>();
     private Map<String, Lease> atBegin = Map.of();
-    private long leaseCount;
+    private volatile long leaseCount; // written by the writer thread only, read by any
 
     IdLeases(int minLeaseSize) {
         this.minLeaseSize = minLeaseSize;

@@ -1,8 +1,13 @@
 package io.metadb.dao.internal;
 
+import io.metadb.core.BadInputException;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.PropertyName;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -18,8 +23,11 @@ public final class Json {
     /** Largest payload accepted, in UTF-8 bytes. */
     public static final int MAX_PAYLOAD_BYTES = 1024 * 1024;
 
-    /** Payload records: snake_case keys, absent optional keys left out. */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    /**
+     * Payload records: snake_case keys, absent optional keys left out. Private: an
+     * ObjectMapper is mutable, and one caller's configure() would change every write.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .setAnnotationIntrospector(new KeyNames())
             .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
@@ -36,6 +44,10 @@ public final class Json {
         }
     }
 
+    /** Reads one JSON value and nothing after it (an immutable reader). */
+    private static final ObjectReader STRICT_READER = MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private static final Instant MIN_TS = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant MAX_TS = Instant.parse("9999-12-31T23:59:59.999Z");
 
@@ -50,13 +62,23 @@ public final class Json {
         }
     }
 
+    /** Parses {@code json} as exactly one JSON value: trailing content is an error. */
+    public static JsonNode readStrict(String json) throws JsonProcessingException {
+        return STRICT_READER.readTree(json);
+    }
+
+    /** The value at the parser's current token, as a tree (the parser moves past it). */
+    public static JsonNode readTree(JsonParser parser) throws java.io.IOException {
+        return MAPPER.readTree(parser);
+    }
+
     /** Throws if {@code json} is over {@link #MAX_PAYLOAD_BYTES}. */
     public static void checkSize(String table, String json) {
         // UTF-8 is at most 3 bytes per UTF-16 char: only count when it could matter.
         if (json.length() * 3L > MAX_PAYLOAD_BYTES) {
             int bytes = json.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_PAYLOAD_BYTES) {
-                throw new IllegalArgumentException(table + ": payload is " + bytes + " bytes, over the limit of "
+                throw new BadInputException(table + ": payload is " + bytes + " bytes, over the limit of "
                         + MAX_PAYLOAD_BYTES + " bytes (1 MiB)");
             }
         }
@@ -70,10 +92,10 @@ public final class Json {
     /** The stored form of a timestamp; rejects years outside 0000..9999 (they would not sort). */
     public static String ts(Instant ts) {
         if (ts == null) {
-            throw new IllegalArgumentException("ts: missing");
+            throw new BadInputException("ts: missing");
         }
         if (ts.isBefore(MIN_TS) || ts.isAfter(MAX_TS)) {
-            throw new IllegalArgumentException("ts: " + ts + " is outside years 0000..9999");
+            throw new BadInputException("ts: " + ts + " is outside years 0000..9999");
         }
         return Timestamps.format(ts);
     }
@@ -87,7 +109,7 @@ public final class Json {
         try {
             parsed = Timestamps.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("ts: '" + text + "' is not an ISO-8601 timestamp like 2026-04-20T13:05:09.123Z");
+            throw new BadInputException("ts: '" + text + "' is not an ISO-8601 timestamp like 2026-04-20T13:05:09.123Z");
         }
         return ts(parsed);
     }

@@ -1,5 +1,6 @@
 package io.metadb.dao.internal;
 
+import io.metadb.core.BadInputException;
 import static io.metadb.generated.Tables.CLI_INVOCATIONS;
 import static io.metadb.generated.Tables.CLONE_DISPATCHES;
 import static io.metadb.generated.Tables.CLONE_LIFECYCLE_EVENTS;
@@ -130,7 +131,7 @@ public final class JsonTables {
     public static JsonTable byName(String name) {
         JsonTable t = BY_NAME.get(name);
         if (t == null) {
-            throw new IllegalArgumentException("unknown table '" + name + "'; JSON-row tables are: "
+            throw new BadInputException("unknown table '" + name + "'; JSON-row tables are: "
                     + String.join(", ", BY_NAME.keySet()));
         }
         return t;
@@ -140,7 +141,7 @@ public final class JsonTables {
     public static JsonTable byType(Class<?> type) {
         JsonTable t = BY_TYPE.get(type);
         if (t == null) {
-            throw new IllegalArgumentException(type.getName() + " is not a metadb payload type");
+            throw new BadInputException(type.getName() + " is not a metadb payload type");
         }
         return t;
     }

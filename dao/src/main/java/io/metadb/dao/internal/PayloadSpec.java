@@ -1,5 +1,6 @@
 package io.metadb.dao.internal;
 
+import io.metadb.core.BadInputException;
 import io.metadb.payload.OneOf;
 import io.metadb.payload.OptionalKey;
 import io.metadb.payload.Payload;
@@ -62,8 +63,8 @@ public final class PayloadSpec {
             case ARRAY -> token == com.fasterxml.jackson.core.JsonToken.START_ARRAY;
         };
         if (!ok) {
-            String text = token.isStructStart() ? Json.MAPPER.readTree(parser).toString()
-                    : token == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? Json.MAPPER.writeValueAsString(parser.getText())
+            String text = token.isStructStart() ? Json.readTree(parser).toString()
+                    : token == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? Json.write(parser.getText())
                     : parser.getText();
             String type = switch (token) {
                 case VALUE_STRING -> "string";
@@ -187,7 +188,7 @@ public final class PayloadSpec {
             if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(ch)) {
-                throw new IllegalArgumentException(what + ": holds a lone surrogate (\\u" + Integer.toHexString(ch)
+                throw new BadInputException(what + ": holds a lone surrogate (\\u" + Integer.toHexString(ch)
                         + "), which is not valid Unicode");
             }
         }
@@ -199,8 +200,8 @@ public final class PayloadSpec {
         }
     }
 
-    private IllegalArgumentException invalid(String key, String reason) {
-        return new IllegalArgumentException(table + "." + key + ": " + reason);
+    private BadInputException invalid(String key, String reason) {
+        return new BadInputException(table + "." + key + ": " + reason);
     }
 
     private static String describe(Kind kind) {

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.sqlite.SQLiteException;
@@ -45,10 +47,11 @@ public final class Writer implements AutoCloseable {
         final JsonTable table;
         final String[] ts;
         final String[] json;
-        final CompletableFuture<IdRange> future = new CompletableFuture<>();
+        final WriteFuture<IdRange> future;
         long firstId;
 
-        InsertOp(JsonTable table, String[] ts, String[] json) {
+        InsertOp(WriteFuture<IdRange> future, JsonTable table, String[] ts, String[] json) {
+            this.future = future;
             this.table = table;
             this.ts = ts;
             this.json = json;
@@ -72,10 +75,11 @@ public final class Writer implements AutoCloseable {
 
     private static final class TaskOp<T> extends Op {
         final Function<Tx, T> work;
-        final CompletableFuture<T> future = new CompletableFuture<>();
+        final WriteFuture<T> future;
         T result;
 
-        TaskOp(Function<Tx, T> work) {
+        TaskOp(WriteFuture<T> future, Function<Tx, T> work) {
+            this.future = future;
             this.work = work;
         }
 
@@ -97,11 +101,10 @@ public final class Writer implements AutoCloseable {
 
     /** Marks a point in the queue; completes when everything before it committed. */
     private static final class Barrier extends Op {
-        final CompletableFuture<Void> future = new CompletableFuture<>();
-        final boolean stop;
+        final CompletableFuture<Void> future;
 
-        Barrier(boolean stop) {
-            this.stop = stop;
+        Barrier(CompletableFuture<Void> future) {
+            this.future = future;
         }
 
         @Override
@@ -128,6 +131,8 @@ public final class Writer implements AutoCloseable {
         }
     }
 
+    /** How often an idle writer looks whether it was closed (close() also wakes it at once). */
+    private static final long IDLE_WAKE_MS = 1000;
     /** WAL size above which an idle writer checkpoints (SQLite's default auto-checkpoint is ~4 MB). */
     static final long IDLE_CHECKPOINT_BYTES = 4L * 1024 * 1024;
     /** How long a TRUNCATE checkpoint waits for readers to leave the log. */
@@ -144,9 +149,12 @@ public final class Writer implements AutoCloseable {
     private final Thread thread;
     private final Path walFile;
     private final Map<JsonTable, PreparedStatement> insertStatements = new java.util.HashMap<>();
-    private volatile boolean closing;
+    /** Set once by the first {@link #close}; from then on nothing new is accepted. */
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** Writes queued by callbacks running on the writer thread (never blocks it on itself). */
+    private final ArrayDeque<Op> own = new ArrayDeque<>();
     private long lastBusyCheckpointNanos;
-    private long commits;
+    private volatile long commits; // written by the writer thread only, read by any
 
     public Writer(Path db, Connection connection, MetaDbOptions options) {
         this.db = db;
@@ -171,23 +179,28 @@ public final class Writer implements AutoCloseable {
 
     /** Queues rows of one table (already validated and serialised); one transaction. */
     public CompletableFuture<IdRange> insert(JsonTable table, String[] ts, String[] json) {
-        InsertOp op = new InsertOp(table, ts, json);
+        InsertOp op = new InsertOp(new WriteFuture<>(thread), table, ts, json);
         enqueue(op);
         return op.future;
     }
 
     /** Queues work to run inside a write transaction. */
     public <T> CompletableFuture<T> submit(Function<Tx, T> work) {
-        TaskOp<T> op = new TaskOp<>(work);
+        TaskOp<T> op = new TaskOp<>(new WriteFuture<>(thread), work);
         enqueue(op);
         return op.future;
     }
 
     /** A future completed once everything queued before it has committed. */
     public CompletableFuture<Void> barrier() {
-        Barrier op = new Barrier(false);
+        Barrier op = new Barrier(new WriteFuture<>(thread));
         enqueue(op);
         return op.future;
+    }
+
+    /** Whether the caller is this writer's thread (a write's callback). */
+    public boolean onWriterThread() {
+        return Thread.currentThread() == thread;
     }
 
     /** Transactions committed so far. */
@@ -200,9 +213,19 @@ public final class Writer implements AutoCloseable {
         return leases.leaseCount();
     }
 
+    private IllegalStateException closed() {
+        return new IllegalStateException("metadb handle for " + db + " is closed");
+    }
+
     private void enqueue(Op op) {
-        if (closing) {
-            throw new IllegalStateException("metadb handle for " + db + " is closed");
+        if (closing.get()) {
+            throw closed();
+        }
+        if (onWriterThread()) {
+            // A callback of an earlier write: queueing may not wait for the writer, which is
+            // this thread (a full queue would wait for ever). The loop takes these first.
+            own.add(op);
+            return;
         }
         try {
             queue.put(op); // back-pressure: block, never drop
@@ -210,32 +233,43 @@ public final class Writer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing a write to " + db, e);
         }
+        if (closing.get() && queue.remove(op)) {
+            // Queued after the writer may have finished: nobody would ever complete it.
+            throw closed();
+        }
     }
 
+    /**
+     * Takes writes and commits them until the handle closes and nothing is left. Nothing a
+     * caller's code does ends it: a callback completing a future runs here, and may throw
+     * (the future records it), set this thread's interrupt flag (cleared after each batch and
+     * otherwise ignored: only {@link #close} stops the writer) or queue more writes.
+     */
     private void loop() {
         List<Op> batch = new ArrayList<>();
-        boolean stop = false;
-        while (!stop) {
+        while (true) {
             batch.clear();
-            try {
-                Op first = queue.take();
-                batch.add(first);
-                int rows = first.rows();
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.maxBatchLatencyMs());
-                while (rows < options.maxBatchRows() && !(batch.get(batch.size() - 1) instanceof Barrier b && b.stop)) {
-                    long wait = deadline - System.nanoTime();
-                    Op next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                    rows += next.rows();
+            Op first = next(0);
+            if (first == null) {
+                if (closing.get() && queue.isEmpty() && own.isEmpty()) {
+                    break;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                first = next(IDLE_WAKE_MS * 1_000_000L);
+                if (first == null) {
+                    continue;
+                }
             }
-            stop = batch.get(batch.size() - 1) instanceof Barrier b && b.stop;
+            batch.add(first);
+            int rows = first.rows();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.maxBatchLatencyMs());
+            while (rows < options.maxBatchRows()) {
+                Op more = next(Math.max(0, deadline - System.nanoTime()));
+                if (more == null) {
+                    break;
+                }
+                batch.add(more);
+                rows += more.rows();
+            }
             try {
                 commit(batch);
             } catch (RuntimeException | Error e) {
@@ -245,6 +279,21 @@ public final class Writer implements AutoCloseable {
                     op.fail(e);
                 }
             }
+            Thread.interrupted(); // a callback's interrupt is not a request to stop
+        }
+        finish();
+    }
+
+    /** The next write: a callback's first, else the queue's, waiting up to {@code waitNanos}. */
+    private Op next(long waitNanos) {
+        Op op = own.poll();
+        if (op != null) {
+            return op;
+        }
+        try {
+            return waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
+        } catch (InterruptedException e) {
+            return null; // ignored, as above; the loop looks again
         }
     }
 
@@ -429,25 +478,40 @@ public final class Writer implements AutoCloseable {
         }
     }
 
-    /** Drains the queue, commits, checkpoints, and closes the connection. */
+    /**
+     * Stops taking writes, lets the writer commit everything queued, checkpoint and close the
+     * connection, and waits for that. Safe from any thread, at once from several (each waits
+     * for the one shutdown), with the interrupt flag set (kept set, not obeyed: returning
+     * before the writer finished would leave writes uncommitted), and from a write's callback
+     * (returns at once; the writer finishes after that batch).
+     */
     @Override
     public void close() {
-        if (closing) {
+        if (closing.compareAndSet(false, true)) {
+            queue.offer(new Barrier(new CompletableFuture<>())); // wakes an idle writer now
+        }
+        if (onWriterThread()) {
             return;
         }
-        Barrier stop = new Barrier(true);
-        try {
-            queue.put(stop);
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        closing = true;
-        stop.future.join();
+    }
+
+    /** On the writer thread, after its last batch: fail what raced the close, checkpoint, close. */
+    private void finish() {
         try {
-            thread.join();
-            List<Op> late = new ArrayList<>();
+            List<Op> late = new ArrayList<>(own);
             queue.drainTo(late);
-            late.forEach(op -> op.fail(new IllegalStateException("metadb handle for " + db + " was closed")));
+            late.forEach(op -> op.fail(closed()));
             // A short wait: another process holding the write lock must not add a second busy
             // timeout to a write that already waited one (the caller's wait is the configured one).
             execute("PRAGMA busy_timeout = " + RESTART_WAIT_MS);

@@ -63,6 +63,11 @@ public final class ChildJvm implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM, as an operator's {@code kill} or a service manager sends it. */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** Waits for exit and returns the exit code. */
     public int waitFor(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
