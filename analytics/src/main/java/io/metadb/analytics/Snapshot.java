@@ -51,16 +51,56 @@ public final class Snapshot implements AutoCloseable {
 
     /**
      * Copies the whole file with SQLite's backup API, then checks the copy: sqlite-jdbc's
-     * restore can return without copying (e.g. a missing or non-database file).
+     * restore can return without copying (e.g. a missing or non-database file). The file is
+     * named by its read-only URI ({@link SqliteFiles#readOnlyUri}: any path, read-only media).
+     * Where the backup API cannot read it (a {@code -wal} whose {@code -shm} this process may
+     * not write), the copy is made through SQL instead: slower, same content.
      *
      * @throws SnapshotException if the file is missing, not a metadb file, or the copy failed
      */
     public static Snapshot of(Path db) {
         return take(db, c -> {
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("restore from " + quote(db.toAbsolutePath().toString()));
+            if (SqliteFiles.backupCanRead(db)) {
+                ((SQLiteConnection) c).getDatabase().restore("main", SqliteFiles.readOnlyUri(db), null);
+            } else {
+                copyBySql(c, db);
             }
         });
+    }
+
+    /**
+     * The whole file into {@code c} through SQL, in one read transaction: each table (as
+     * created in the file) with its stored columns' values, then its indexes and views.
+     */
+    private static void copyBySql(Connection c, Path db) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ATTACH DATABASE " + quote(SqliteFiles.readOnlyUri(db)) + " AS src");
+            s.execute("BEGIN");
+            List<String[]> objects = new ArrayList<>();
+            try (var rs = s.executeQuery("SELECT type, name, sql FROM src.sqlite_master WHERE sql IS NOT NULL"
+                    + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type <> 'table', rowid")) {
+                while (rs.next()) {
+                    objects.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+            for (String[] o : objects) {
+                s.execute(o[2]);
+                if (o[0].equals("table")) {
+                    List<String> stored = new ArrayList<>();
+                    try (var cols = s.executeQuery("SELECT name FROM pragma_table_xinfo(" + quote(o[1]) + ", 'src')"
+                            + " WHERE hidden = 0 ORDER BY cid")) {
+                        while (cols.next()) {
+                            stored.add("\"" + cols.getString(1).replace("\"", "\"\"") + "\"");
+                        }
+                    }
+                    String table = "\"" + o[1].replace("\"", "\"\"") + "\"";
+                    String list = String.join(", ", stored);
+                    s.execute("INSERT INTO main." + table + " (" + list + ") SELECT " + list + " FROM src." + table);
+                }
+            }
+            s.execute("COMMIT");
+            s.execute("DETACH DATABASE src");
+        }
     }
 
     /**
@@ -289,6 +329,10 @@ public final class Snapshot implements AutoCloseable {
     static Connection openMemory(Path db) {
         if (!Files.isRegularFile(db)) {
             throw new SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
+        }
+        String unreadable = SqliteFiles.unreadableReason(db);
+        if (unreadable != null) {
+            throw new SnapshotException(unreadable, null);
         }
         try {
             Connection c = SqliteFiles.memory();

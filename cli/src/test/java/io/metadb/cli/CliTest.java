@@ -209,6 +209,31 @@ class CliTest {
     }
 
     @Test
+    void aPathIsAPathEverywhere() throws Exception {
+        // Issue 10 §5: "live.db?cache_size=1" was the file live.db to the writer (sqlite-jdbc
+        // read the rest as settings) and another name to the readers; a quote broke query.
+        for (String name : new String[] {"live.db?cache_size=1", "it's.db", "50%#1.db"}) {
+            Path db = dir.resolve(name);
+            Path in = dir.resolve("in.jsonl");
+            Files.writeString(in, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":7}\n");
+            Run ingest = run("--db", db.toString(), "ingest", "ticks", in.toString());
+            assertThat(ingest.err()).as(name).isEmpty();
+            assertThat(db).as(name).exists();
+            Run query = run("--db", db.toString(), "query", "SELECT sum(duration_ms) AS d FROM ticks", "--csv");
+            assertThat(query.err()).as(name).isEmpty();
+            assertThat(query.out()).as(name).isEqualTo("d\r\n7\r\n");
+            Run report = run("--db", db.toString(), "--now", NOW, "summary", "--json");
+            assertThat(report.err()).as(name).isEmpty();
+            assertThat(report.out()).as(name).contains("{\"metric\":\"rows_total\",\"value\":1}");
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+                    .containsExactly("50%#1.db", "50%#1.db-migrate.lock", "in.jsonl", "it's.db", "it's.db-migrate.lock",
+                            "live.db?cache_size=1", "live.db?cache_size=1-migrate.lock");
+        }
+    }
+
+    @Test
     void migrateAndIngest() throws Exception {
         Path db = dir.resolve("new.db");
         Run first = run("--db", db.toString(), "migrate");

@@ -1,5 +1,6 @@
 package io.metadb.core;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -26,18 +27,102 @@ public final class SqliteFiles {
     private SqliteFiles() {}
 
     /**
-     * SQLite URI opening {@code file} read-only (for ATTACH). '%', '?' and '#' in the path
-     * are escaped: unescaped they would end the path, and SQLite would open (and create)
-     * some other file read-write.
+     * SQLite URI opening {@code file} read-only (for ATTACH and the backup API). The path is
+     * a path: '%', '?' and '#' in it are escaped (unescaped they would end the path, and
+     * SQLite would open, and create, some other file).
+     *
+     * <p>Read-only media: a reader of a WAL file needs its {@code -shm} beside it. Where that
+     * cannot be created (a read-only directory or mount) and does not exist, and there is no
+     * {@code -wal} with content (nothing was left unwritten to the file; no connection has it
+     * open: a live one keeps a {@code -shm}), the file is opened {@code immutable}: read as it
+     * is, without the log or locks. With a {@code -shm} present the normal read-only open is
+     * used: SQLite then reads through it read-only.
      */
     public static String readOnlyUri(Path file) {
-        String path = file.toAbsolutePath().toString().replace("%", "%25").replace("?", "%3F").replace("#", "%23");
-        return "file:" + path + "?mode=ro";
+        boolean immutable = !directoryWritable(file) && !Files.exists(shmOf(file)) && !walHasContent(file);
+        return "file:" + uriPath(file) + "?mode=ro" + (immutable ? "&immutable=1" : "");
     }
 
-    /** JDBC URL of a file. */
+    /**
+     * Whether SQLite's backup API can read {@code file}: not when it has a {@code -wal} whose
+     * {@code -shm} this process cannot write (sqlite-jdbc's restore then retries for ever).
+     */
+    public static boolean backupCanRead(Path file) {
+        if (!Files.exists(walOf(file))) {
+            return true;
+        }
+        Path shm = shmOf(file);
+        return Files.exists(shm) ? Files.isWritable(shm) : directoryWritable(file);
+    }
+
+    /**
+     * Why {@code file} cannot be read here, or null if it can: a {@code -wal} holding writes
+     * not yet in the file, with no {@code -shm} beside it and no way to create one.
+     */
+    public static String unreadableReason(Path file) {
+        Path wal = walOf(file);
+        if (walHasContent(file) && !Files.exists(shmOf(file)) && !directoryWritable(file)) {
+            return file + " cannot be read here: its log " + wal.getFileName() + " holds writes not yet in the file,"
+                    + " and SQLite needs " + shmOf(file).getFileName() + " beside it to read them, which cannot be"
+                    + " created in a read-only directory (copy " + file.getFileName() + " and " + wal.getFileName()
+                    + " to a writable directory and read the copy)";
+        }
+        return null;
+    }
+
+    /**
+     * Why this process cannot write {@code file}, or null if it can (as far as permissions
+     * and mounts say): a writer needs the file and its directory writable, since SQLite
+     * creates {@code -wal} and {@code -shm} beside it.
+     */
+    public static String unwritableReason(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            return "cannot write " + file + ": the file is read-only for this user (or on a read-only mount)";
+        }
+        if (dir != null && Files.isDirectory(dir) && !Files.isWritable(dir)) {
+            return "cannot write " + file + ": its directory " + dir + " is read-only for this user (or on a read-only"
+                    + " mount), and SQLite creates " + walOf(file).getFileName() + " and " + shmOf(file).getFileName()
+                    + " beside the file";
+        }
+        return null;
+    }
+
+    /** The {@code -wal} file of a database. */
+    public static Path walOf(Path file) {
+        return file.resolveSibling(file.getFileName() + "-wal");
+    }
+
+    /** The {@code -shm} file of a database. */
+    public static Path shmOf(Path file) {
+        return file.resolveSibling(file.getFileName() + "-shm");
+    }
+
+    private static boolean walHasContent(Path file) {
+        try {
+            return Files.size(walOf(file)) > 0;
+        } catch (java.io.IOException e) {
+            return false; // absent
+        }
+    }
+
+    private static boolean directoryWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        return dir != null && Files.isWritable(dir);
+    }
+
+    /** The absolute path as the path part of a SQLite URI (escaping what would end it). */
+    private static String uriPath(Path file) {
+        return file.toAbsolutePath().toString().replace("%", "%25").replace("?", "%3F").replace("#", "%23");
+    }
+
+    /**
+     * JDBC URL of a file. A URI, so that a path is always a path: with a plain
+     * {@code jdbc:sqlite:} path, sqlite-jdbc reads what follows a '?' in it as its own
+     * settings ({@code live.db?cache_size=1} opened {@code live.db}).
+     */
     public static String url(Path file) {
-        return "jdbc:sqlite:" + file.toAbsolutePath();
+        return "jdbc:sqlite:file:" + uriPath(file);
     }
 
     /** Opens a read-write connection in WAL mode (creating the file if absent). */
@@ -80,8 +165,8 @@ public final class SqliteFiles {
      * the files are absent, it does nothing.
      */
     public static void tidy(Path file) {
-        Path wal = file.resolveSibling(file.getFileName() + "-wal");
-        Path shm = file.resolveSibling(file.getFileName() + "-shm");
+        Path wal = walOf(file);
+        Path shm = shmOf(file);
         if (!java.nio.file.Files.exists(wal) && !java.nio.file.Files.exists(shm)) {
             return;
         }

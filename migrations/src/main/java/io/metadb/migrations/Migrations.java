@@ -72,6 +72,10 @@ public final class Migrations {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new MigrationException("cannot create " + db + ": directory " + parent + " does not exist");
         }
+        String unwritable = SqliteFiles.unwritableReason(db);
+        if (unwritable != null) {
+            throw new MigrationException(unwritable);
+        }
         FileShape.refuseForeign(db);
         try (Connection c = SqliteFiles.open(db)) {
             DSLContext dsl = SqliteFiles.dsl(c);
@@ -83,7 +87,7 @@ public final class Migrations {
                 return migrateLocked(db, dsl, target, listener);
             }
         } catch (SQLException e) {
-            throw new MigrationException("cannot migrate " + db + ": " + e.getMessage(), e);
+            throw new MigrationException("cannot migrate " + db + ": " + SqliteFiles.reason(e), e);
         }
     }
 
