@@ -101,11 +101,19 @@ public final class Main {
 
     /** Runs the command with the given output streams (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, false);
+    }
+
+    /**
+     * Runs the command with the given output streams; {@code resident}: inside a running
+     * server (thread-safe: no start-up work, no shared prefetched snapshot).
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err, boolean resident) {
         quietLibraries(args);
         String invoked = invokedCommand(args);
         Report<?, ?> report = invoked == null ? null : Reports.named(invoked);
         // Commands that read a snapshot load sqlite-jdbc's native library and jOOQ: start those now.
-        if ((report != null || invoked != null && WHOLE_FILE_COMMANDS.contains(invoked)) && !wantsHelp(args)) {
+        if (!resident && (report != null || invoked != null && WHOLE_FILE_COMMANDS.contains(invoked)) && !wantsHelp(args)) {
             StartupWarmUp.jooq();
             if (WHOLE_FILE_COMMANDS.contains(invoked)) {
                 SnapshotPrefetch.start(dbArgument(args));
@@ -170,7 +178,9 @@ public final class Main {
         try {
             code = cl.execute(args);
         } finally {
-            SnapshotPrefetch.discard();
+            if (!resident) {
+                SnapshotPrefetch.discard();
+            }
         }
         out.flush();
         err.flush();

@@ -28,7 +28,7 @@ public final class MetadbCommand {
 
     /** Subcommands after the reports. */
     static final java.util.Map<String, Class<?>> TOOL_COMMANDS = subcommands(
-            "query", QueryCommand.class, "tables", TablesCommand.class, "schema", SchemaCommand.class,
+            "query", QueryCommand.class, "serve", ServeCommand.class, "tables", TablesCommand.class, "schema", SchemaCommand.class,
             "retention", RetentionCommand.class, "bench", BenchCommand.class,
             "__warm", WarmCommand.class, "__examples", ExamplesCommand.class, "help", picocli.CommandLine.HelpCommand.class);
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,18 +42,7 @@ class DistributionIT {
 
     @Test
     void theTarballRunsWithoutTheSourceTreeThroughASymlinkAndAfterACopy() throws Exception {
-        Path tarball;
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            tarball = files.filter(f -> f.getFileName().toString().matches("metadb-.*\\.tar\\.gz")).findFirst().orElseThrow();
-        }
-        Path install = Files.createDirectories(dir.resolve("opt"));
-        Process untar = new ProcessBuilder("tar", "xzf", tarball.toAbsolutePath().toString(), "-C", install.toString())
-                .inheritIO().start();
-        assertThat(untar.waitFor()).isZero();
-        Path home;
-        try (Stream<Path> unpacked = Files.list(install)) {
-            home = unpacked.findFirst().orElseThrow();
-        }
+        Path home = Installed.unpack(dir);
         assertThat(home.resolve("bin/metadb")).isExecutable();
         assertThat(home.resolve("lib/metadb.jar")).exists();
         assertThat(home.resolve("pom.xml")).doesNotExist();

@@ -1,0 +1,268 @@
+package io.metadb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.metadb.analytics.Param;
+import io.metadb.analytics.Report;
+import io.metadb.analytics.Reports;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12, with the installed launcher and a real {@code metadb serve} process: the command
+ * answers through the server with the bytes, exit codes and error lines of the in-process
+ * path; the HTTP API answers the same; only requests with the token get in; the lifecycle
+ * (status, stale discovery files, stop) holds. Runs after package (failsafe).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServeIT {
+    private static final String NOW = "2026-04-20T12:00:00.000Z";
+
+    @TempDir
+    static Path dir;
+
+    private static Path metadb;
+    private static Path cache;
+    private static Path db;
+    private static Process server;
+    private static Discovery discovery;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private record Run(int code, String out, String err) {}
+
+    @BeforeAll
+    static void serveADemoDatabase() throws Exception {
+        Path home = Installed.unpack(dir);
+        metadb = home.resolve("bin/metadb");
+        cache = dir.resolve("cache");
+        db = dir.resolve("demo.db");
+        Run demo = run(Map.of(), "--db", db.toString(), "--now", NOW, "demo", "--rows-scale", "0.05");
+        assertThat(demo.code()).as(demo.err()).isZero();
+        server = start();
+        discovery = Discovery.read(db);
+        assertThat(discovery).isNotNull();
+    }
+
+    private static Process start() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(metadb.toString(), "--db", db.toString(), "serve").redirectErrorStream(true);
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = lines.readLine();
+        assertThat(first).as("the server's first line").startsWith("serving " + db.toAbsolutePath() + " at http://127.0.0.1:");
+        return p;
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(metadb.toString()));
+        line.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(line).directory(dir.toFile());
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        pb.environment().remove("METADB_PATH");
+        pb.environment().remove("METADB_NO_SERVER");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("metadb " + String.join(" ", args) + " finished").isTrue();
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static long answered() throws Exception {
+        String status = get("/-/status.json", discovery.token()).body();
+        String count = status.replaceAll(".*\"answered\":(\\d+).*\\s*", "$1");
+        return Long.parseLong(count);
+    }
+
+    private static HttpResponse<String> get(String pathAndQuery, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + discovery.port() + pathAndQuery));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** Every report's examples, each with every option that has a default, in every format; and failures. */
+    private static List<List<String>> cases() {
+        List<List<String>> cases = new ArrayList<>();
+        for (Report<?, ?> r : Reports.all()) {
+            List<List<String>> lines = new ArrayList<>();
+            r.examples().forEach(e -> lines.add(List.of(e.split(" "))));
+            List<String> first = lines.get(0);
+            for (Param<?> p : r.params()) {
+                if (!p.positional() && p.defaultValue() != null && !first.contains("--" + p.name())) {
+                    List<String> withDefault = new ArrayList<>(first);
+                    withDefault.addAll(List.of("--" + p.name(), p.defaultValue()));
+                    lines.add(withDefault);
+                }
+            }
+            for (List<String> l : lines) {
+                for (String format : new String[] {null, "--json", "--csv", "--nl"}) {
+                    List<String> c = new ArrayList<>(l);
+                    if (format != null) {
+                        c.add(format);
+                    }
+                    cases.add(c);
+                }
+            }
+        }
+        for (String format : new String[] {null, "--json", "--csv"}) {
+            List<String> q = new ArrayList<>(List.of("query", "SELECT model, count(*) AS n, sum(cost_usd) AS usd FROM token_usage"
+                    + " GROUP BY model ORDER BY model"));
+            if (format != null) {
+                q.add(format);
+            }
+            cases.add(q);
+        }
+        // Errors: bad input (exit 2) and the one-line messages.
+        cases.add(List.of("cost", "--by", "nope"));
+        cases.add(List.of("cost", "--since", "last tuesday"));
+        cases.add(List.of("cost", "--json", "--csv"));
+        cases.add(List.of("agent"));
+        cases.add(List.of("agent", "nobody-at-all"));
+        cases.add(List.of("summary", "--no-such-option"));
+        cases.add(List.of("query", "DELETE FROM meta"));
+        cases.add(List.of("query", "selec 1"));
+        cases.add(List.of("query", "SELECT 1; SELECT 2"));
+        cases.add(List.of("query", "SELECT * FROM no_such_table"));
+        return cases;
+    }
+
+    @Test
+    @Order(1)
+    void everyReportAndOptionGivesTheSameBytesExitCodeAndErrorsThroughTheServer() throws Exception {
+        List<List<String>> cases = cases();
+        long before = answered();
+        for (List<String> c : cases) {
+            List<String> args = new ArrayList<>(List.of("--db", db.toString(), "--now", NOW));
+            args.addAll(c);
+            String[] argv = args.toArray(String[]::new);
+            Run inProcess = run(Map.of("METADB_NO_SERVER", "1"), argv);
+            Run served = run(Map.of(), argv);
+            assertThat(served).as(String.join(" ", c)).isEqualTo(inProcess);
+        }
+        // Every one of them was answered by the server (not by a fallback in-process run).
+        assertThat(answered() - before).isEqualTo(cases.size());
+        assertThat(cases.size()).isGreaterThan(100);
+    }
+
+    @Test
+    @Order(2)
+    void theHttpApiAnswersWhatTheCommandPrints() throws Exception {
+        String token = discovery.token();
+        HttpResponse<String> cost = get("/cost.json?since=7d&by=model&_now=" + NOW, token);
+        assertThat(cost.statusCode()).isEqualTo(200);
+        assertThat(cost.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        assertThat(cost.body()).isEqualTo(run(Map.of("METADB_NO_SERVER", "1"), "--db", db.toString(), "--now", NOW, "cost",
+                "--since", "7d", "--by", "model", "--json").out());
+        HttpResponse<String> csv = get("/agent.csv?name=agent1&_now=" + NOW, token);
+        assertThat(csv.body()).isEqualTo(run(Map.of("METADB_NO_SERVER", "1"), "--db", db.toString(), "--now", NOW, "agent",
+                "agent1", "--csv").out());
+        HttpResponse<String> query = get("/query.txt?sql=" + URLEncoder.encode("SELECT count(*) AS n FROM ticks",
+                StandardCharsets.UTF_8), token);
+        assertThat(query.body()).isEqualTo(run(Map.of("METADB_NO_SERVER", "1"), "--db", db.toString(), "query",
+                "SELECT count(*) AS n FROM ticks").out());
+        HttpResponse<String> bad = get("/cost.json?by=nope", token);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).startsWith("metadb: --by: 'nope' is not one of");
+        assertThat(get("/cost.json?colour=red", token).statusCode()).isEqualTo(400);
+        assertThat(get("/no-such-report.json", token).statusCode()).isEqualTo(404);
+        HttpResponse<String> write = get("/query.json?sql=" + URLEncoder.encode("DELETE FROM meta", StandardCharsets.UTF_8), token);
+        assertThat(write.statusCode()).isEqualTo(400);
+        assertThat(write.body()).startsWith("metadb: query: only read-only statements");
+    }
+
+    @Test
+    @Order(3)
+    void onlyRequestsWithTheTokenGetInAndNothingWrites() throws Exception {
+        assertThat(discovery.bind()).isEqualTo("127.0.0.1");
+        assertThat(Files.getPosixFilePermissions(Discovery.fileOf(db))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        for (String token : new String[] {null, "", discovery.token().substring(1), discovery.token() + "0"}) {
+            HttpResponse<String> refused = get("/summary.json", token);
+            assertThat(refused.statusCode()).as("token " + token).isEqualTo(401);
+            assertThat(refused.body()).doesNotContain("rows_total");
+        }
+        assertThat(get("/summary.json?_token=" + discovery.token(), null).statusCode()).isEqualTo(200);
+        // A write sent to the command-line endpoint is refused; the launcher never sends one.
+        HttpRequest ingest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + discovery.port() + "/-/run"))
+                .header("Authorization", "Bearer " + discovery.token())
+                .POST(HttpRequest.BodyPublishers.ofString("ingest\0ticks\0/dev/null\0")).build();
+        HttpResponse<String> refused = HTTP.send(ingest, HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.headers().firstValue("X-Metadb-Exit")).hasValue("2");
+        String rows = run(Map.of(), "--db", db.toString(), "query", "SELECT count(*) FROM ticks", "--csv").out();
+        Path in = dir.resolve("in.jsonl");
+        Files.writeString(in, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n");
+        long before = answered();
+        Run written = run(Map.of(), "--db", db.toString(), "ingest", "ticks", in.toString());
+        assertThat(written.code()).as(written.err()).isZero();
+        assertThat(answered()).as("ingest ran in its own process").isEqualTo(before);
+        // The server answers what was committed when the request arrived.
+        String after = run(Map.of(), "--db", db.toString(), "query", "SELECT count(*) FROM ticks", "--csv").out();
+        assertThat(Long.parseLong(after.split("\r\n")[1])).isEqualTo(Long.parseLong(rows.split("\r\n")[1]) + 1);
+    }
+
+    @Test
+    @Order(4)
+    void statusStopAndAStaleDiscoveryFile() throws Exception {
+        Run status = run(Map.of(), "--db", db.toString(), "serve", "--status");
+        assertThat(status.code()).isZero();
+        assertThat(status.out()).startsWith("serving " + db.toAbsolutePath() + " at http://127.0.0.1:" + discovery.port() + "/");
+
+        // SIGTERM: a clean exit removes the discovery file.
+        server.destroy();
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Discovery.fileOf(db)).doesNotExist();
+        assertThat(run(Map.of(), "--db", db.toString(), "serve", "--status").code()).isEqualTo(1);
+
+        // A stale file (a dead pid, a port nobody answers on) is ignored: the command runs in-process.
+        String line = discovery.port() + " 999999 " + discovery.token();
+        Files.writeString(Discovery.fileOf(db), line + "\n" + discovery.bind() + "\n" + discovery.build() + "\n"
+                + discovery.commands() + "\n");
+        Run summary = run(Map.of(), "--db", db.toString(), "--now", NOW, "summary", "--json");
+        assertThat(summary.code()).as(summary.err()).isZero();
+        assertThat(summary.err()).isEmpty();
+        // ... and a new server replaces it.
+        server = start();
+        Discovery fresh = Discovery.read(db);
+        assertThat(fresh.pid()).isNotEqualTo(999999);
+        discovery = fresh;
+        Run stop = run(Map.of(), "--db", db.toString(), "serve", "--stop");
+        assertThat(stop.out()).isEqualTo("stopped the server of " + db.toAbsolutePath() + " (pid " + fresh.pid() + ")\n");
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Discovery.fileOf(db)).doesNotExist();
+        assertThat(Arrays.asList(Files.list(dir).map(p -> p.getFileName().toString()).toArray()))
+                .doesNotContain("demo.db-serve");
+    }
+}
