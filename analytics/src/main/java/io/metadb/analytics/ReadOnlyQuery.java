@@ -2,11 +2,13 @@ package io.metadb.analytics;
 
 import io.metadb.core.BadInputException;
 import io.metadb.core.SqliteFiles;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +21,8 @@ import org.sqlite.SQLiteException;
  * {@code information_schema.columns(table_name, column_name, data_type, is_nullable)} available. Writes are refused
  * twice over: the statement must start with SELECT, WITH, VALUES or EXPLAIN (so ATTACH,
  * PRAGMA, VACUUM INTO are out) and the snapshot connection is {@code query_only} while it
- * runs. It runs on an in-memory copy, so the live file cannot change either way. Stateless;
+ * runs. {@link #stream} reads the file itself, opened read-only, inside one read transaction;
+ * {@link #run} reads a {@link Snapshot}. Either way nothing can change the file. Stateless;
  * the snapshot is left as it was given.
  */
 public final class ReadOnlyQuery {
@@ -37,6 +40,7 @@ public final class ReadOnlyQuery {
     /** SQLite's primary result codes that mean the statement itself is at fault. */
     private static final int SQLITE_ERROR = 1;
     private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_INTERRUPT = 9;
     private static final java.util.Set<Integer> BAD_STATEMENT_CODES = java.util.Set.of(SQLITE_ERROR,
             18 /* TOOBIG */, 19 /* CONSTRAINT */, 20 /* MISMATCH */, 23 /* AUTH */, 25 /* RANGE */);
 
@@ -46,35 +50,39 @@ public final class ReadOnlyQuery {
 
     /**
      * Runs {@code sql} on {@code snapshot}: its columns and rows (values are Long, Double,
-     * String, byte[] or null).
+     * String, byte[] or null). The statement stops after the snapshot's
+     * {@link Snapshot#statementLimit()}.
      *
      * @throws RefusedException for a write or several statements (nothing runs)
      * @throws BadInputException for SQL that SQLite rejects
-     * @throws IllegalStateException if the run failed for another reason (disk, memory, a corrupt file)
+     * @throws IllegalStateException if the run failed for another reason (disk, memory, a
+     *     corrupt file, the time limit)
      */
     public static Tabular run(Snapshot snapshot, String sql) {
+        List<String> columns = new ArrayList<>();
+        List<List<Object>> rows = new ArrayList<>();
         Connection c = snapshot.connection();
-        checkSyntax(c, sql);
-        String statement = single(c, sql);
         try {
             // The catalogue and the read-only switch live only as long as this call: the
             // snapshot is left as it was given (a second run, or a report, on it works).
-            try (Statement s = c.createStatement()) {
-                s.execute("ATTACH DATABASE ':memory:' AS information_schema");
-                s.execute("CREATE TABLE information_schema.tables (table_name TEXT, table_type TEXT)");
-                s.execute("INSERT INTO information_schema.tables SELECT name, CASE type WHEN 'view' THEN 'VIEW' "
-                        + "ELSE 'BASE TABLE' END FROM main.sqlite_master WHERE type IN ('table', 'view') "
-                        + "AND name NOT LIKE 'sqlite_%' ORDER BY name");
-                s.execute("CREATE TABLE information_schema.columns (table_name TEXT, column_name TEXT, data_type TEXT, "
-                        + "is_nullable TEXT)");
-                s.execute("INSERT INTO information_schema.columns SELECT m.name, p.name, p.type, "
-                        + "CASE p.\"notnull\" WHEN 1 THEN 'NO' ELSE 'YES' END FROM main.sqlite_master m, "
-                        + "pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' "
-                        + "ORDER BY m.name, p.cid");
-                s.execute("PRAGMA query_only = 1");
-            }
+            attachCatalog(c);
             try {
-                return read(c, statement);
+                execute(c, sql, snapshot.statementLimit(), new RowSink() {
+                    @Override
+                    public void columns(List<String> names) {
+                        columns.addAll(names);
+                    }
+
+                    @Override
+                    public void row(List<Object> values) {
+                        rows.add(values);
+                    }
+
+                    @Override
+                    public void end() {
+                        // collected
+                    }
+                });
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA query_only = 0");
@@ -84,25 +92,106 @@ public final class ReadOnlyQuery {
         } catch (SQLException e) {
             throw failure(e);
         }
+        return new Tabular(columns, rows);
     }
 
-    private static Tabular read(Connection c, String statement) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(statement)) {
-            ResultSetMetaData md = rs.getMetaData();
-            List<String> columns = new ArrayList<>();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                columns.add(md.getColumnLabel(i));
+    /**
+     * Runs {@code sql} on the file itself, inside one read transaction (in WAL mode a
+     * consistent snapshot that blocks no writer), handing each row to {@code sink} as SQLite
+     * produces it: nothing is copied and no result is held, so memory stays bounded whatever
+     * the result's size, and the first rows arrive at once. The file is opened read-only (a
+     * write is refused by SQLite too). The statement stops once its own running time passes
+     * {@code limit} (time spent in {@code sink} is not counted).
+     *
+     * @throws RefusedException for a write or several statements (nothing runs)
+     * @throws BadInputException for SQL that SQLite rejects
+     * @throws Snapshot.SnapshotException if the file is missing or not a metadb file of this version
+     * @throws IllegalStateException if the run failed for another reason (disk, a corrupt
+     *     file, the time limit)
+     */
+    public static void stream(Path db, String sql, Duration limit, RowSink sink) {
+        Connection c = Snapshot.openLive(db);
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute("ATTACH DATABASE ':memory:' AS information_schema");
+                // Everything below reads the file inside this one transaction: the version
+                // check, the catalogue and the statement see the same commit.
+                s.execute("BEGIN");
             }
-            List<List<Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>(columns.size());
-                for (int i = 1; i <= columns.size(); i++) {
-                    Object v = rs.getObject(i);
-                    row.add(v instanceof Integer n ? Long.valueOf(n) : v instanceof Float f ? Double.valueOf(f) : v);
+            Snapshot.checkVersion(c, "main", db);
+            fillCatalog(c);
+            execute(c, sql, limit, sink);
+        } catch (SQLException e) {
+            throw failure(e);
+        } finally {
+            try {
+                c.close(); // ends the read transaction; nothing was written to the file
+            } catch (SQLException ignored) {
+                // a read-only connection: closing releases its locks either way
+            }
+            SqliteFiles.tidy(db);
+        }
+    }
+
+    /** {@code information_schema} of the {@code main} database, attached as a schema of its own. */
+    private static void attachCatalog(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("ATTACH DATABASE ':memory:' AS information_schema");
+        }
+        fillCatalog(c);
+    }
+
+    private static void fillCatalog(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE information_schema.tables (table_name TEXT, table_type TEXT)");
+            s.execute("INSERT INTO information_schema.tables SELECT name, CASE type WHEN 'view' THEN 'VIEW' "
+                    + "ELSE 'BASE TABLE' END FROM main.sqlite_master WHERE type IN ('table', 'view') "
+                    + "AND name NOT LIKE 'sqlite_%' ORDER BY name");
+            s.execute("CREATE TABLE information_schema.columns (table_name TEXT, column_name TEXT, data_type TEXT, "
+                    + "is_nullable TEXT)");
+            s.execute("INSERT INTO information_schema.columns SELECT m.name, p.name, p.type, "
+                    + "CASE p.\"notnull\" WHEN 1 THEN 'NO' ELSE 'YES' END FROM main.sqlite_master m, "
+                    + "pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' "
+                    + "ORDER BY m.name, p.cid");
+        }
+    }
+
+    /** Checks {@code sql}, switches the connection to read-only and streams the statement's rows. */
+    private static void execute(Connection c, String sql, Duration limit, RowSink sink) throws SQLException {
+        checkSyntax(c, sql);
+        String statement = single(c, sql);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA query_only = 1");
+        }
+        try (StatementLimit.Run clock = StatementLimit.start(c, limit)) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(statement)) {
+                ResultSetMetaData md = rs.getMetaData();
+                int n = md.getColumnCount();
+                List<String> columns = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    columns.add(md.getColumnLabel(i));
                 }
-                rows.add(row);
+                clock.pause();
+                sink.columns(columns);
+                clock.resume();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>(n);
+                    for (int i = 1; i <= n; i++) {
+                        Object v = rs.getObject(i);
+                        row.add(v instanceof Integer x ? Long.valueOf(x) : v instanceof Float f ? Double.valueOf(f) : v);
+                    }
+                    clock.pause();
+                    sink.row(row);
+                    clock.resume();
+                }
+                clock.pause();
+                sink.end();
+            } catch (SQLException e) {
+                if (clock.fired() || e instanceof SQLiteException se && (se.getResultCode().code & 0xff) == SQLITE_INTERRUPT) {
+                    throw new StatementLimit.ExceededException("query", clock.limit(), e);
+                }
+                throw e;
             }
-            return new Tabular(columns, rows);
         }
     }
 

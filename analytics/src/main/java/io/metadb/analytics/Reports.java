@@ -17,6 +17,7 @@ import io.metadb.analytics.report.TestsReport;
 import io.metadb.analytics.report.TimelineReport;
 import io.metadb.analytics.report.WatchdogReport;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,11 +48,25 @@ public final class Reports implements AutoCloseable {
     private final Path file;
     private final Snapshot snapshot;
     private final Instant now;
+    private final Duration limit;
 
-    private Reports(Path file, Snapshot snapshot, Instant now) {
+    private Reports(Path file, Snapshot snapshot, Instant now, Duration limit) {
         this.file = file;
         this.snapshot = snapshot;
         this.now = now;
+        this.limit = limit;
+    }
+
+    /**
+     * These reports, each stopped once its statements ran longer than {@code limit} in all
+     * (default {@link Snapshot#DEFAULT_STATEMENT_LIMIT}); a report stopped so fails with one
+     * line. On a given snapshot, this sets the snapshot's limit.
+     */
+    public Reports limitStatements(Duration limit) {
+        if (snapshot != null) {
+            snapshot.limitStatements(limit);
+        }
+        return new Reports(file, snapshot, now, limit);
     }
 
     private static Map<String, Report<?, ?>> byName() {
@@ -79,7 +94,7 @@ public final class Reports implements AutoCloseable {
      * copies what its request reads from the file at that moment.
      */
     public static Reports open(Path db, Instant now) {
-        return new Reports(db, null, now);
+        return new Reports(db, null, now, Snapshot.DEFAULT_STATEMENT_LIMIT);
     }
 
     /**
@@ -87,7 +102,7 @@ public final class Reports implements AutoCloseable {
      * the caller keeps owning and closes the snapshot.
      */
     public static Reports on(Snapshot snapshot, Instant now) {
-        return new Reports(null, snapshot, now);
+        return new Reports(null, snapshot, now, snapshot.statementLimit());
     }
 
     /**
@@ -102,20 +117,26 @@ public final class Reports implements AutoCloseable {
             return runOn(snapshot, request);
         }
         try (Snapshot own = Snapshot.copy(file, request.reads(now))) {
-            return runOn(own, request);
+            return runOn(own.limitStatements(limit), request);
         }
     }
 
     private <P, R extends Record> List<R> runOn(Snapshot s, Request<P, R> request) {
-        try {
-            return request.run(new ReportContext(s, now));
-        } catch (org.jooq.exception.DataAccessException e) {
-            if (String.valueOf(e.getMessage()).contains("integer overflow")) {
-                // Only this report fails: its sums meet values written before metadb checked ranges.
-                throw new ArithmeticException(request.report().name() + ": a sum is beyond 64-bit integers: the file holds"
-                        + " values outside the valid ranges (see README, Payload values), written before metadb checked them");
+        try (StatementLimit.Run clock = StatementLimit.start(s.connection(), s.statementLimit())) {
+            try {
+                return request.run(new ReportContext(s, now));
+            } catch (org.jooq.exception.DataAccessException e) {
+                if (clock.fired()) {
+                    throw new StatementLimit.ExceededException(request.report().name(), clock.limit(), e);
+                }
+                if (String.valueOf(e.getMessage()).contains("integer overflow")) {
+                    // Only this report fails: its sums meet values written before metadb checked ranges.
+                    throw new ArithmeticException(request.report().name() + ": a sum is beyond 64-bit integers: the file"
+                            + " holds values outside the valid ranges (see README, Payload values), written before metadb"
+                            + " checked them");
+                }
+                throw e;
             }
-            throw e;
         }
     }
 

@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,8 +37,12 @@ import org.sqlite.SQLiteConnection;
  * {@link #close()} frees its memory. One connection; not thread-safe.
  */
 public final class Snapshot implements AutoCloseable {
+    /** How long a report's or query's statement may run unless told otherwise. */
+    public static final Duration DEFAULT_STATEMENT_LIMIT = Duration.ofSeconds(10);
+
     private final Path source;
     private final Connection connection;
+    private Duration statementLimit = DEFAULT_STATEMENT_LIMIT;
     private DSLContext dsl;
     /** Row counts of the copied tables in the file, by table name; null for a whole-file copy. */
     private Map<String, Long> sourceRows;
@@ -344,6 +349,30 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /**
+     * A connection whose main database is {@code db} itself, read-only (SQLite refuses any
+     * write to it), for reading inside one read transaction without copying. The connection
+     * is not opened read-only as a whole, so that in-memory schemas can be attached to it
+     * (the query surface's {@code information_schema}). Read-only media as in
+     * {@link SqliteFiles#readOnlyUri}.
+     *
+     * @throws SnapshotException if the file is missing or cannot be read here
+     */
+    static Connection openLive(Path db) {
+        if (!Files.isRegularFile(db)) {
+            throw new SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
+        }
+        String unreadable = SqliteFiles.unreadableReason(db);
+        if (unreadable != null) {
+            throw new SnapshotException(unreadable, null);
+        }
+        try {
+            return SqliteFiles.openReadOnly(db);
+        } catch (SQLException e) {
+            throw new SnapshotException("cannot read " + db + ": " + SqliteFiles.reason(e), e);
+        }
+    }
+
+    /**
      * The copy must be a metadb file this library can read. Plain JDBC, not jOOQ: a snapshot
      * taken on a background thread at start-up must not wait for jOOQ's initialisation
      * (~100 ms of class set-up), which another thread does meanwhile.
@@ -375,6 +404,25 @@ public final class Snapshot implements AutoCloseable {
             dsl = SqliteFiles.dsl(connection);
         }
         return dsl;
+    }
+
+    /**
+     * Stops every later {@code query} and report run on this snapshot whose statements run
+     * longer than {@code limit} in all (SQLite interrupts them; the run fails with one line).
+     *
+     * @return this snapshot
+     */
+    public Snapshot limitStatements(Duration limit) {
+        if (limit.isZero() || limit.isNegative()) {
+            throw new IllegalArgumentException("a statement limit must be positive, was " + limit);
+        }
+        this.statementLimit = limit;
+        return this;
+    }
+
+    /** How long a run's statements on this snapshot may take (default {@link #DEFAULT_STATEMENT_LIMIT}). */
+    public Duration statementLimit() {
+        return statementLimit;
     }
 
     /** The copy's JDBC connection (for the read-only query surface). */

@@ -13,6 +13,8 @@ import picocli.CommandLine;
 public final class Main {
     /** Exit code for bad usage or bad input. */
     public static final int EXIT_BAD_INPUT = 2;
+    /** Characters of standard output buffered before a write. */
+    private static final int STDOUT_BUFFER_CHARS = 1 << 16;
     /** Columns of help text. */
     private static final int USAGE_WIDTH = 100;
     /** Exit code for a failure (locked file, I/O, a bug). */
@@ -44,25 +46,16 @@ public final class Main {
         }
     }
 
+    /** Commands besides the reports that read the file through sqlite-jdbc and jOOQ. */
+    private static final java.util.Set<String> READ_COMMANDS = java.util.Set.of("query");
+
     /**
-     * Commands that read a copy of the whole file (arbitrary SQL): their snapshot is taken
-     * while picocli starts. Reports copy only what they read, which needs their arguments.
+     * Exit code when the reader of the output went away (a closed pipe, as in {@code | head};
+     * a dropped connection): 128 + SIGPIPE, what a shell reports for a tool a closed pipe
+     * stopped. Nothing is printed.
      */
-    private static final java.util.Set<String> WHOLE_FILE_COMMANDS = java.util.Set.of("query");
+    public static final int EXIT_READER_GONE = 141;
 
-
-    /** The database the arguments and environment select, as {@link MetadbCommand#db()} resolves it. */
-    static java.nio.file.Path dbArgument(String[] args) {
-        MetadbCommand probe = new MetadbCommand();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--db") && i + 1 < args.length) {
-                probe.db = java.nio.file.Path.of(args[i + 1]);
-            } else if (args[i].startsWith("--db=")) {
-                probe.db = java.nio.file.Path.of(args[i].substring("--db=".length()));
-            }
-        }
-        return probe.db();
-    }
 
     private static boolean wantsHelp(String[] args) {
         return has(args, "-h", "--help") || wantsVersion(args);
@@ -82,11 +75,14 @@ public final class Main {
         return false;
     }
 
+    /** The root options that take a separate value. */
+    static final java.util.Set<String> GLOBAL_OPTIONS_WITH_VALUE = java.util.Set.of("--db", "--now", "--timeout");
+
     /** The first argument that is not a global option or its value: the subcommand's name. */
     static String invokedCommand(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--db") || a.equals("--now")) {
+            if (GLOBAL_OPTIONS_WITH_VALUE.contains(a)) {
                 i++;
             } else if (!a.startsWith("-")) {
                 return a;
@@ -96,7 +92,14 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // Standard output unbuffered by System.out's PrintStream (128 bytes, a lock per write)
+        // and not flushed per line: a streamed result of a million lines would pay a system
+        // call per line. The output sinks flush as they go; run() flushes at the end. Same
+        // charset as System.out's writer had (the platform's).
+        PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), java.nio.charset.Charset.defaultCharset()),
+                STDOUT_BUFFER_CHARS));
+        System.exit(run(args, out, new PrintWriter(System.err, true)));
     }
 
     /** Runs the command with the given output streams (tests call this in-process). */
@@ -113,13 +116,11 @@ public final class Main {
         String invoked = invokedCommand(args);
         Report<?, ?> report = invoked == null ? null : Reports.named(invoked);
         // Commands that read a snapshot load sqlite-jdbc's native library and jOOQ: start those now.
-        if (!resident && (report != null || invoked != null && WHOLE_FILE_COMMANDS.contains(invoked)) && !wantsHelp(args)) {
-            StartupWarmUp.jooq();
-            if (WHOLE_FILE_COMMANDS.contains(invoked)) {
-                SnapshotPrefetch.start(dbArgument(args));
-            } else {
-                StartupWarmUp.sqlite();
+        if (!resident && (report != null || invoked != null && READ_COMMANDS.contains(invoked)) && !wantsHelp(args)) {
+            if (report != null) {
+                StartupWarmUp.jooq(); // query is plain JDBC
             }
+            StartupWarmUp.sqlite();
         }
         MetadbCommand root = new MetadbCommand();
         CommandLine cl = new CommandLine(root);
@@ -147,6 +148,9 @@ public final class Main {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+            if (cause instanceof Output.ReaderGoneException) {
+                return EXIT_READER_GONE; // nobody reads: nothing to say, and nowhere to say it
+            }
             if (root.debug) {
                 cause.printStackTrace(err);
             }
@@ -174,14 +178,7 @@ public final class Main {
             err.flush();
             return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
         });
-        int code;
-        try {
-            code = cl.execute(args);
-        } finally {
-            if (!resident) {
-                SnapshotPrefetch.discard();
-            }
-        }
+        int code = cl.execute(args);
         out.flush();
         err.flush();
         return code;

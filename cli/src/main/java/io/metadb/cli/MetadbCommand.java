@@ -54,6 +54,10 @@ public final class MetadbCommand {
             description = "fix \"now\", e.g. 2026-04-20T13:05:09.123Z (default: the clock)")
     String now;
 
+    @Option(names = "--timeout", paramLabel = "DURATION", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "stop a report's or query's statement that runs longer, e.g. 30s, 2m (default: 10s)")
+    String timeout;
+
     @Option(names = "--debug", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "show stack traces of errors")
     boolean debug;
@@ -73,6 +77,23 @@ public final class MetadbCommand {
             return Instant.now();
         }
         return parseTimestamp("--now", now);
+    }
+
+    /** The statement time limit: {@code --timeout}, else {@link io.metadb.analytics.Snapshot#DEFAULT_STATEMENT_LIMIT}. */
+    java.time.Duration timeout() {
+        if (timeout == null) {
+            return io.metadb.analytics.Snapshot.DEFAULT_STATEMENT_LIMIT;
+        }
+        java.time.Duration d;
+        try {
+            d = io.metadb.core.Durations.parse(timeout);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--timeout: " + e.getMessage());
+        }
+        if (d.isZero() || d.isNegative()) {
+            throw new BadInputException("--timeout must be at least 1s, was " + timeout);
+        }
+        return d;
     }
 
     /** A clock fixed at {@link #now()} when {@code --now} is given. */

@@ -3,11 +3,11 @@ package io.metadb.cli;
 import io.metadb.core.BadInputException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonFactory;
+import io.metadb.analytics.RowSink;
 import io.metadb.analytics.Tabular;
 import io.metadb.generated.convert.Timestamps;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,15 +40,14 @@ final class Output {
     }
 
     // The streaming factory only: an ObjectMapper costs start-up time a report does not need.
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = new JsonFactory()
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+    /** Rows between checks that the reader is still there (and flushes to it). */
+    private static final int CHECK_EVERY_ROWS = 256;
+    /** Rows the aligned table lays out at once: its memory bound for a result of any size. */
+    static final int TABLE_BLOCK_ROWS = 1_000;
 
-    private final List<String> columns;
-    private final List<List<Object>> rows;
-
-    private Output(Tabular result) {
-        this.columns = result.columns();
-        this.rows = result.rows();
-    }
+    private Output() {}
 
     /** The format the flags select. */
     static Format format(boolean json, boolean csv, boolean nl) {
@@ -60,22 +59,319 @@ final class Output {
 
     /** Prints {@code result} in {@code format}. */
     static void print(Tabular result, Format format, PrintWriter out) {
-        new Output(result).print(format, out, false);
+        print(result, format, out, false);
     }
 
     /** Prints {@code result} in {@code format}; the aligned table ends with a total line if {@code totalLine}. */
     static void print(Tabular result, Format format, PrintWriter out, boolean totalLine) {
-        new Output(result).print(format, out, totalLine);
+        RowSink sink = sink(format, out, totalLine);
+        sink.columns(result.columns());
+        result.rows().forEach(sink::row);
+        sink.end();
     }
 
-    private void print(Format format, PrintWriter out, boolean totalLine) {
-        switch (format) {
-            case JSON -> printJson(out, false);
-            case NL -> printJson(out, true);
-            case CSV -> printCsv(out);
-            default -> printTable(out, totalLine);
+    /**
+     * A sink printing rows in {@code format} as they come: the first rows reach {@code out} at
+     * once and nothing is held but the aligned table's current block. Once {@code out} can no
+     * longer be written (the reader went away: a closed pipe or connection), it throws
+     * {@link ReaderGoneException}, which stops the run.
+     */
+    static RowSink sink(Format format, PrintWriter out, boolean totalLine) {
+        return switch (format) {
+            case JSON -> new JsonSink(out, false);
+            case NL -> new JsonSink(out, true);
+            case CSV -> new CsvSink(out);
+            default -> new TableSink(out, totalLine);
+        };
+    }
+
+    /** The reader of the output went away; the command stops quietly (exit {@link Main#EXIT_READER_GONE}). */
+    static final class ReaderGoneException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReaderGoneException() {
+            super("the reader of the output went away", null, false, false);
         }
-        out.flush();
+    }
+
+    /** Counts rows and, every so often (and after the first), checks that {@code out} is still read. */
+    private abstract static class CheckedSink implements RowSink {
+        final PrintWriter out;
+        private long rows;
+
+        CheckedSink(PrintWriter out) {
+            this.out = out;
+        }
+
+        final void counted() {
+            rows++;
+            if (rows == 1 || rows % CHECK_EVERY_ROWS == 0) {
+                check();
+            }
+        }
+
+        /** Flushes and fails if the reader is gone. */
+        void check() {
+            if (out.checkError()) { // flushes first
+                throw new ReaderGoneException();
+            }
+        }
+
+        @Override
+        public void end() {
+            finish();
+            check();
+        }
+
+        abstract void finish();
+    }
+
+    private static final class CsvSink extends CheckedSink {
+        private int n;
+
+        CsvSink(PrintWriter out) {
+            super(out);
+        }
+
+        @Override
+        public void columns(List<String> names) {
+            n = names.size();
+            csvLine(names, out);
+        }
+
+        @Override
+        public void row(List<Object> values) {
+            csvLine(values, out);
+            counted();
+        }
+
+        @Override
+        void finish() {
+            // nothing after the last line
+        }
+    }
+
+    /** {@code --json}: one array; {@code --nl}: one object per line and no array. */
+    private static final class JsonSink extends CheckedSink {
+        private final boolean lines;
+        private final JsonGenerator g;
+        private List<String> columns;
+        private boolean any;
+
+        JsonSink(PrintWriter out, boolean lines) {
+            super(out);
+            this.lines = lines;
+            try {
+                g = JSON.createGenerator(out);
+                if (lines) {
+                    g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void columns(List<String> names) {
+            columns = List.copyOf(names);
+            if (!lines) {
+                write(JsonGenerator::writeStartArray);
+            }
+        }
+
+        private interface Write {
+            void to(JsonGenerator g) throws IOException;
+        }
+
+        private void write(Write w) {
+            try {
+                w.to(g);
+            } catch (IOException e) {
+                throw new ReaderGoneException(); // a PrintWriter does not throw; kept for the contract
+            }
+        }
+
+        @Override
+        public void row(List<Object> values) {
+            any = true;
+            write(g -> {
+                g.writeStartObject();
+                for (int i = 0; i < columns.size(); i++) {
+                    g.writeFieldName(columns.get(i));
+                    Object v = values.get(i);
+                    if (v == null) {
+                        g.writeNull();
+                    } else if (v instanceof Long || v instanceof Integer) {
+                        g.writeNumber(((Number) v).longValue());
+                    } else if (v instanceof Double d) {
+                        g.writeNumber(d);
+                    } else if (v instanceof BigDecimal b) {
+                        g.writeNumber(b);
+                    } else if (v instanceof Boolean b) {
+                        g.writeBoolean(b);
+                    } else {
+                        g.writeString(text(v));
+                    }
+                }
+                g.writeEndObject();
+            });
+            counted();
+        }
+
+        @Override
+        void check() {
+            write(JsonGenerator::flush);
+            super.check();
+        }
+
+        @Override
+        void finish() {
+            write(g -> {
+                if (!lines) {
+                    g.writeEndArray();
+                }
+                g.flush();
+            });
+            if (!lines || any) {
+                out.println();
+            }
+        }
+    }
+
+    /**
+     * The aligned table, laid out a block of {@link #TABLE_BLOCK_ROWS} rows at a time: a
+     * result of one block (every report's) is aligned as a whole; a longer one keeps the
+     * first block's alignment and widens columns as later blocks need.
+     */
+    private static final class TableSink extends CheckedSink {
+        private final boolean totalLine;
+        private List<String> columns;
+        private final List<List<Object>> block = new ArrayList<>();
+        private boolean headerDone;
+        private boolean[] numeric;
+        private int[] decimals;
+        private int[] width;
+        private BigDecimal[] sums;
+        private boolean[] real;
+        private boolean anyRow;
+
+        TableSink(PrintWriter out, boolean totalLine) {
+            super(out);
+            this.totalLine = totalLine;
+        }
+
+        @Override
+        public void columns(List<String> names) {
+            columns = List.copyOf(names);
+            int n = columns.size();
+            decimals = new int[n];
+            width = new int[n];
+            sums = new BigDecimal[n];
+            real = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                width[i] = columns.get(i).length();
+                sums[i] = BigDecimal.ZERO;
+            }
+        }
+
+        @Override
+        public void row(List<Object> values) {
+            anyRow = true;
+            block.add(shortened(values));
+            if (totalLine) {
+                for (int i = 0; i < values.size(); i++) {
+                    if (values.get(i) instanceof Double d) {
+                        sums[i] = sums[i].add(BigDecimal.valueOf(d));
+                        real[i] = true;
+                    } else if (values.get(i) instanceof Number v) {
+                        sums[i] = sums[i].add(BigDecimal.valueOf(v.longValue()));
+                    }
+                }
+            }
+            if (block.size() == TABLE_BLOCK_ROWS) {
+                printBlock(false);
+            }
+            counted();
+        }
+
+        @Override
+        void finish() {
+            printBlock(true);
+        }
+
+        private void printBlock(boolean last) {
+            int n = columns.size();
+            if (!headerDone) {
+                numeric = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    numeric[i] = !block.isEmpty();
+                }
+                for (List<Object> row : block) {
+                    for (int i = 0; i < n; i++) {
+                        Object v = row.get(i);
+                        numeric[i] &= v == null || v instanceof Number;
+                    }
+                }
+            }
+            for (List<Object> row : block) {
+                for (int i = 0; i < n; i++) {
+                    if (row.get(i) instanceof Double d && Double.isFinite(d)) {
+                        decimals[i] = Math.max(decimals[i], decimalsOf(d));
+                    }
+                }
+            }
+            List<String[]> cells = new ArrayList<>(block.size() + 1);
+            for (List<Object> row : block) {
+                String[] line = new String[n];
+                for (int i = 0; i < n; i++) {
+                    line[i] = cell(row.get(i), columns.get(i), decimals[i]);
+                }
+                cells.add(line);
+            }
+            if (last && totalLine && anyRow) {
+                cells.add(totals());
+            }
+            for (String[] line : cells) {
+                for (int i = 0; i < n; i++) {
+                    width[i] = Math.max(width[i], line[i].length());
+                }
+            }
+            if (!headerDone) {
+                out.println(align(columns.toArray(String[]::new), width, numeric));
+                headerDone = true;
+            }
+            for (String[] line : cells) {
+                out.println(align(line, width, numeric));
+            }
+            block.clear();
+        }
+
+        /**
+         * The row with text cut to what a cell can show (escaping only lengthens text, so
+         * {@link #MAX_TEXT} + 1 characters decide the cell): a block of long payloads stays small.
+         */
+        private static List<Object> shortened(List<Object> values) {
+            List<Object> row = new ArrayList<>(values.size());
+            for (Object v : values) {
+                String t = v instanceof String s ? s : v instanceof byte[] ? text(v) : null;
+                row.add(t != null && t.length() > MAX_TEXT + 1 ? t.substring(0, MAX_TEXT + 1) : t != null ? t : v);
+            }
+            return row;
+        }
+
+        /** The total line: "total" first, the sum of each numeric column, blank elsewhere. */
+        private String[] totals() {
+            String[] line = new String[columns.size()];
+            for (int i = 0; i < line.length; i++) {
+                if (i == 0 || !numeric[i]) {
+                    line[i] = i == 0 ? "total" : "";
+                } else {
+                    line[i] = real[i] ? cell(sums[i].doubleValue(), columns.get(i), decimals[i])
+                            : cell(sums[i].longValueExact(), columns.get(i), 0);
+                }
+            }
+            return line;
+        }
     }
 
     /** A cell of the aligned table: at most this many characters of text, then "…". */
@@ -84,75 +380,6 @@ final class Output {
     static final String NULL = "\u2205";
     /** The largest number of decimals the aligned table shows (JSON and CSV keep every digit). */
     private static final int MAX_DECIMALS = 6;
-
-    /**
-     * The aligned table, for a person: integers with thousands separators (ids excepted),
-     * each REAL column with one number of decimals so points line up, null as {@link #NULL},
-     * newlines and tabs escaped so a row stays one line, long text cut with "…"; optionally a
-     * last line of totals of the numeric columns.
-     */
-    private void printTable(PrintWriter out, boolean totalLine) {
-        int n = columns.size();
-        int[] decimals = new int[n];
-        boolean[] numeric = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            numeric[i] = !rows.isEmpty();
-        }
-        for (List<Object> row : rows) {
-            for (int i = 0; i < n; i++) {
-                Object v = row.get(i);
-                numeric[i] &= v == null || v instanceof Number;
-                if (v instanceof Double d && Double.isFinite(d)) {
-                    decimals[i] = Math.max(decimals[i], decimalsOf(d));
-                }
-            }
-        }
-        List<String[]> cells = new ArrayList<>();
-        for (List<Object> row : rows) {
-            String[] line = new String[n];
-            for (int i = 0; i < n; i++) {
-                line[i] = cell(row.get(i), columns.get(i), decimals[i]);
-            }
-            cells.add(line);
-        }
-        if (totalLine && !rows.isEmpty()) {
-            cells.add(totals(numeric, decimals));
-        }
-        int[] width = new int[n];
-        for (int i = 0; i < n; i++) {
-            width[i] = columns.get(i).length();
-            for (String[] line : cells) {
-                width[i] = Math.max(width[i], line[i].length());
-            }
-        }
-        out.println(align(columns.toArray(String[]::new), width, numeric));
-        for (String[] line : cells) {
-            out.println(align(line, width, numeric));
-        }
-    }
-
-    /** The total line: "total" first, the sum of each numeric column, blank elsewhere. */
-    private String[] totals(boolean[] numeric, int[] decimals) {
-        String[] line = new String[columns.size()];
-        for (int i = 0; i < line.length; i++) {
-            if (i == 0 || !numeric[i]) {
-                line[i] = i == 0 ? "total" : "";
-                continue;
-            }
-            BigDecimal sum = BigDecimal.ZERO;
-            boolean real = false;
-            for (List<Object> row : rows) {
-                if (row.get(i) instanceof Double d) {
-                    sum = sum.add(BigDecimal.valueOf(d));
-                    real = true;
-                } else if (row.get(i) instanceof Number v) {
-                    sum = sum.add(BigDecimal.valueOf(v.longValue()));
-                }
-            }
-            line[i] = real ? cell(sum.doubleValue(), columns.get(i), decimals[i]) : cell(sum.longValueExact(), columns.get(i), 0);
-        }
-        return line;
-    }
 
     private static String cell(Object v, String column, int decimals) {
         if (v == null) {
@@ -211,70 +438,63 @@ final class Output {
         return sb.toString();
     }
 
-    /** {@code --json}: one array; with {@code lines} ({@code --nl}), one object per line and no array. */
-    private void printJson(PrintWriter out, boolean lines) {
-        StringWriter buffer = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(buffer)) {
-            if (lines) {
-                g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
-            } else {
-                g.writeStartArray();
-            }
-            for (List<Object> row : rows) {
-                g.writeStartObject();
-                for (int i = 0; i < columns.size(); i++) {
-                    g.writeFieldName(columns.get(i));
-                    Object v = row.get(i);
-                    if (v == null) {
-                        g.writeNull();
-                    } else if (v instanceof Long || v instanceof Integer) {
-                        g.writeNumber(((Number) v).longValue());
-                    } else if (v instanceof Double d) {
-                        g.writeNumber(d);
-                    } else if (v instanceof BigDecimal b) {
-                        g.writeNumber(b);
-                    } else if (v instanceof Boolean b) {
-                        g.writeBoolean(b);
-                    } else {
-                        g.writeString(text(v));
-                    }
-                }
-                g.writeEndObject();
-            }
-            if (!lines) {
-                g.writeEndArray();
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        if (!lines || !rows.isEmpty()) {
-            out.println(buffer);
-        }
-    }
-
-    private void printCsv(PrintWriter out) {
-        out.print(csvLine(new ArrayList<>(columns)));
-        for (List<Object> row : rows) {
-            out.print(csvLine(row));
-        }
-    }
-
-    private static String csvLine(List<?> values) {
-        StringBuilder sb = new StringBuilder();
+    /** One CSV record (RFC 4180), written straight to {@code out}: no line is built first. */
+    private static void csvLine(List<?> values, PrintWriter out) {
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {
-                sb.append(',');
+                out.write(',');
             }
             Object v = values.get(i);
-            if (v != null) {
+            if (v instanceof Long n) {
+                out.write(Long.toString(n));
+            } else if (v != null) {
                 String s = text(v);
-                if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-                    s = '"' + s.replace("\"", "\"\"") + '"';
+                if (needsQuotes(s)) {
+                    out.write('"');
+                    int from = 0;
+                    for (int q = s.indexOf('"'); q >= 0; q = s.indexOf('"', from)) {
+                        out.write(s, from, q + 1 - from);
+                        out.write('"');
+                        from = q + 1;
+                    }
+                    out.write(s, from, s.length() - from);
+                    out.write('"');
+                } else {
+                    out.write(s);
                 }
-                sb.append(s);
             }
         }
-        return sb.append("\r\n").toString();
+        out.write("\r\n");
+    }
+
+    private static boolean needsQuotes(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A double as a plain decimal, no exponent, no trailing zeros ({@code 3}, {@code 0.25},
+     * {@code 120}, {@code 0.0001}). Most values take the fast path: {@link Double#toString}
+     * without an exponent is already that, but for a trailing ".0" (an export of a million
+     * rows spends seconds in BigDecimal otherwise).
+     */
+    static String plain(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return Double.toString(d);
+        }
+        String s = Double.toString(d);
+        if (s.indexOf('E') < 0) {
+            if (s.endsWith(".0")) {
+                s = s.substring(0, s.length() - 2);
+            }
+            return s.equals("-0") ? "0" : s;
+        }
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     /** Text of a value: stored timestamp format, plain decimals (no exponent). */
@@ -283,7 +503,7 @@ final class Output {
             return Timestamps.format(i);
         }
         if (v instanceof Double d) {
-            return d.isNaN() || d.isInfinite() ? d.toString() : BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            return plain(d);
         }
         if (v instanceof byte[] bytes) {
             StringBuilder sb = new StringBuilder("x'");

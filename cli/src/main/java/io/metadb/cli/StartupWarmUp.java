@@ -23,8 +23,7 @@ import org.jooq.impl.DSL;
  * start-up archive cannot remove: picocli's classes are Java 5 bytecode). jOOQ's set-up
  * (~100 ms of class initialisation: every dialect's data types, the generated tables) and
  * sqlite-jdbc's (~50 ms: native library, date formats, logging) run on threads of their
- * own ({@code query}, which reads the whole file, takes its snapshot there instead of
- * warming sqlite-jdbc: {@link SnapshotPrefetch}).
+ * own ({@code query}, plain JDBC, warms sqlite-jdbc only).
  * The report then finds the classes initialised. A warm-up failure is ignored: the report
  * does the same work itself and reports its errors. Thread-safe.
  */

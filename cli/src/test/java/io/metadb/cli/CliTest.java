@@ -180,6 +180,85 @@ class CliTest {
         }
     }
 
+    private static final String ENDLESS = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x FROM r";
+
+    @Test
+    void aRunawayStatementIsStoppedAtItsLimitOnASnapshotAndOnTheFile() throws Exception {
+        Path db = mcpDb();
+        try (io.metadb.analytics.Snapshot snapshot = io.metadb.analytics.Snapshot.of(db)) {
+            snapshot.limitStatements(java.time.Duration.ofSeconds(1));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.metadb.analytics.ReadOnlyQuery.run(snapshot,
+                            "SELECT count(*) FROM (" + ENDLESS + ")"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("query: stopped after 1 s: the statement ran past its time limit (--timeout sets it; default 10 s)");
+            // The snapshot is still usable, and its reports too.
+            assertThat(io.metadb.analytics.ReadOnlyQuery.run(snapshot, "SELECT 1 AS n").rows()).containsExactly(java.util.List.of(1L));
+        }
+        Run run = run("--db", db.toString(), "--timeout", "1s", "query", "SELECT count(*) FROM (" + ENDLESS + ")");
+        assertThat(run.code()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(run.err()).isEqualTo("metadb: query: stopped after 1 s: the statement ran past its time limit"
+                + " (--timeout sets it; default 10 s)\n");
+        assertThat(run("--db", db.toString(), "--timeout", "0s", "query", "SELECT 1").err())
+                .startsWith("metadb: --timeout must be at least 1s");
+    }
+
+    @Test
+    void aStreamedQueryStopsReadingWhenItsSinkStopsAndReadsOneConsistentView() throws Exception {
+        Path db = mcpDb();
+        java.util.List<java.util.List<Object>> seen = new java.util.ArrayList<>();
+        class Enough extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.metadb.analytics.ReadOnlyQuery.stream(db, ENDLESS,
+                java.time.Duration.ofSeconds(30), new io.metadb.analytics.RowSink() {
+                    @Override
+                    public void columns(java.util.List<String> names) {
+                        assertThat(names).containsExactly("x");
+                    }
+
+                    @Override
+                    public void row(java.util.List<Object> values) {
+                        seen.add(values);
+                        if (seen.size() == 5) {
+                            throw new Enough();
+                        }
+                    }
+
+                    @Override
+                    public void end() {
+                        throw new AssertionError("an endless statement has no end");
+                    }
+                })).isInstanceOf(Enough.class);
+        assertThat(seen).containsExactly(java.util.List.of(1L), java.util.List.of(2L), java.util.List.of(3L),
+                java.util.List.of(4L), java.util.List.of(5L));
+        // One read transaction: rows another connection commits while the statement streams are not seen.
+        java.util.List<Long> counts = new java.util.ArrayList<>();
+        io.metadb.analytics.ReadOnlyQuery.stream(db, "SELECT (SELECT count(*) FROM mcp_tool_calls) AS n FROM mcp_tool_calls",
+                java.time.Duration.ofSeconds(30), new io.metadb.analytics.RowSink() {
+                    @Override
+                    public void columns(java.util.List<String> names) {
+                    }
+
+                    @Override
+                    public void row(java.util.List<Object> values) {
+                        counts.add((Long) values.get(0));
+                        if (counts.size() == 1) {
+                            try (io.metadb.dao.MetaDb writer = io.metadb.dao.MetaDb.open(db)) {
+                                writer.dao(io.metadb.payload.McpToolCall.class).record(new io.metadb.payload.McpToolCall(
+                                        "a", "s", "t", 1, true, null)).join();
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void end() {
+                    }
+                });
+        assertThat(counts).hasSizeGreaterThan(1).allMatch(n -> n.equals(counts.get(0)));
+        assertThat(run("--db", db.toString(), "query", "SELECT count(*) AS n FROM mcp_tool_calls", "--csv").out())
+                .isEqualTo("n\r\n" + (counts.get(0) + 1) + "\r\n");
+    }
+
     @Test
     void aQueryThatFailsForAnotherReasonThanItsTextIsAFailureNotBadInput() throws Exception {
         // A corrupt page: the statement is fine, the file is not. That is exit 1, like every

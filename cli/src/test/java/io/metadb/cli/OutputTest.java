@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The table view's number grouping, done by hand. */
+/** The table view's number grouping and the plain decimals of every format, done by hand. */
 class OutputTest {
     @Test
     void groupsTheIntegerPartInThrees() {
@@ -16,5 +16,25 @@ class OutputTest {
         assertThat(Output.grouped("1234567.250000")).isEqualTo("1,234,567.250000");
         assertThat(Output.grouped("-9223372036854775808")).isEqualTo("-9,223,372,036,854,775,808");
         assertThat(Output.grouped("123456.5")).isEqualTo("123,456.5");
+    }
+
+    @Test
+    void plainDecimalsAreBigDecimalsPlainStringWithoutTrailingZeros() {
+        java.util.Random random = new java.util.Random(12);
+        java.util.List<Double> values = new java.util.ArrayList<>(java.util.List.of(0.0, -0.0, 3.0, 120.0, 0.25, 1e-4, 1e7,
+                1.5e300, -2.5e-300, 123456789.125, Double.MIN_VALUE, Double.MAX_VALUE, 0.1 + 0.2));
+        for (int i = 0; i < 100_000; i++) {
+            values.add(Double.longBitsToDouble(random.nextLong()));
+            values.add(random.nextInt(1_000_000) / 1000.0);
+        }
+        for (double d : values) {
+            if (Double.isFinite(d)) {
+                assertThat(Output.plain(d)).as("%s", d)
+                        .isEqualTo(java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString());
+            }
+        }
+        assertThat(Output.plain(Double.NaN)).isEqualTo("NaN");
+        assertThat(Output.plain(3.0)).isEqualTo("3");
+        assertThat(Output.plain(-0.0)).isEqualTo("0");
     }
 }

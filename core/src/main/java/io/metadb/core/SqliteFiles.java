@@ -149,6 +149,21 @@ public final class SqliteFiles {
     }
 
     /**
+     * Opens {@code file} for reading through {@link #readOnlyUri} (SQLite refuses writes to
+     * it and never creates it), with the busy timeout and page cache of every metadb
+     * connection. The connection itself is read-write, so that in-memory databases attached
+     * to it can be written.
+     */
+    public static Connection openReadOnly(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(DEFAULT_BUSY_TIMEOUT_MS);
+        config.setCacheSize(-CACHE_KIB);
+        Properties props = config.toProperties();
+        props.setProperty("jdbc.get_generated_keys", "false");
+        return new org.sqlite.JDBC().connect("jdbc:sqlite:" + readOnlyUri(file), props);
+    }
+
+    /**
      * A new, empty in-memory database (snapshots copy into one). The driver is called
      * directly: DriverManager would first scan every jar for drivers, at a cost an
      * operator's report pays at start-up.
