@@ -76,7 +76,7 @@ final class ServeCommand extends RootSubcommand {
             return detach(db);
         }
         InetAddress address = InetAddress.getByName(bind);
-        Server server = Server.start(db, address, port, maxRequests);
+        Server server = Server.start(db, address, port, maxRequests, root.timeout());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

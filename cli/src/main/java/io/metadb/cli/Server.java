@@ -5,15 +5,17 @@ import com.sun.net.httpserver.HttpServer;
 import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
+import io.metadb.analytics.Snapshot;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -34,23 +36,40 @@ import java.util.concurrent.TimeUnit;
  * resident mode), so its bytes, exit codes and one-line errors are the command's own. Two
  * surfaces:
  * <ul>
- *   <li>{@code POST /-/run}: the command line (NUL-separated arguments), answered with the
- *       command's stdout as the body, its exit code in {@code X-Metadb-Exit} and its stderr
- *       (percent-encoded) in {@code X-Metadb-Stderr}; the launcher's client;</li>
+ *   <li>{@code POST /-/run} with an {@code X-Metadb-Ticket}: the command line (NUL-separated
+ *       arguments), answered with the command's stdout as a streamed body; its exit code and
+ *       stderr, known only at its end, then from {@code GET /-/result?ticket=…} (the
+ *       launcher's one curl process asks both on one connection). A command it does not
+ *       answer (a write, a longer statement limit than its own) gets 422: the client runs
+ *       it in-process;</li>
  *   <li>{@code GET /REPORT[.json|.csv|.txt|.nl]?option=value}, {@code GET /query.json?sql=…}:
  *       Datasette-style, JSON unless the suffix says otherwise; 400 for bad input (exit 2),
- *       500 for a failure (exit 1), the command's error line as the body.</li>
+ *       500 for a failure (exit 1), the command's error line as the body. The first MiB is
+ *       held back for that; a longer answer streams, and one that fails after it began is
+ *       cut (the connection drops before the body's end).</li>
  * </ul>
  * Every request carries the token of the discovery file ({@code Authorization: Bearer} or
  * {@code ?_token=}); nothing writes. At most {@code maxRequests} answers are computed at
- * once; a request that finds no free slot within {@link #ADMISSION_WAIT_MS} gets 503.
- * Thread-safe.
+ * once; a request that finds no free slot within {@link #ADMISSION_WAIT_MS} gets 503. A
+ * reader that goes away ends its command at the next rows written. Thread-safe.
  */
 final class Server implements AutoCloseable {
     /** How long a request waits for a free slot before 503. */
     static final long ADMISSION_WAIT_MS = 2_000;
     /** The commands answered besides the reports. */
     static final String QUERY = "query";
+    /** The header naming a run, under which its exit code and stderr are kept. */
+    static final String TICKET_HEADER = "X-Metadb-Ticket";
+    private static final int MAX_TICKET_CHARS = 100;
+    /** Characters of a body buffered before a chunk is sent. */
+    private static final int BODY_BUFFER_CHARS = 1 << 16;
+    /**
+     * The bytes of the answers: the platform's charset, as the command's own standard output
+     * has, so that the served bytes are the in-process bytes on this machine.
+     */
+    static final java.nio.charset.Charset CHARSET = java.nio.charset.Charset.defaultCharset();
+    /** The charset as Content-Type names it (lower case, as the HTTP examples write it). */
+    private static final String CHARSET_NAME = CHARSET.name().toLowerCase(java.util.Locale.ROOT);
 
     private final Path db;
     private final HttpServer http;
@@ -59,11 +78,15 @@ final class Server implements AutoCloseable {
     private final int maxRequests;
     private final byte[] token;
     private final Discovery discovery;
+    private final java.time.Duration statementLimit;
+    private final Results results = new Results();
     private volatile long lastRequestNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
 
-    private Server(Path db, HttpServer http, ExecutorService threads, int maxRequests, String token) {
+    private Server(Path db, HttpServer http, ExecutorService threads, int maxRequests, String token,
+            java.time.Duration statementLimit) {
         this.db = db;
+        this.statementLimit = statementLimit;
         this.http = http;
         this.threads = threads;
         this.maxRequests = maxRequests;
@@ -78,7 +101,12 @@ final class Server implements AutoCloseable {
     }
 
     /** Listens on {@code bind}:{@code port} (0: any free port) and writes the discovery file. */
-    static Server start(Path db, InetAddress bind, int port, int maxRequests) throws IOException {
+    static Server start(Path db, InetAddress bind, int port, int maxRequests, java.time.Duration statementLimit)
+            throws IOException {
+        // Answers are written as headers, then body: with Nagle's algorithm on, the body's
+        // write waits for the client's delayed ACK of the headers (40 ms on Linux, every
+        // request). Read by the JDK's server when its first server starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         HttpServer http = HttpServer.create(new InetSocketAddress(bind, port), 64);
@@ -89,7 +117,8 @@ final class Server implements AutoCloseable {
             return t;
         });
         http.setExecutor(threads);
-        Server server = new Server(db.toAbsolutePath(), http, threads, maxRequests, HexFormat.of().formatHex(secret));
+        Server server = new Server(db.toAbsolutePath(), http, threads, maxRequests, HexFormat.of().formatHex(secret),
+                statementLimit);
         http.createContext("/", server::handle);
         http.start();
         server.discovery.write(db);
@@ -107,7 +136,18 @@ final class Server implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         lastRequestNanos = System.nanoTime();
-        try (ex) {
+        try {
+            route(ex);
+        } catch (CutAnswer e) {
+            // The exchange is left unclosed: the JDK's server then drops the connection, and
+            // the client sees the body end before its terminating chunk (curl: exit 18).
+            throw new IOException(e.getMessage());
+        }
+    }
+
+    /** Answers and closes the exchange, but for a cut answer (or the client gone): that connection is dropped. */
+    private void route(HttpExchange ex) throws IOException {
+        try {
             Map<String, String> params = queryParams(ex.getRequestURI().getRawQuery());
             if (!authorised(ex, params.get("_token"))) {
                 send(ex, 401, "text/plain", "metadb: this server answers requests that carry its token (Authorization:"
@@ -118,16 +158,31 @@ final class Server implements AutoCloseable {
             String method = ex.getRequestMethod();
             if (path.equals("/-/run") && method.equals("POST")) {
                 admitted(ex, () -> runCommandLine(ex));
+            } else if (path.equals("/-/result") && method.equals("GET")) {
+                answerResult(ex, params);
             } else if (path.equals("/-/status.json") && method.equals("GET")) {
                 send(ex, 200, "application/json", "{\"db\":" + jsonString(db.toString()) + ",\"pid\":" + discovery.pid()
-                        + ",\"max_requests\":" + maxRequests + ",\"answered\":" + answered.get() + "}\n");
+                        + ",\"max_requests\":" + maxRequests + ",\"running\":" + (maxRequests - slots.availablePermits())
+                        + ",\"answered\":" + answered.get() + "}\n");
             } else if (method.equals("GET")) {
                 admitted(ex, () -> answerApi(ex, path, params));
             } else {
                 send(ex, 405, "text/plain", "metadb: " + method + " is not answered here\n");
             }
+        } catch (CutAnswer e) {
+            throw e;
         } catch (RuntimeException | Error e) {
             send(ex, 500, "text/plain", "metadb: " + e + "\n");
+        }
+        ex.close();
+    }
+
+    /** An answer that failed after its 200 and part of its body were sent. */
+    private static final class CutAnswer extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CutAnswer(String message) {
+            super(message);
         }
     }
 
@@ -149,7 +204,6 @@ final class Server implements AutoCloseable {
         }
         try {
             answer.run();
-            answered.incrementAndGet();
         } finally {
             slots.release();
         }
@@ -161,8 +215,18 @@ final class Server implements AutoCloseable {
         return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** {@code POST /-/run}: the launcher's client; answers exactly as the command would. */
+    /**
+     * {@code POST /-/run}: the launcher's client; answers exactly as the command would. The
+     * command's stdout is the body, streamed as it is printed (chunked); its exit code and
+     * stderr, known only at the end, are kept under the request's ticket for
+     * {@code GET /-/result} (which the client's same curl process asks next).
+     */
     private void runCommandLine(HttpExchange ex) throws IOException {
+        String ticket = ex.getRequestHeaders().getFirst(TICKET_HEADER);
+        if (ticket == null || ticket.isEmpty() || ticket.length() > MAX_TICKET_CHARS) {
+            send(ex, 400, "text/plain", "metadb: a run needs a " + TICKET_HEADER + " header\n");
+            return;
+        }
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
             body = in.readNBytes(1 << 20);
@@ -176,15 +240,56 @@ final class Server implements AutoCloseable {
             args.remove(args.size() - 1); // the terminator after the last argument
         }
         String invoked = Main.invokedCommand(args.toArray(String[]::new));
-        if (invoked == null || !answers(invoked)) {
-            respond(ex, 2, "", "metadb: metadb serve answers reports and query only, not "
-                    + (invoked == null ? "this command line" : invoked) + "\n");
+        if (invoked == null || !answers(invoked) || !withinLimit(args)) {
+            // Not this server's to answer (a write, or a longer statement than it allows):
+            // the client runs the command in its own process.
+            send(ex, 422, "text/plain", "metadb: not answered here; run it in-process\n");
             return;
         }
-        StringWriter out = new StringWriter();
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=" + CHARSET_NAME);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(200, 0);
         StringWriter err = new StringWriter();
-        int code = Main.run(onThisDb(args), new PrintWriter(out), new PrintWriter(err), true);
-        respond(ex, code, out.toString(), err.toString());
+        int code;
+        try (OutputStream body2 = ex.getResponseBody()) {
+            PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(body2, CHARSET), BODY_BUFFER_CHARS));
+            code = Main.run(onThisDb(args), out, new PrintWriter(err), true);
+            answered.incrementAndGet();
+            results.put(ticket, code, err.toString());
+            out.flush();
+        } catch (IOException e) {
+            return; // the client went away (its result is kept until it expires)
+        }
+    }
+
+    /** {@code GET /-/result?ticket=T}: the exit code, a newline, then the stderr of that run. */
+    private void answerResult(HttpExchange ex, Map<String, String> params) throws IOException {
+        Results.Result r = results.take(params.getOrDefault("ticket", ""));
+        if (r == null) {
+            send(ex, 404, "text/plain", "metadb: no result for that ticket\n");
+            return;
+        }
+        send(ex, 200, "text/plain", r.exit() + "\n" + r.stderr());
+    }
+
+    /** Whether the run's statement limit ({@code --timeout}, else the default) is within the server's. */
+    private boolean withinLimit(List<String> args) {
+        String given = null;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--timeout") && i + 1 < args.size()) {
+                given = args.get(i + 1);
+            } else if (args.get(i).startsWith("--timeout=")) {
+                given = args.get(i).substring("--timeout=".length());
+            }
+        }
+        if (given == null) {
+            return Snapshot.DEFAULT_STATEMENT_LIMIT.compareTo(statementLimit) <= 0;
+        }
+        try {
+            return io.metadb.core.Durations.parse(given).compareTo(statementLimit) <= 0;
+        } catch (IllegalArgumentException e) {
+            return true; // the command says what is wrong with it, as in-process
+        }
     }
 
     private static boolean answers(String command) {
@@ -203,12 +308,6 @@ final class Server implements AutoCloseable {
             }
         }
         return out.toArray(String[]::new);
-    }
-
-    private void respond(HttpExchange ex, int exit, String stdout, String stderr) throws IOException {
-        ex.getResponseHeaders().set("X-Metadb-Exit", String.valueOf(exit));
-        ex.getResponseHeaders().set("X-Metadb-Stderr", URLEncoder.encode(stderr, StandardCharsets.UTF_8));
-        send(ex, 200, "text/plain", stdout);
     }
 
     /** {@code GET /NAME[.ext]?…}: the same command, from a URL. */
@@ -256,13 +355,103 @@ final class Server implements AutoCloseable {
                 return;
             }
         }
-        StringWriter out = new StringWriter();
+        if (params.containsKey("_timeout")) {
+            java.time.Duration asked;
+            try {
+                asked = io.metadb.core.Durations.parse(params.get("_timeout"));
+            } catch (IllegalArgumentException e) {
+                send(ex, 400, "text/plain", "metadb: _timeout: " + e.getMessage() + "\n");
+                return;
+            }
+            if (asked.compareTo(statementLimit) > 0) {
+                send(ex, 400, "text/plain", "metadb: _timeout: this server stops statements after "
+                        + statementLimit.toSeconds() + " s at most\n");
+                return;
+            }
+            args.addAll(0, List.of("--timeout", params.get("_timeout")));
+        }
         StringWriter err = new StringWriter();
-        int code = Main.run(onThisDb(args), new PrintWriter(out), new PrintWriter(err), true);
-        if (code == 0) {
-            send(ex, 200, contentType, out.toString());
-        } else {
-            send(ex, code == Main.EXIT_BAD_INPUT ? 400 : 500, "text/plain", err.toString());
+        DeferredBody body = new DeferredBody(ex, contentType);
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(body, CHARSET), BODY_BUFFER_CHARS));
+        int code = Main.run(onThisDb(args), out, new PrintWriter(err), true);
+        answered.incrementAndGet();
+        out.flush();
+        body.finish(code, err.toString());
+    }
+
+    /**
+     * A response body that holds the first {@link #HOLD_BYTES} bytes back, so that a command
+     * that fails early gets its true status (400, 500) with its error line as the body; a
+     * longer answer is committed as 200 and streamed. Should the command fail after that, the
+     * connection is cut before the body's end, so the client sees an incomplete transfer
+     * rather than a truncated answer that looks whole.
+     */
+    private static final class DeferredBody extends OutputStream {
+        static final int HOLD_BYTES = 1 << 20;
+        private final HttpExchange ex;
+        private final String contentType;
+        private java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        private OutputStream live;
+        private boolean failed;
+
+        DeferredBody(HttpExchange ex, String contentType) {
+            this.ex = ex;
+            this.contentType = contentType;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (failed) {
+                throw new IOException("the client went away");
+            }
+            if (live == null && held.size() + len <= HOLD_BYTES) {
+                held.write(b, off, len);
+                return;
+            }
+            try {
+                if (live == null) {
+                    ex.getResponseHeaders().set("Content-Type", contentType + "; charset=" + CHARSET_NAME);
+                    ex.getResponseHeaders().set("Cache-Control", "no-store");
+                    ex.sendResponseHeaders(200, 0);
+                    live = ex.getResponseBody();
+                    held.writeTo(live);
+                    held = null;
+                }
+                live.write(b, off, len);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (live != null && !failed) {
+                live.flush();
+            }
+        }
+
+        /** Ends the response: the held answer with its status, or the end of a streamed one. */
+        void finish(int exit, String stderr) throws IOException {
+            if (live == null) {
+                if (exit == 0) {
+                    send(ex, 200, contentType, held.toByteArray());
+                } else {
+                    send(ex, exit == Main.EXIT_BAD_INPUT ? 400 : 500, "text/plain", stderr.getBytes(CHARSET));
+                }
+                return;
+            }
+            if (exit != 0 && exit != Main.EXIT_READER_GONE) {
+                throw new CutAnswer("the answer failed after it began: " + stderr.strip());
+            }
+            if (!failed) {
+                live.close();
+            }
         }
     }
 
@@ -316,8 +505,11 @@ final class Server implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
+        send(ex, status, contentType, body.getBytes(CHARSET));
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, byte[] bytes) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType + "; charset=" + CHARSET_NAME);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
@@ -343,6 +535,31 @@ final class Server implements AutoCloseable {
             }
         }
         return b.append('"').toString();
+    }
+
+    /**
+     * Exit codes and stderr of finished runs, by ticket, until taken or a minute old (a client
+     * that went away never takes its own). Thread-safe.
+     */
+    private static final class Results {
+        record Result(int exit, String stderr, long atNanos) {}
+
+        private static final long KEEP_NANOS = TimeUnit.MINUTES.toNanos(1);
+        private static final int MAX_KEPT = 10_000;
+        private final LinkedHashMap<String, Result> byTicket = new LinkedHashMap<>();
+
+        synchronized void put(String ticket, int exit, String stderr) {
+            long now = System.nanoTime();
+            byTicket.values().removeIf(r -> now - r.atNanos() > KEEP_NANOS);
+            if (byTicket.size() >= MAX_KEPT) {
+                byTicket.remove(byTicket.keySet().iterator().next());
+            }
+            byTicket.put(ticket, new Result(exit, stderr, now));
+        }
+
+        synchronized Result take(String ticket) {
+            return byTicket.remove(ticket);
+        }
     }
 
     /** Stops answering (requests running get a second to finish) and removes the discovery file. */

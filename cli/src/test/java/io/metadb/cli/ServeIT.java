@@ -217,10 +217,10 @@ class ServeIT {
         assertThat(get("/summary.json?_token=" + discovery.token(), null).statusCode()).isEqualTo(200);
         // A write sent to the command-line endpoint is refused; the launcher never sends one.
         HttpRequest ingest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + discovery.port() + "/-/run"))
-                .header("Authorization", "Bearer " + discovery.token())
+                .header("Authorization", "Bearer " + discovery.token()).header(Server.TICKET_HEADER, "t1")
                 .POST(HttpRequest.BodyPublishers.ofString("ingest\0ticks\0/dev/null\0")).build();
         HttpResponse<String> refused = HTTP.send(ingest, HttpResponse.BodyHandlers.ofString());
-        assertThat(refused.headers().firstValue("X-Metadb-Exit")).hasValue("2");
+        assertThat(refused.statusCode()).as("not the server's to answer").isEqualTo(422);
         String rows = run(Map.of(), "--db", db.toString(), "query", "SELECT count(*) FROM ticks", "--csv").out();
         Path in = dir.resolve("in.jsonl");
         Files.writeString(in, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n");
@@ -233,8 +233,167 @@ class ServeIT {
         assertThat(Long.parseLong(after.split("\r\n")[1])).isEqualTo(Long.parseLong(rows.split("\r\n")[1]) + 1);
     }
 
+    private static final String ENDLESS = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x FROM r";
+
+    /** Runs {@code metadb ARGS | head -n LINES} in bash: metadb's exit code and what head printed. */
+    private static Run piped(Map<String, String> env, int lines, String... args) throws Exception {
+        StringBuilder line = new StringBuilder("'" + metadb + "'");
+        for (String a : args) {
+            line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+        }
+        line.append(" | head -n ").append(lines).append("; exit ${PIPESTATUS[0]}");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line.toString()).directory(dir.toFile());
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        pb.environment().remove("METADB_NO_SERVER");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static long running() throws Exception {
+        String status = get("/-/status.json", discovery.token()).body();
+        return Long.parseLong(status.replaceAll(".*\"running\":(\\d+).*\\s*", "$1"));
+    }
+
     @Test
     @Order(4)
+    void aReaderThatStopsReadingEndsTheCommandServedAndInProcess() throws Exception {
+        for (Map<String, String> env : List.of(Map.of("METADB_NO_SERVER", "1"), Map.<String, String>of())) {
+            long before = answered();
+            // An endless statement: only the reader going away (or the 10 s limit) ends it.
+            Run head = piped(env, 3, "--db", db.toString(), "query", ENDLESS, "--csv");
+            assertThat(head.out()).isEqualTo("x\r\n1\r\n2\r\n");
+            assertThat(head.code()).as(env + head.err()).isEqualTo(Main.EXIT_READER_GONE);
+            assertThat(head.err()).isEmpty();
+            if (env.isEmpty()) {
+                assertThat(answered() - before).as("answered by the server").isEqualTo(1);
+            }
+            // The server stopped the statement when its reader went, well before the time limit.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (running() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(running()).isZero();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void theFirstRowsPrintAtOnceAndARunawayStatementStopsAtItsLimit() throws Exception {
+        for (Map<String, String> env : List.of(Map.of("METADB_NO_SERVER", "1"), Map.<String, String>of())) {
+            ProcessBuilder pb = new ProcessBuilder(metadb.toString(), "--db", db.toString(), "--timeout", "3s", "query",
+                    ENDLESS, "--csv").directory(dir.toFile());
+            pb.environment().put("XDG_CACHE_HOME", cache.toString());
+            pb.environment().remove("METADB_NO_SERVER");
+            pb.environment().putAll(env);
+            Path err = Files.createTempFile(dir, "err", ".txt");
+            Process p = pb.redirectError(err.toFile()).start();
+            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(lines.readLine()).isEqualTo("x");
+            assertThat(lines.readLine()).isEqualTo("1");
+            assertThat(p.isAlive()).as("rows arrive while the statement still runs (" + env + ")").isTrue();
+            long rows = 2;
+            while (lines.readLine() != null) {
+                rows++;
+            }
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(Main.EXIT_FAILURE);
+            assertThat(Files.readString(err)).isEqualTo("metadb: query: stopped after 3 s: the statement ran past its"
+                    + " time limit (--timeout sets it; default 10 s)\n");
+            assertThat(rows).isGreaterThan(1000);
+        }
+        // Through the HTTP API, an answer cut by its limit after it began streaming does not look whole.
+        HttpRequest endless = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + discovery.port() + "/query.csv?_timeout=2s&sql="
+                + URLEncoder.encode(ENDLESS, StandardCharsets.UTF_8))).header("Authorization", "Bearer " + discovery.token()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HTTP.send(endless, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
+        // A longer limit than the server allows (10 s) is run in-process, as asked.
+        long before = answered();
+        Run longer = run(Map.of(), "--db", db.toString(), "--timeout", "1m", "query", "SELECT 7 AS n", "--csv");
+        assertThat(longer).isEqualTo(new Run(0, "n\r\n7\r\n", ""));
+        assertThat(answered()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(6)
+    void aMillionRowsAsCsvStreamTheSameBytesServedAndInProcess() throws Exception {
+        String million = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < 1000000)"
+                + " SELECT x, 'row ' || x AS label, x / 7.0 AS part FROM r";
+        Run inProcess = run(Map.of("METADB_NO_SERVER", "1"), "--db", db.toString(), "query", million, "--csv");
+        long before = answered();
+        Run served = run(Map.of(), "--db", db.toString(), "query", million, "--csv");
+        assertThat(answered() - before).isEqualTo(1);
+        assertThat(inProcess.code()).as(inProcess.err()).isZero();
+        assertThat(inProcess.out().split("\r\n", -1)).hasSize(1_000_002); // header, rows, and after the last CRLF
+        assertThat(inProcess.out()).endsWith("\r\n1000000,row 1000000,142857.142857142857\r\n".replace("142857.142857142857",
+                Output.plain(1000000 / 7.0)));
+        assertThat(served).isEqualTo(inProcess);
+    }
+
+    @Test
+    @Order(7)
+    void theServerKeepsAnsweringWhileOthersWriteRunRetentionAndMigrate() throws Exception {
+        Path in = dir.resolve("more.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+            lines.append("{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":").append(i).append("}\n");
+        }
+        Files.writeString(in, lines);
+        String kindK = "SELECT count(*) FROM ticks WHERE kind = 'k'";
+        long before = Long.parseLong(run(Map.of(), "--db", db.toString(), "query", kindK, "--csv").out().split("\r\n")[1]);
+        Process ingest = new ProcessBuilder(metadb.toString(), "--db", db.toString(), "ingest", "ticks", in.toString())
+                .redirectErrorStream(true).start();
+        Process retention = new ProcessBuilder(metadb.toString(), "--db", db.toString(), "retention")
+                .redirectErrorStream(true).start();
+        Process migrate = new ProcessBuilder(metadb.toString(), "--db", db.toString(), "migrate").redirectErrorStream(true).start();
+        int answers = 0;
+        while (ingest.isAlive() || retention.isAlive() || migrate.isAlive()) {
+            Run summary = run(Map.of(), "--db", db.toString(), "--now", NOW, "summary", "--json");
+            assertThat(summary.code()).as(summary.err()).isZero();
+            answers++;
+        }
+        for (Process p : List.of(ingest, retention, migrate)) {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        }
+        assertThat(answers).isPositive();
+        Run count = run(Map.of(), "--db", db.toString(), "query", kindK, "--csv");
+        assertThat(count.out()).isEqualTo("count(*)\r\n" + (before + 500) + "\r\n");
+    }
+
+    @Test
+    @Order(8)
+    void aFileMigratedPastThisVersionIsReportedClearlyNeverMisread() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            c.createStatement().executeUpdate("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+        }
+        try {
+            for (String[] args : new String[][] {{"--now", NOW, "summary"}, {"query", "SELECT 1"}}) {
+                List<String> argv = new ArrayList<>(List.of("--db", db.toString()));
+                argv.addAll(List.of(args));
+                Run inProcess = run(Map.of("METADB_NO_SERVER", "1"), argv.toArray(String[]::new));
+                long before = answered();
+                Run served = run(Map.of(), argv.toArray(String[]::new));
+                assertThat(answered() - before).isEqualTo(1);
+                assertThat(served).isEqualTo(inProcess);
+                assertThat(served.code()).isEqualTo(Main.EXIT_FAILURE);
+                assertThat(served.out()).isEmpty();
+                assertThat(served.err()).isEqualTo("metadb: " + db + " has schema version 99; this metadb reads version "
+                        + io.metadb.core.SchemaVersion.HEAD + " (upgrade metadb)\n");
+            }
+        } finally {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db)) {
+                c.createStatement().executeUpdate("UPDATE meta SET value = '" + io.metadb.core.SchemaVersion.HEAD
+                        + "' WHERE key = 'schema_version'");
+            }
+        }
+    }
+
+    @Test
+    @Order(9)
     void statusStopAndAStaleDiscoveryFile() throws Exception {
         Run status = run(Map.of(), "--db", db.toString(), "serve", "--status");
         assertThat(status.code()).isZero();
