@@ -18,17 +18,21 @@ dir="${2:-$(mktemp -d)}"
 now="2026-04-20T12:00:00.000Z"
 mkdir -p "$dir"
 command -v sqlite3 >/dev/null || { echo "bench/serve.sh needs the sqlite3 shell" >&2; exit 1; }
+# The interpreter itself, not a version manager's shim in front of it (pyenv's bash shim
+# costs every python3 start ~100 ms here, which would flatter every ratio).
+python="$(python3 -c 'import sys; print(sys.executable)')"
 
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-canonical() { python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))'; }
+canonical() { "$python" -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 # Peak resident memory (MB) and wall time (ms) of a command writing to a file.
 peak() { # out-file command...
   local out="$1" s e kb; shift
   s=$(date +%s%N)
-  kb=$( { /usr/bin/time -f '%M' "$@" >"$out" 2>/dev/null; } 2>&1 | tail -n 1)
+  /usr/bin/time -f '%M' -o "$dir/time.out" "$@" >"$out" 2>/dev/null
   e=$(date +%s%N)
+  kb=$(tail -n 1 "$dir/time.out")
   echo "$(( (e - s) / 1000000 )) $(( kb / 1024 ))"
 }
 
@@ -45,19 +49,19 @@ for scale in 1 10; do
 
   # The same answers first (and a warm server, page cache and start-up archive).
   same_cost=$(diff <("$metadb" --db "$db" --now "$now" cost --by model --since 7d --json | canonical) \
-                   <(python3 "$root/bench/cost_by_model.py" "$db" "$now" | canonical) >/dev/null && echo yes || echo NO)
+                   <("$python" "$root/bench/cost_by_model.py" "$db" "$now" | canonical) >/dev/null && echo yes || echo NO)
   same_summary=$(diff <("$metadb" --db "$db" --now "$now" summary --json | canonical) \
-                      <(python3 "$root/bench/summary.py" "$db" "$now" | canonical) >/dev/null && echo yes || echo NO)
+                      <("$python" "$root/bench/summary.py" "$db" "$now" | canonical) >/dev/null && echo yes || echo NO)
   METADB_NO_SERVER=1 "$metadb" --db "$db" --now "$now" summary >/dev/null
 
   declare -A t=()
   for _ in $(seq "$runs"); do
     t[cost_served]+="$(ms "$metadb" --db "$db" --now "$now" cost --by model --since 7d --json) "
     t[cost_inproc]+="$(METADB_NO_SERVER=1 ms "$metadb" --db "$db" --now "$now" cost --by model --since 7d --json) "
-    t[cost_python]+="$(ms python3 "$root/bench/cost_by_model.py" "$db" "$now") "
+    t[cost_python]+="$(ms "$python" "$root/bench/cost_by_model.py" "$db" "$now") "
     t[summary_served]+="$(ms "$metadb" --db "$db" --now "$now" summary --json) "
     t[summary_inproc]+="$(METADB_NO_SERVER=1 ms "$metadb" --db "$db" --now "$now" summary --json) "
-    t[summary_python]+="$(ms python3 "$root/bench/summary.py" "$db" "$now") "
+    t[summary_python]+="$(ms "$python" "$root/bench/summary.py" "$db" "$now") "
   done
   for r in cost summary; do
     # shellcheck disable=SC2086
