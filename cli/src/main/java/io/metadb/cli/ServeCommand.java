@@ -84,6 +84,7 @@ final class ServeCommand extends RootSubcommand {
         }, "metadb-serve-stop"));
         out().println("serving " + db + " at " + url(server.discovery()) + " (pid " + server.discovery().pid()
                 + "; the token is in " + Discovery.fileOf(db) + "; Ctrl-C stops)");
+        out().println("dashboard: " + server.dashboardUrl());
         out().flush();
         while (!stopped.await(1, TimeUnit.SECONDS)) {
             if (idleNanos > 0 && server.idleNanos() > idleNanos) {
@@ -128,6 +129,7 @@ final class ServeCommand extends RootSubcommand {
             return 1;
         }
         out().println("serving " + db + " at " + url(d) + " (pid " + d.pid() + ")");
+        out().println("dashboard: " + url(d) + "?_token=" + d.token());
         return 0;
     }
 
@@ -168,6 +170,10 @@ final class ServeCommand extends RootSubcommand {
             }
         }
         Path log = db.resolveSibling(db.getFileName() + "-serve.log");
+        // The log holds the dashboard's URL, token included: the owner's only, like the discovery file.
+        Files.deleteIfExists(log);
+        Files.createFile(log, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Process child = new ProcessBuilder(command).redirectOutput(log.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -176,6 +182,7 @@ final class ServeCommand extends RootSubcommand {
             if (d != null && child.isAlive() && answers(d)) {
                 out().println("serving " + db + " at " + url(d) + " in the background (pid " + d.pid() + "; log: " + log
                         + "; stop with: metadb --db " + db + " serve --stop)");
+                out().println("dashboard: " + url(d) + "?_token=" + d.token());
                 return 0;
             }
             if (!child.isAlive()) {

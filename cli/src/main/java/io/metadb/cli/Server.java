@@ -149,14 +149,25 @@ final class Server implements AutoCloseable {
     private void route(HttpExchange ex) throws IOException {
         try {
             Map<String, String> params = queryParams(ex.getRequestURI().getRawQuery());
-            if (!authorised(ex, params.get("_token"))) {
-                send(ex, 401, "text/plain", "metadb: this server answers requests that carry its token (Authorization:"
-                        + " Bearer, from " + Discovery.fileOf(db) + ")\n");
-                return;
-            }
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
-            if (path.equals("/-/run") && method.equals("POST")) {
+            if (!authorised(ex, params.get("_token"))) {
+                send(ex, 401, "text/plain", "metadb: this server answers requests that carry its token (Authorization:"
+                        + " Bearer, from " + Discovery.fileOf(db) + "); a browser opens the URL metadb serve prints\n");
+                ex.close();
+                return;
+            }
+            if (path.equals("/favicon.ico")) {
+                send(ex, 204, "text/plain", ""); // no icon: a browser asks for one on every page
+            } else if (path.equals("/") && method.equals("GET") && params.containsKey("_token")) {
+                logIn(ex, params);
+            } else if (path.equals("/") && method.equals("GET")) {
+                sendAsset(ex, "index.html");
+            } else if (path.startsWith("/-/assets/") && method.equals("GET")) {
+                sendAsset(ex, path.substring("/-/assets/".length()));
+            } else if (path.equals("/-/reports.json") && method.equals("GET")) {
+                send(ex, 200, "application/json", Dashboard.reportsJson(db));
+            } else if (path.equals("/-/run") && method.equals("POST")) {
                 admitted(ex, () -> runCommandLine(ex));
             } else if (path.equals("/-/result") && method.equals("GET")) {
                 answerResult(ex, params);
@@ -209,10 +220,69 @@ final class Server implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the request carries the token: {@code Authorization: Bearer}, {@code ?_token=},
+     * or the cookie a browser got by opening the URL {@code metadb serve} prints (HttpOnly,
+     * SameSite=Strict: no other site's page can send it, no script can read it).
+     */
     private boolean authorised(HttpExchange ex, String queryToken) {
         String header = ex.getRequestHeaders().getFirst("Authorization");
         String given = header != null && header.startsWith("Bearer ") ? header.substring("Bearer ".length()).trim() : queryToken;
+        if (given == null) {
+            given = cookie(ex);
+        }
         return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The cookie's name: one per server port, as browsers keep cookies per host, not per port. */
+    private String cookieName() {
+        return "metadb_" + discovery.port();
+    }
+
+    private String cookie(HttpExchange ex) {
+        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+            for (String pair : header.split(";")) {
+                String[] kv = pair.trim().split("=", 2);
+                if (kv.length == 2 && kv[0].equals(cookieName())) {
+                    return kv[1];
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code GET /?_token=…}: the browser's way in: the token becomes its cookie, and the URL loses it. */
+    private void logIn(HttpExchange ex, Map<String, String> params) throws IOException {
+        ex.getResponseHeaders().add("Set-Cookie", cookieName() + "=" + new String(token, StandardCharsets.US_ASCII)
+                + "; Path=/; HttpOnly; SameSite=Strict");
+        StringBuilder rest = new StringBuilder();
+        params.forEach((k, v) -> {
+            if (!k.equals("_token")) {
+                rest.append(rest.length() == 0 ? "?" : "&").append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8))
+                        .append('=').append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8));
+            }
+        });
+        ex.getResponseHeaders().set("Location", "/" + rest);
+        send(ex, 303, "text/plain", "");
+    }
+
+    private static void sendAsset(HttpExchange ex, String name) throws IOException {
+        Dashboard.Asset asset = Dashboard.asset(name);
+        if (asset == null) {
+            send(ex, 404, "text/plain", "metadb: no such file here\n");
+            return;
+        }
+        // The page loads only its own files and talks only to this server.
+        ex.getResponseHeaders().set("Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+        send(ex, 200, asset.contentType(), asset.bytes());
+    }
+
+    /** The dashboard's URL, carrying the token once (the browser keeps it as a cookie). */
+    String dashboardUrl() {
+        return ServeCommand.url(discovery) + "?_token=" + discovery.token();
     }
 
     /**

@@ -23,18 +23,19 @@ public final class PaceWriterMain {
         long seconds = Long.parseLong(args[1]);
         double multiple = Double.parseDouble(args[2]);
         double[] perDay = {6_086, 5_227, 2_533, 2_007, 1_785};
-        double[] due = new double[perDay.length];
+        long[] done = new long[perDay.length];
         long written = 0;
-        long start = System.nanoTime();
         try (MetaDb meta = MetaDb.open(db)) {
+            long start = System.nanoTime(); // after opening: the pace is of writes, not of start-up
             long tick = 0;
             while (System.nanoTime() - start < seconds * 1_000_000_000L) {
                 Thread.sleep(100);
                 tick++;
+                double elapsedDays = (System.nanoTime() - start) / 1e9 / 86_400;
                 for (int t = 0; t < perDay.length; t++) {
-                    due[t] += perDay[t] * multiple / 86_400 / 10; // per 100 ms
-                    while (due[t] >= 1) {
-                        due[t] -= 1;
+                    // As many rows as the pace asks by now (a slow round catches up in the next).
+                    while (done[t] < (long) (perDay[t] * multiple * elapsedDays)) {
+                        done[t]++;
                         written++;
                         String agent = "agent" + (written % 7);
                         switch (t) {

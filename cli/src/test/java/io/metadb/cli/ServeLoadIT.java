@@ -155,6 +155,7 @@ class ServeLoadIT {
             String output = new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             assertThat(writer.exitValue()).as(output).isZero();
             String written = output.substring(output.lastIndexOf('\n') + 1); // its last line: the rows it wrote
+            // The pace: SPEC §6's five hot tables, 17,638 rows a day, times the multiple (flooring each table's count).
             assertThat(Long.parseLong(written)).isGreaterThanOrEqualTo((long) (17_638 * PACE_MULTIPLE * SECONDS / 86_400) - 5);
 
             System.out.println("load: " + CLIENTS + " clients, " + SECONDS + " s, writer at " + PACE_MULTIPLE
