@@ -37,12 +37,19 @@ final class Dashboard {
 
     private Dashboard() {}
 
+    /** The assets read so far (they never change while the jar is the same). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Asset> READ = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The asset of that name, or null if there is none. */
     static Asset asset(String name) {
         String[] where = ASSETS.get(name);
         if (where == null) {
             return null;
         }
+        return READ.computeIfAbsent(name, n -> read(where));
+    }
+
+    private static Asset read(String[] where) {
         try (InputStream in = Dashboard.class.getClassLoader().getResourceAsStream(where[0])) {
             if (in == null) {
                 throw new IllegalStateException("the dashboard's " + where[0] + " is missing from the class path");

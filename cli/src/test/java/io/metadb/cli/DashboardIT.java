@@ -132,6 +132,13 @@ class DashboardIT {
                 "return !!(window.metadb && window.metadb.ready && window.metadb.loads >= arguments[0])", loads)));
     }
 
+    /** The page's requests, when each began and how long it took: where the time to interactive goes. */
+    private static Object requests(ChromeDriver b) {
+        return js(b, "return performance.getEntriesByType('resource').map(e => e.name.replace(/^.*\\/\\/[^/]+/, '')"
+                + ".replace(/sql=SELECT\\+([a-z_]+).*/, 'sql=$1…').slice(0, 34) + ' ' + Math.round(e.startTime) + '+'"
+                + " + Math.round(e.duration)).join('; ')");
+    }
+
     /** Picks a report in the page's report menu, as a person does (the menu's change event). */
     private static void choose(ChromeDriver b, String report) {
         WebElement menu = b.findElement(By.id("report-name"));
@@ -224,6 +231,10 @@ class DashboardIT {
                 + " started (" + wallMs + " ms from the request, login redirect included), on the live-shape demo");
         shoot(b, "dashboard-24h");
         Map<String, String> day = checkCharts(b);
+        b.navigate().refresh();
+        awaitLoads(b, 1);
+        System.out.println("dashboard: interactive " + js(b, "return window.metadb.readyMs") + " ms after the page started"
+                + " again (the same view, a warm server); requests (start+duration ms): " + requests(b));
 
         // The window picker: every chart asks again, for the new window.
         b.findElement(By.cssSelector("#windows button[value='7d']")).click();
@@ -237,10 +248,20 @@ class DashboardIT {
         }
         shoot(b, "dashboard-7d");
 
+        // The dark scheme (the system's preference): same page, its own colours.
+        b.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        assertThat(js(b, "return getComputedStyle(document.body).backgroundColor")).isEqualTo("rgb(22, 24, 28)");
+        shoot(b, "dashboard-7d-dark");
+        b.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
+                List.of(Map.of("name", "prefers-color-scheme", "value", "light"))));
+
         // A refresh keeps the view.
         b.navigate().refresh();
         awaitLoads(b, 1);
         assertThat(js(b, "return window.metadb.window")).isEqualTo("7d");
+        System.out.println("dashboard: interactive " + js(b, "return window.metadb.readyMs") + " ms after a refresh (a warm"
+                + " server, 7 d window); requests (start+duration ms): " + requests(b));
 
         // Every report is a table with its options; a click on an agent opens that agent's report.
         choose(b, "recent");

@@ -38,18 +38,23 @@
   function windowOf() {
     const nowMs = state.now ? Date.parse(state.now) : Date.now();
     const ms = WINDOWS.find(w => w[0] === state.window)[1];
-    return { now: new Date(nowMs).toISOString(), since: new Date(nowMs - ms).toISOString(), ms };
+    return { now: new Date(nowMs).toISOString(), since: new Date(nowMs - ms).toISOString(), ms, answers: new Map() };
   }
 
-  async function api(name, options, win) {
+  /** One answer of the API; a load asks each question once (the summary cards and the summary table share one). */
+  function api(name, options, win) {
     const p = new URLSearchParams(options);
     p.set('_now', win.now);
     const source = `/${name}.json?${p}`;
-    metadb.requests.push(source);
-    const r = await fetch(source, { credentials: 'same-origin', cache: 'no-store' });
-    const text = await r.text();
-    if (!r.ok) throw new Error(text.trim() || String(r.status));
-    return { source, rows: JSON.parse(text) };
+    if (!win.answers.has(source)) {
+      metadb.requests.push(source);
+      win.answers.set(source, fetch(source, { credentials: 'same-origin', cache: 'no-store' }).then(async r => {
+        const text = await r.text();
+        if (!r.ok) throw new Error(text.trim() || String(r.status));
+        return { source, rows: JSON.parse(text) };
+      }));
+    }
+    return win.answers.get(source);
   }
 
   const query = (sql, win) => api('query', { sql }, win);
@@ -350,16 +355,18 @@
     }
   }
 
-  async function load() {
+  async function load(registry) {
     const win = windowOf();
     metadb.ready = false;
     plots.forEach(p => p.destroy());
     plots = [];
     $('asof').textContent = `window ${state.window} ending ${win.now.replace('T', ' ').replace('Z', '')} UTC`;
     document.querySelectorAll('#windows button').forEach(b => b.setAttribute('aria-pressed', String(b.value === state.window)));
-    renderForm();
     saveState();
-    await Promise.all([loadCharts(win), runReport(win)]);
+    const charts = loadCharts(win);
+    await registry;
+    renderForm();
+    await Promise.all([charts, runReport(win)]);
     metadb.loads++;
     metadb.window = state.window;
     metadb.ready = true;
@@ -395,11 +402,13 @@
       for (const input of $('report-params').querySelectorAll('input, select')) state.options[input.name] = input.value;
       load();
     });
-    const meta = await fetch('/-/reports.json', { credentials: 'same-origin' }).then(r => r.json());
-    reports = meta.reports;
-    $('db').textContent = meta.db;
-    document.title = `metadb · ${meta.db}`;
-    await load();
+    // The report forms need the registry; the charts do not wait for it.
+    const meta = fetch('/-/reports.json', { credentials: 'same-origin' }).then(r => r.json()).then(m => {
+      reports = m.reports;
+      $('db').textContent = m.db;
+      document.title = `metadb · ${m.db}`;
+    });
+    await load(meta);
   }
 
   start().catch(e => {
