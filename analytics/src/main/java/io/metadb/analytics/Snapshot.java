@@ -330,8 +330,8 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
-    /** An empty in-memory database to read {@code db} through; the file must exist. */
-    static Connection openMemory(Path db) {
+    /** {@code db} must exist and be readable here, or the one line saying why not. */
+    private static void checkReadable(Path db) {
         if (!Files.isRegularFile(db)) {
             throw new SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
         }
@@ -339,6 +339,11 @@ public final class Snapshot implements AutoCloseable {
         if (unreadable != null) {
             throw new SnapshotException(unreadable, null);
         }
+    }
+
+    /** An empty in-memory database to read {@code db} through; the file must exist. */
+    static Connection openMemory(Path db) {
+        checkReadable(db);
         try {
             Connection c = SqliteFiles.memory();
             ((SQLiteConnection) c).setBusyTimeout(SqliteFiles.DEFAULT_BUSY_TIMEOUT_MS);
@@ -358,13 +363,7 @@ public final class Snapshot implements AutoCloseable {
      * @throws SnapshotException if the file is missing or cannot be read here
      */
     static Connection openLive(Path db) {
-        if (!Files.isRegularFile(db)) {
-            throw new SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
-        }
-        String unreadable = SqliteFiles.unreadableReason(db);
-        if (unreadable != null) {
-            throw new SnapshotException(unreadable, null);
-        }
+        checkReadable(db);
         try {
             return SqliteFiles.openReadOnly(db);
         } catch (SQLException e) {
