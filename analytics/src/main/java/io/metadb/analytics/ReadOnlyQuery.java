@@ -119,7 +119,9 @@ public final class ReadOnlyQuery {
                 s.execute("BEGIN");
             }
             Snapshot.checkVersion(c, "main", db);
-            fillCatalog(c);
+            if (sql.toLowerCase(Locale.ROOT).contains("information_schema")) {
+                fillCatalog(c); // only a statement that names it can read it (saves every other ~2 ms)
+            }
             execute(c, sql, limit, sink);
         } catch (SQLException e) {
             throw failure(e);
