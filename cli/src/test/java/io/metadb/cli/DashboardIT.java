@@ -231,10 +231,15 @@ class DashboardIT {
                 + " started (" + wallMs + " ms from the request, login redirect included), on the live-shape demo");
         shoot(b, "dashboard-24h");
         Map<String, String> day = checkCharts(b);
-        b.navigate().refresh();
-        awaitLoads(b, 1);
-        System.out.println("dashboard: interactive " + js(b, "return window.metadb.readyMs") + " ms after the page started"
-                + " again (the same view, a warm server); requests (start+duration ms): " + requests(b));
+        List<Long> warm = new ArrayList<>();
+        for (int i = 0; i < 15; i++) { // a server that has answered a while (its JIT has compiled the hot paths)
+            b.navigate().refresh();
+            awaitLoads(b, 1);
+            warm.add(((Number) js(b, "return window.metadb.readyMs")).longValue());
+        }
+        System.out.println("dashboard: interactive " + warm.get(1) + " ms after the page started again (the same view, the"
+                + " second load), median of loads 6-15 " + warm.subList(5, 15).stream().sorted().toList().get(5)
+                + " ms " + warm + "; requests of the last (start+duration ms): " + requests(b));
 
         // The window picker: every chart asks again, for the new window.
         b.findElement(By.cssSelector("#windows button[value='7d']")).click();
