@@ -213,7 +213,7 @@
         metadb.charts.summary = { source: r.source, spec: { x: 'metric', name: 'value', y: 'value' },
           points: pointsOf({ x: 'metric', name: 'value', y: 'value' }, r.rows) };
       }),
-      api('timeline', { since: state.window, bucket: hourly ? '1h' : '1d' }, win).then(r =>
+      api('timeline', { since: state.window, bucket: '1h' }, win).then(r =>
         timeChart('chart-timeline', r.source, { x: 'bucket_start', series: 'table_name', y: 'rows' }, r.rows)),
       query(`SELECT substr(ts, 1, 10) || 'T00:00:00.000Z' AS day, model, round(sum(cost_usd), 6) AS cost_usd`
         + ` FROM token_usage WHERE ${within} GROUP BY day, model ORDER BY day, model`, win).then(r =>
@@ -227,7 +227,7 @@
         + ` WHERE level = 'red' AND ${within} GROUP BY bucket_start, check_name ORDER BY bucket_start, check_name`, win)
         .then(r => timeChart('chart-watchdog', r.source, { x: 'bucket_start', series: 'check_name', y: 'red' }, r.rows,
           { bars: true })),
-      query(`SELECT source AS channel, count(*) AS pending FROM events WHERE status = 'pending'`
+      query(`SELECT source AS channel, count(*) AS pending FROM events WHERE status = 'pending' AND ${within}`
         + ' GROUP BY source ORDER BY pending DESC, channel', win).then(r =>
         barChart('chart-backlog', r.source, { x: 'channel', name: 'pending', y: 'pending' }, r.rows,
           channel => reportHref('delivery', { channel }))),
