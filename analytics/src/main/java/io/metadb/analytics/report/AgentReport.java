@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 
@@ -82,9 +83,17 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
                 continue;
             }
             Condition mine = t.agent().eq(p.name());
-            copies.add(counted().contains(t.table())
-                    ? TableCopy.of(t.table()).where(mine).within(p.since(), now).orLatest(mine)
-                    : TableCopy.of(t.table()).columns(t.ts(), t.id(), t.agent()).where(mine).latest(1));
+            List<Field<?>> columns = new ArrayList<>(List.of(t.ts(), t.id(), t.agent()));
+            if (t.table().equals(CLI_INVOCATIONS)) {
+                columns.add(CLI_INVOCATIONS.EXIT_CODE);
+            } else if (t.table().equals(TOKEN_USAGE)) {
+                columns.addAll(List.of(TOKEN_USAGE.INPUT_TOKENS, TOKEN_USAGE.OUTPUT_TOKENS, TOKEN_USAGE.COST_USD));
+            } else if (t.table().equals(WATCHDOG_EVENTS)) {
+                columns.add(WATCHDOG_EVENTS.LEVEL);
+            }
+            // Only the columns the query reads: the rest of a row (session ids, bodies, details) is most of its size.
+            TableCopy copy = TableCopy.of(t.table()).columns(columns.toArray(Field<?>[]::new)).where(mine);
+            copies.add(counted().contains(t.table()) ? copy.within(p.since(), now).orLatest(mine) : copy.latest(1));
         }
         copies.addAll(Rollups.copies(p.since(), now, p.name()));
         return copies;

@@ -50,9 +50,21 @@ public final class CostReport extends Report<CostReport.Params, CostReport.Row> 
         return new Params(args.get(SINCE), args.get(BY));
     }
 
+    /**
+     * The window's rows, only the columns the query reads: session_id, provider and the
+     * unused key are a third of a row, and copying them doubled the copy's time (measured at
+     * 10x: 0.86 s for every column, 0.42 s for these).
+     */
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
-        return window(p.since(), now, TOKEN_USAGE);
+        List<Field<?>> columns = new ArrayList<>(List.of(TOKEN_USAGE.TS, TOKEN_USAGE.INPUT_TOKENS, TOKEN_USAGE.OUTPUT_TOKENS,
+                TOKEN_USAGE.CACHE_READ_TOKENS, TOKEN_USAGE.CACHE_WRITE_TOKENS, TOKEN_USAGE.COST_USD));
+        switch (p.by()) {
+            case MODEL -> columns.add(TOKEN_USAGE.MODEL);
+            case AGENT -> columns.add(TOKEN_USAGE.AGENT);
+            case DAY -> { } // the day is the ts's
+        }
+        return List.of(TableCopy.of(TOKEN_USAGE).within(p.since(), now).columns(columns.toArray(Field<?>[]::new)));
     }
 
     /** The table view ends with the totals. */

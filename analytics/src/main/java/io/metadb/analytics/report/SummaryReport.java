@@ -32,9 +32,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Select;
+import org.jooq.Table;
 
 /** {@code summary}: fleet health in one metric/value list; no rows for an empty database. */
 public final class SummaryReport extends WindowReport<SummaryReport.Row> {
@@ -54,7 +56,11 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
         return REPORT.request(new Window(since));
     }
 
-    /** Each table's rows in the window, the events still pending or failed (whatever their age), the rolled-up days. */
+    /**
+     * Each table's rows in the window, the events still pending or failed (whatever their
+     * age), the rolled-up days; of each table only the columns the query reads (its ts, its
+     * agent, and the few a metric counts).
+     */
     @Override
     public List<TableCopy> reads(Window p, Instant now) {
         List<TableCopy> copies = new ArrayList<>();
@@ -63,10 +69,31 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
             if (t.table().equals(EVENTS)) {
                 rows = rows.or(EVENTS.STATUS.in(EventStatus.PENDING, EventStatus.FAILED));
             }
-            copies.add(TableCopy.of(t.table()).where(rows));
+            List<Field<?>> columns = new ArrayList<>(List.of(t.ts()));
+            if (t.agent() != null) {
+                columns.add(t.agent());
+            }
+            columns.addAll(metricColumns(t.table()));
+            copies.add(TableCopy.of(t.table()).where(rows).columns(columns.toArray(Field<?>[]::new)));
         }
         copies.addAll(Rollups.copies(p.since(), now, null));
         return copies;
+    }
+
+    /** The columns besides ts and agent that a metric reads of {@code table}. */
+    private static List<Field<?>> metricColumns(Table<?> table) {
+        if (table.equals(CLI_INVOCATIONS)) {
+            return List.of(CLI_INVOCATIONS.EXIT_CODE);
+        } else if (table.equals(TOKEN_USAGE)) {
+            return List.of(TOKEN_USAGE.INPUT_TOKENS, TOKEN_USAGE.OUTPUT_TOKENS, TOKEN_USAGE.COST_USD);
+        } else if (table.equals(WATCHDOG_EVENTS)) {
+            return List.of(WATCHDOG_EVENTS.LEVEL);
+        } else if (table.equals(TESTS)) {
+            return List.of(TESTS.STATUS);
+        } else if (table.equals(EVENTS)) {
+            return List.of(EVENTS.STATUS);
+        }
+        return List.of();
     }
 
     @Override
