@@ -1,9 +1,12 @@
 package io.metadb.cli;
 
+import io.metadb.analytics.Snapshot;
 import io.metadb.core.BadInputException;
+import io.metadb.core.Durations;
 import io.metadb.generated.convert.Timestamps;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import picocli.CommandLine.Command;
@@ -79,14 +82,14 @@ public final class MetadbCommand {
         return parseTimestamp("--now", now);
     }
 
-    /** The statement time limit: {@code --timeout}, else {@link io.metadb.analytics.Snapshot#DEFAULT_STATEMENT_LIMIT}. */
-    java.time.Duration timeout() {
+    /** The statement time limit: {@code --timeout}, else {@link Snapshot#DEFAULT_STATEMENT_LIMIT}. */
+    Duration timeout() {
         if (timeout == null) {
-            return io.metadb.analytics.Snapshot.DEFAULT_STATEMENT_LIMIT;
+            return Snapshot.DEFAULT_STATEMENT_LIMIT;
         }
-        java.time.Duration d;
+        Duration d;
         try {
-            d = io.metadb.core.Durations.parse(timeout);
+            d = Durations.parse(timeout);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--timeout: " + e.getMessage());
         }

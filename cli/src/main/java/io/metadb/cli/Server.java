@@ -6,6 +6,7 @@ import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
 import io.metadb.analytics.Snapshot;
+import io.metadb.core.Durations;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,7 +72,7 @@ final class Server implements AutoCloseable {
      */
     static final java.nio.charset.Charset CHARSET = java.nio.charset.Charset.defaultCharset();
     /** The charset as Content-Type names it (lower case, as the HTTP examples write it). */
-    private static final String CHARSET_NAME = CHARSET.name().toLowerCase(java.util.Locale.ROOT);
+    private static final String CHARSET_NAME = CHARSET.name().toLowerCase(Locale.ROOT);
 
     private final Path db;
     private final HttpServer http;
@@ -78,13 +81,13 @@ final class Server implements AutoCloseable {
     private final int maxRequests;
     private final byte[] token;
     private final Discovery discovery;
-    private final java.time.Duration statementLimit;
+    private final Duration statementLimit;
     private final Results results = new Results();
     private volatile long lastRequestNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
 
     private Server(Path db, HttpServer http, ExecutorService threads, int maxRequests, String token,
-            java.time.Duration statementLimit) {
+            Duration statementLimit) {
         this.db = db;
         this.statementLimit = statementLimit;
         this.http = http;
@@ -101,7 +104,7 @@ final class Server implements AutoCloseable {
     }
 
     /** Listens on {@code bind}:{@code port} (0: any free port) and writes the discovery file. */
-    static Server start(Path db, InetAddress bind, int port, int maxRequests, java.time.Duration statementLimit)
+    static Server start(Path db, InetAddress bind, int port, int maxRequests, Duration statementLimit)
             throws IOException {
         // Answers are written as headers, then body: with Nagle's algorithm on, the body's
         // write waits for the client's delayed ACK of the headers (40 ms on Linux, every
@@ -356,7 +359,7 @@ final class Server implements AutoCloseable {
             return Snapshot.DEFAULT_STATEMENT_LIMIT.compareTo(statementLimit) <= 0;
         }
         try {
-            return io.metadb.core.Durations.parse(given).compareTo(statementLimit) <= 0;
+            return Durations.parse(given).compareTo(statementLimit) <= 0;
         } catch (IllegalArgumentException e) {
             return true; // the command says what is wrong with it, as in-process
         }
@@ -426,9 +429,9 @@ final class Server implements AutoCloseable {
             }
         }
         if (params.containsKey("_timeout")) {
-            java.time.Duration asked;
+            Duration asked;
             try {
-                asked = io.metadb.core.Durations.parse(params.get("_timeout"));
+                asked = Durations.parse(params.get("_timeout"));
             } catch (IllegalArgumentException e) {
                 send(ex, 400, "text/plain", "metadb: _timeout: " + e.getMessage() + "\n");
                 return;
