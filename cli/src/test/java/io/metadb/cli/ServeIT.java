@@ -424,4 +424,34 @@ class ServeIT {
         assertThat(Arrays.asList(Files.list(dir).map(p -> p.getFileName().toString()).toArray()))
                 .doesNotContain("demo.db-serve");
     }
+
+    @Test
+    @Order(10)
+    void aServerKilledMidAnswerIsOneLineAndTheNextCommandRunsInProcess() throws Exception {
+        server = start();
+        discovery = Discovery.read(db);
+        ProcessBuilder pb = new ProcessBuilder(metadb.toString(), "--db", db.toString(), "query", ENDLESS, "--csv")
+                .directory(dir.toFile());
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        pb.environment().remove("METADB_NO_SERVER");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process client = pb.redirectError(err.toFile()).start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).isEqualTo("x");
+        assertThat(lines.readLine()).isEqualTo("1");
+        server.destroyForcibly(); // kill -9: no clean exit, the discovery file stays behind
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        while (lines.readLine() != null) {
+            // what the server sent before it died
+        }
+        assertThat(client.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        // Rows were already printed: not run again in-process (they would print twice), but one line and exit 1.
+        assertThat(client.exitValue()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(Files.readString(err)).matches("metadb: the server of " + java.util.regex.Pattern.quote(db.toString())
+                + " stopped answering \\(curl exit \\d+\\); run again, or with METADB_NO_SERVER=1\n");
+        // The dead server's discovery file is left; the next command ignores it and answers in-process.
+        assertThat(Discovery.fileOf(db)).exists();
+        Run after = run(Map.of(), "--db", db.toString(), "query", "SELECT 8 AS n", "--csv");
+        assertThat(after).isEqualTo(new Run(0, "n\r\n8\r\n", ""));
+    }
 }
