@@ -112,8 +112,8 @@ public final class ReadOnlyQuery {
     public static void stream(Path db, String sql, Duration limit, RowSink sink) {
         Connection c = Snapshot.openLive(db);
         try {
+            attachCatalogSchema(c);
             try (Statement s = c.createStatement()) {
-                s.execute("ATTACH DATABASE ':memory:' AS information_schema");
                 // Everything below reads the file inside this one transaction: the version
                 // check, the catalogue and the statement see the same commit.
                 s.execute("BEGIN");
@@ -137,10 +137,15 @@ public final class ReadOnlyQuery {
 
     /** {@code information_schema} of the {@code main} database, attached as a schema of its own. */
     private static void attachCatalog(Connection c) throws SQLException {
+        attachCatalogSchema(c);
+        fillCatalog(c);
+    }
+
+    /** An empty in-memory {@code information_schema} (ATTACH must come before a transaction begins). */
+    private static void attachCatalogSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("ATTACH DATABASE ':memory:' AS information_schema");
         }
-        fillCatalog(c);
     }
 
     private static void fillCatalog(Connection c) throws SQLException {

@@ -46,7 +46,7 @@ public final class Main {
         }
     }
 
-    /** Commands besides the reports that read the file through sqlite-jdbc and jOOQ. */
+    /** Commands besides the reports that read the file (through sqlite-jdbc alone). */
     private static final java.util.Set<String> READ_COMMANDS = java.util.Set.of("query");
 
     /**
@@ -77,6 +77,19 @@ public final class Main {
 
     /** The root options that take a separate value. */
     static final java.util.Set<String> GLOBAL_OPTIONS_WITH_VALUE = java.util.Set.of("--db", "--now", "--timeout");
+
+    /** The value of {@code option} ({@code --x V} or {@code --x=V}; the last one given), or null. */
+    static String optionValue(List<String> args, String option) {
+        String value = null;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(option) && i + 1 < args.size()) {
+                value = args.get(i + 1);
+            } else if (args.get(i).startsWith(option + "=")) {
+                value = args.get(i).substring(option.length() + 1);
+            }
+        }
+        return value;
+    }
 
     /** The first argument that is not a global option or its value: the subcommand's name. */
     static String invokedCommand(String[] args) {

@@ -347,22 +347,20 @@ final class Server implements AutoCloseable {
 
     /** Whether the run's statement limit ({@code --timeout}, else the default) is within the server's. */
     private boolean withinLimit(List<String> args) {
-        String given = null;
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals("--timeout") && i + 1 < args.size()) {
-                given = args.get(i + 1);
-            } else if (args.get(i).startsWith("--timeout=")) {
-                given = args.get(i).substring("--timeout=".length());
-            }
-        }
+        String given = Main.optionValue(args, "--timeout");
         if (given == null) {
-            return Snapshot.DEFAULT_STATEMENT_LIMIT.compareTo(statementLimit) <= 0;
+            return allows(Snapshot.DEFAULT_STATEMENT_LIMIT);
         }
         try {
-            return Durations.parse(given).compareTo(statementLimit) <= 0;
+            return allows(Durations.parse(given));
         } catch (IllegalArgumentException e) {
             return true; // the command says what is wrong with it, as in-process
         }
+    }
+
+    /** Whether this server runs statements for as long as {@code limit}. */
+    private boolean allows(Duration limit) {
+        return limit.compareTo(statementLimit) <= 0;
     }
 
     private static boolean answers(String command) {
@@ -436,7 +434,7 @@ final class Server implements AutoCloseable {
                 send(ex, 400, "text/plain", "metadb: _timeout: " + e.getMessage() + "\n");
                 return;
             }
-            if (asked.compareTo(statementLimit) > 0) {
+            if (!allows(asked)) {
                 send(ex, 400, "text/plain", "metadb: _timeout: this server stops statements after "
                         + statementLimit.toSeconds() + " s at most\n");
                 return;

@@ -138,9 +138,17 @@ public final class SqliteFiles {
         // A 32 MiB page cache (SQLite's default is 2 MiB) keeps the hot tables' index pages
         // in memory during bulk writes (ingest of 200k rows: ~25% faster, measured).
         config.setCacheSize(-CACHE_KIB);
+        return connect(url(file), config);
+    }
+
+    /**
+     * Connects with {@code config}, never fetching generated keys (sqlite-jdbc would after
+     * every statement), through the driver itself (no DriverManager scan of the class path).
+     */
+    private static Connection connect(String jdbcUrl, SQLiteConfig config) throws SQLException {
         Properties props = config.toProperties();
         props.setProperty("jdbc.get_generated_keys", "false");
-        return new org.sqlite.JDBC().connect(url(file), props);
+        return new org.sqlite.JDBC().connect(jdbcUrl, props);
     }
 
     /** Opens a read-write connection with the defaults. */
@@ -158,9 +166,7 @@ public final class SqliteFiles {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(DEFAULT_BUSY_TIMEOUT_MS);
         config.setCacheSize(-CACHE_KIB);
-        Properties props = config.toProperties();
-        props.setProperty("jdbc.get_generated_keys", "false");
-        return new org.sqlite.JDBC().connect("jdbc:sqlite:" + readOnlyUri(file), props);
+        return connect("jdbc:sqlite:" + readOnlyUri(file), config);
     }
 
     /**
@@ -193,9 +199,7 @@ public final class SqliteFiles {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(0);
         config.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE); // never creates the file
-        Properties props = config.toProperties();
-        props.setProperty("jdbc.get_generated_keys", "false");
-        try (Connection c = new org.sqlite.JDBC().connect(url(file), props);
+        try (Connection c = connect(url(file), config);
              java.sql.Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
             rs.next();
