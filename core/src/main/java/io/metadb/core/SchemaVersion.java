@@ -21,7 +21,8 @@ public final class SchemaVersion {
 
     /**
      * The version recorded in the {@code meta} table of the attached database {@code schema}
-     * ({@code main} for the connection's own file); 0 if it has no {@code meta} table or no
+     * ({@code main} for the connection's own file; null for the connection's own database on
+     * either engine); 0 if it has no {@code meta} table or no
      * version row (a new or foreign file). Plain JDBC, not jOOQ: a snapshot taken at start-up
      * must not wait for jOOQ's class initialisation, which another thread does meanwhile.
      *
@@ -30,13 +31,14 @@ public final class SchemaVersion {
      */
     public static int read(Connection c, String schema) throws SQLException {
         String value;
-        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM " + schema + ".meta WHERE key = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM " + (schema == null ? "" : schema + ".")
+                + "meta WHERE key = ?")) {
             ps.setString(1, KEY);
             try (ResultSet rs = ps.executeQuery()) {
                 value = rs.next() ? rs.getString(1) : null;
             }
         } catch (SQLException e) {
-            if (String.valueOf(e.getMessage()).contains("no such table")) {
+            if (String.valueOf(e.getMessage()).contains("no such table") || PgDatabases.isUndefinedTable(e)) {
                 return 0;
             }
             throw e;

@@ -3,6 +3,8 @@ package io.metadb.migrations;
 import io.metadb.migrations.internal.FileShape;
 import io.metadb.migrations.internal.LiquibaseRunner;
 import io.metadb.migrations.internal.MigrationLock;
+import io.metadb.migrations.internal.PgMigration;
+import io.metadb.core.Location;
 import io.metadb.core.SchemaVersion;
 import io.metadb.core.SqliteFiles;
 import java.nio.file.Files;
@@ -23,7 +25,7 @@ import org.jooq.impl.DSL;
  * released without an operator. Thread-safe.
  */
 public final class Migrations {
-    /** Changesets in the changelog up to {@link SchemaVersion#HEAD} (checked by a test). */
+    /** Changesets each engine runs up to {@link SchemaVersion#HEAD} (its own SQL and the shared tags; checked by a test). */
     public static final int HEAD_CHANGESETS = 52;
     /** Classpath location of the root changelog (in the schema jar). */
     public static final String CHANGELOG = "db/changelog/db.changelog-master.xml";
@@ -56,6 +58,43 @@ public final class Migrations {
     /** Like {@link #apply}, calling {@code afterChangeset} with each changeset id as it is run. */
     public static MigrationResult apply(Path db, java.util.function.Consumer<String> afterChangeset) {
         return migrate(db, SchemaVersion.HEAD, afterChangeset);
+    }
+
+    /**
+     * Creates or upgrades the database at {@code db} (a file or a PostgreSQL database) to
+     * {@link SchemaVersion#HEAD}.
+     */
+    public static MigrationResult apply(Location db) {
+        return db.isPostgres() ? PgMigration.migrate(db, SchemaVersion.HEAD, null, LOCK_WAIT_MS) : apply(db.file());
+    }
+
+    /** Like {@link #apply(Location)}, calling {@code afterChangeset} with each changeset id as it is run. */
+    public static MigrationResult apply(Location db, java.util.function.Consumer<String> afterChangeset) {
+        return db.isPostgres() ? PgMigration.migrate(db, SchemaVersion.HEAD, afterChangeset, LOCK_WAIT_MS)
+                : apply(db.file(), afterChangeset);
+    }
+
+    /** Like {@link #upgradeTo(Path, int)}, on either engine. */
+    public static MigrationResult upgradeTo(Location db, int version) {
+        if (!db.isPostgres()) {
+            return upgradeTo(db.file(), version);
+        }
+        if (version < 1 || version > SchemaVersion.HEAD) {
+            throw new IllegalArgumentException("schema version must be 1.." + SchemaVersion.HEAD + ", was " + version);
+        }
+        return PgMigration.migrate(db, version, null, LOCK_WAIT_MS);
+    }
+
+    /** The database's {@code meta.schema_version}, 0 if it has no schema yet. */
+    public static int schemaVersion(Location db) {
+        if (!db.isPostgres()) {
+            return schemaVersion(db.file());
+        }
+        try (Connection c = db.connect()) {
+            return PgMigration.version(c, db);
+        } catch (SQLException e) {
+            throw new MigrationException(e.getMessage(), e);
+        }
     }
 
     /** The file's {@code meta.schema_version}, 0 if the file has no schema yet. */

@@ -7,7 +7,7 @@ public final class SchemaTooNewException extends IllegalStateException {
     private final int fileVersion;
     private final int libraryVersion;
 
-    SchemaTooNewException(String file, int fileVersion, int libraryVersion) {
+    public SchemaTooNewException(String file, int fileVersion, int libraryVersion) {
         super(file + " has schema version " + fileVersion + ", newer than this metadb's schema version "
                 + libraryVersion + "; upgrade metadb to open it");
         this.fileVersion = fileVersion;

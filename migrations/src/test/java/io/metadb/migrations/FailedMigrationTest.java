@@ -34,7 +34,7 @@ class FailedMigrationTest {
         Path db = dir.resolve("half.db");
         Migrations.upgradeTo(db, version);
         Map<String, List<List<String>>> rows = MigrationPathsTest.fillEveryTable(db);
-        VersionedChangeSet next = ChangelogCheck.parse(Migrations.CHANGELOG).stream()
+        VersionedChangeSet next = ChangelogCheck.parse(Migrations.CHANGELOG, "sqlite").stream()
                 .filter(c -> c.version() > version).findFirst().orElseThrow();
         // What an earlier metadb left when killed between a changeset's commit and its history row.
         Sql.exec(db, statements(next));

@@ -1,17 +1,15 @@
 package io.metadb.migrations;
 
-import java.nio.file.Path;
-
 /**
- * Child-process entry for the crash and adoption tests: prints MIGRATING, migrates the file in
- * args[0], printing RAN and the id of each changeset as it ran, then the result; with args[1],
+ * Child-process entry for the crash and adoption tests: prints MIGRATING, migrates the file or PostgreSQL
+ * URL in args[0], printing RAN and the id of each changeset as it ran, then the result; with args[1],
  * stops after that changeset ran (its transaction open), prints PAUSED and waits to be killed.
  */
 public final class MigrateMain {
     private MigrateMain() {}
 
     public static void main(String[] args) throws InterruptedException {
-        Path db = Path.of(args[0]);
+        io.metadb.core.Location db = io.metadb.core.Location.parse(args[0]);
         String pauseAfter = args.length > 1 ? args[1] : null;
         System.out.println("MIGRATING");
         System.out.flush();

@@ -61,7 +61,16 @@ public final class ChangelogCheck {
 
     private ChangelogCheck() {}
 
-    /** Parses a changelog from the classpath, each changeset tagged with its schema version. */
+    /**
+     * The changesets of {@code changelog} that engine {@code dbms} ({@code sqlite},
+     * {@code postgresql}) runs, in order, each tagged with its schema version.
+     */
+    public static List<VersionedChangeSet> parse(String changelog, String dbms) {
+        return parse(changelog).stream().filter(c -> c.changeSet().getDbmsSet() == null
+                || c.changeSet().getDbmsSet().isEmpty() || c.changeSet().getDbmsSet().contains(dbms)).toList();
+    }
+
+    /** Parses a changelog from the classpath (both engines' changesets), each tagged with its schema version. */
     public static List<VersionedChangeSet> parse(String changelog) {
         ResourceAccessor accessor = new ClassLoaderResourceAccessor(ChangelogCheck.class.getClassLoader());
         Map<String, Object> scope = new HashMap<>();

@@ -84,7 +84,7 @@ public final class FileShape {
      */
     public static void halfRecordedChangeset(Path db, DSLContext dsl, int before, boolean hasHistory,
             MigrationException failed) {
-        List<VersionedChangeSet> ours = ChangelogCheck.parse(Migrations.CHANGELOG);
+        List<VersionedChangeSet> ours = ChangelogCheck.parse(Migrations.CHANGELOG, "sqlite");
         int recorded = recordedCount(db, dsl, ours, before, hasHistory);
         if (recorded >= ours.size()) {
             throw failed;

@@ -1,5 +1,7 @@
 package io.metadb.migrations.internal;
 
+import io.metadb.core.Location;
+import io.metadb.core.PgDatabases;
 import io.metadb.core.SqliteFiles;
 import io.metadb.migrations.MigrationException;
 import io.metadb.migrations.Migrations;
@@ -82,11 +84,13 @@ public final class LiquibaseRunner implements AutoCloseable {
     private final String name;
     private final Connection connection;
     private final Database database;
+    private final boolean postgres;
 
-    private LiquibaseRunner(String name, Connection connection, Database database) {
+    private LiquibaseRunner(String name, Connection connection, Database database, boolean postgres) {
         this.name = name;
         this.connection = connection;
         this.database = database;
+        this.postgres = postgres;
     }
 
     /**
@@ -112,6 +116,31 @@ public final class LiquibaseRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a PostgreSQL database for one migration: one transaction, as for a file (see
+     * {@link #open(Path)}); PostgreSQL's DDL is transactional, so a killed migration leaves the
+     * database at the version it started from. The caller serialises migrations (an advisory
+     * lock held on another connection).
+     */
+    public static LiquibaseRunner open(Location db) {
+        quiet();
+        Connection real;
+        try {
+            // Liquibase probes for its tables by querying them; in one transaction a failed
+            // probe would abort everything after it, so each statement gets a savepoint.
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("autosave", "always");
+            real = db.connect(props);
+        } catch (SQLException e) {
+            throw new MigrationException(e.getMessage(), e);
+        }
+        try {
+            return start(db.toString(), real);
+        } catch (Exception e) {
+            throw new MigrationException("cannot open " + db + " for migration: " + PgDatabases.reason(e), e);
+        }
+    }
+
     /** An empty in-memory database to replay changesets on (to learn what they create). */
     public static LiquibaseRunner scratch() {
         quiet();
@@ -127,7 +156,8 @@ public final class LiquibaseRunner implements AutoCloseable {
             real.setAutoCommit(false); // begins the transaction
             Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(holdingTransaction(real)));
-            return new LiquibaseRunner(name, real, database);
+            return new LiquibaseRunner(name, real, database,
+                    real.getMetaData().getURL().startsWith("jdbc:postgresql:"));
         } catch (Exception e) {
             real.close();
             throw e;
@@ -185,7 +215,7 @@ public final class LiquibaseRunner implements AutoCloseable {
 
     /** The connection, inside this runner's transaction (to read what it sees). */
     public DSLContext dsl() {
-        return SqliteFiles.dsl(connection);
+        return postgres ? PgDatabases.dsl(connection) : SqliteFiles.dsl(connection);
     }
 
     /**
@@ -197,6 +227,11 @@ public final class LiquibaseRunner implements AutoCloseable {
      * @return whether a stale lock was found and released
      */
     public boolean releaseStaleLock() {
+        if (postgres) {
+            // Liquibase's lock row is set and cleared inside the one transaction of a
+            // migration, so a set row is never committed on PostgreSQL.
+            return false;
+        }
         DSLContext dsl = SqliteFiles.dsl(connection);
         Field<Object> locked = DSL.field(DSL.name("LOCKED"));
         boolean stale;
