@@ -4,6 +4,7 @@ import io.metadb.dao.internal.JsonTables;
 import io.metadb.dao.internal.Writer;
 import io.metadb.payload.Payload;
 import io.metadb.migrations.Migrations;
+import io.metadb.core.Location;
 import io.metadb.core.SqliteFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,7 +31,7 @@ import org.sqlite.SQLiteConfig;
  * }</pre>
  */
 public final class MetaDb implements AutoCloseable {
-    private final Path path;
+    private final Location location;
     private final MetaDbOptions options;
     private final Writer writer;
     private final ConcurrentMap<Class<?>, JsonRowDao<?>> daos = new ConcurrentHashMap<>();
@@ -38,13 +39,14 @@ public final class MetaDb implements AutoCloseable {
     private final SourceCursorsDao cursors;
     private final Thread shutdownHook;
 
-    private MetaDb(Path path, MetaDbOptions options, Writer writer) {
-        this.path = path;
+    private MetaDb(Location location, MetaDbOptions options, Writer writer) {
+        this.location = location;
         this.options = options;
         this.writer = writer;
         this.events = new EventsDao(writer, options.clock());
-        this.cursors = new SourceCursorsDao(path, writer, options.clock());
-        this.shutdownHook = new Thread(writer::close, "metadb-shutdown " + path.getFileName());
+        this.cursors = new SourceCursorsDao(location, writer, options.clock());
+        this.shutdownHook = new Thread(writer::close, "metadb-shutdown "
+                + (location.isPostgres() ? location : location.file().getFileName()));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -60,31 +62,60 @@ public final class MetaDb implements AutoCloseable {
      * @throws io.metadb.migrations.MigrationException if it cannot be migrated
      */
     public static MetaDb open(Path path, MetaDbOptions options) {
-        Migrations.apply(path);
+        return open(Location.of(path), options);
+    }
+
+    /**
+     * Opens a SQLite file or a PostgreSQL database, as {@code --db} names it: a path, or
+     * {@code postgresql://user@host:port/db} / {@code jdbc:postgresql://…} (see {@link Location}).
+     */
+    public static MetaDb open(String pathOrUrl) {
+        return open(Location.parse(pathOrUrl), MetaDbOptions.defaults());
+    }
+
+    /**
+     * Opens (creating or migrating) the database at {@code location}. On PostgreSQL the
+     * writer's connection is re-opened when the server drops it; a write waits up to
+     * {@link MetaDbOptions#busyTimeoutMs()} for the server to come back, then fails with
+     * {@link MetaDbUnavailableException}.
+     */
+    public static MetaDb open(Location location, MetaDbOptions options) {
+        Migrations.apply(location);
         Connection connection;
+        Writer.Connector connector = location.isPostgres() ? () -> connectWriter(location) : null;
         try {
-            connection = SqliteFiles.open(path, options.busyTimeoutMs(),
-                    SQLiteConfig.SynchronousMode.valueOf(options.synchronous().name()));
+            connection = location.isPostgres() ? connector.open() : SqliteFiles.open(location.file(),
+                    options.busyTimeoutMs(), SQLiteConfig.SynchronousMode.valueOf(options.synchronous().name()));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open " + path + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open " + location + ": " + e.getMessage(), e);
         }
         Writer writer;
         try {
-            writer = new Writer(path, connection, options);
+            writer = new Writer(location, connection, connector, options);
         } catch (RuntimeException | Error e) {
             closeQuietly(connection);
             throw e;
         }
         try {
-            return new MetaDb(path, options, writer);
+            return new MetaDb(location, options, writer);
         } catch (IllegalStateException e) {
             // The JVM is shutting down (no shutdown hook can be added): nothing may be left running.
             writer.close();
-            throw new IllegalStateException("cannot open " + path + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open " + location + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             writer.close();
             throw e;
         }
+    }
+
+    /**
+     * The writer's PostgreSQL connection: the driver rewrites a batch of inserts into
+     * multi-row INSERTs (one round trip per batch instead of one per row).
+     */
+    private static Connection connectWriter(Location location) throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("reWriteBatchedInserts", "true");
+        return location.connect(props);
     }
 
     private static void closeQuietly(Connection connection) {
@@ -131,14 +162,28 @@ public final class MetaDb implements AutoCloseable {
         writer.barrier().join();
     }
 
-    /** The file. */
+    /**
+     * The file.
+     *
+     * @throws IllegalStateException on PostgreSQL (see {@link #location()})
+     */
     public Path path() {
-        return path;
+        return location.file();
+    }
+
+    /** Where the database is: a file or a PostgreSQL database. */
+    public Location location() {
+        return location;
     }
 
     /** Transactions committed by this handle (for benchmarks and tests). */
     public long commits() {
         return writer.commits();
+    }
+
+    /** Times the writer re-opened its PostgreSQL connection after losing it (for tests). */
+    public long reconnects() {
+        return writer.reconnects();
     }
 
     /** Id blocks leased by this handle (for benchmarks and tests). */

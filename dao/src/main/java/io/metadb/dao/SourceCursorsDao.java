@@ -4,6 +4,8 @@ import io.metadb.core.BadInputException;
 import static io.metadb.generated.Tables.SOURCE_CURSORS;
 
 import io.metadb.dao.internal.Writer;
+import io.metadb.core.Location;
+import io.metadb.core.PgDatabases;
 import io.metadb.core.SqliteFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,11 +21,11 @@ import java.util.concurrent.CompletableFuture;
  * newer one, whichever process writes. Thread-safe.
  */
 public final class SourceCursorsDao {
-    private final Path db;
+    private final Location db;
     private final Writer writer;
     private final Clock clock;
 
-    SourceCursorsDao(Path db, Writer writer, Clock clock) {
+    SourceCursorsDao(Location db, Writer writer, Clock clock) {
         this.db = db;
         this.writer = writer;
         this.clock = clock;
@@ -31,8 +33,8 @@ public final class SourceCursorsDao {
 
     /** The committed cursor of {@code source}, read on a short-lived connection. */
     public Optional<String> get(String source) {
-        try (Connection c = SqliteFiles.open(db)) {
-            return Optional.ofNullable(SqliteFiles.dsl(c).select(SOURCE_CURSORS.CURSOR).from(SOURCE_CURSORS)
+        try (Connection c = db.isPostgres() ? db.connect() : SqliteFiles.open(db.file())) {
+            return Optional.ofNullable(PgDatabases.dsl(c, db).select(SOURCE_CURSORS.CURSOR).from(SOURCE_CURSORS)
                     .where(SOURCE_CURSORS.SOURCE.eq(source)).fetchOne(SOURCE_CURSORS.CURSOR));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read cursor of " + source + " from " + db + ": " + e.getMessage(), e);

@@ -1,14 +1,13 @@
 package io.metadb.dao;
 
 import io.metadb.payload.Tick;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Child-process writer for the multi-process and crash tests.
- * {@code WriterMain DB AGENT ROWS}: writes ROWS ticks (singles and batches mixed), prints
+ * {@code WriterMain DB AGENT ROWS} (DB: a path or a PostgreSQL URL): writes ROWS ticks (singles and batches mixed), prints
  * each committed batch's id range as {@code COMMITTED first last}, then {@code DONE}.
  * ROWS = -1 writes forever (until killed).
  */
@@ -16,7 +15,7 @@ public final class WriterMain {
     private WriterMain() {}
 
     public static void main(String[] args) {
-        Path db = Path.of(args[0]);
+        io.metadb.core.Location db = io.metadb.core.Location.parse(args[0]);
         String agent = args[1];
         long rows = Long.parseLong(args[2]);
         try (MetaDb metaDb = MetaDb.open(db, MetaDbOptions.builder().busyTimeoutMs(30_000).build())) {

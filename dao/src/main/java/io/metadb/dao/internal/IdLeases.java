@@ -62,26 +62,38 @@ final class IdLeases {
         return leaseCount;
     }
 
+    /** Makes sure the next {@code n} ids of {@code table} come from memory (leasing now if not). */
+    void ensure(DSLContext dsl, Table<?> table, Field<Long> idField, int n) {
+        Lease lease = leases.computeIfAbsent(table.getName(), k -> new Lease());
+        if (lease.end - lease.next < n) {
+            lease(dsl, table, idField, n, lease);
+        }
+    }
+
     /** The first of {@code n} contiguous fresh ids for {@code table}. */
     long take(DSLContext dsl, Table<?> table, Field<Long> idField, int n) {
         String name = table.getName();
         Lease lease = leases.computeIfAbsent(name, k -> new Lease());
         if (lease.end - lease.next < n) {
-            long now = System.nanoTime();
-            int size = lease.size == 0 ? minLeaseSize
-                    : now - lease.leasedAtNanos < FAST_LEASE_NANOS ? Math.min(lease.size * 2, MetaDbOptions.MAX_LEASE_SIZE)
-                    : Math.max(lease.size / 2, minLeaseSize);
-            long count = Math.max(size, n);
-            long last = reserve(dsl, name, table, idField, count);
-            lease.next = last - count + 1;
-            lease.end = last + 1;
-            lease.size = size;
-            lease.leasedAtNanos = now;
-            leaseCount++;
+            lease(dsl, table, idField, n, lease);
         }
         long first = lease.next;
         lease.next += n;
         return first;
+    }
+
+    private void lease(DSLContext dsl, Table<?> table, Field<Long> idField, int n, Lease lease) {
+        long now = System.nanoTime();
+        int size = lease.size == 0 ? minLeaseSize
+                : now - lease.leasedAtNanos < FAST_LEASE_NANOS ? Math.min(lease.size * 2, MetaDbOptions.MAX_LEASE_SIZE)
+                : Math.max(lease.size / 2, minLeaseSize);
+        long count = Math.max(size, n);
+        long last = reserve(dsl, table.getName(), table, idField, count);
+        lease.next = last - count + 1;
+        lease.end = last + 1;
+        lease.size = size;
+        lease.leasedAtNanos = now;
+        leaseCount++;
     }
 
     /**
@@ -97,10 +109,21 @@ final class IdLeases {
                 .returning(IDS.ID)
                 .fetchOne(IDS.ID);
         if (last == null) {
+            // First lease for this table. Another process may insert the row at the same
+            // moment (PostgreSQL: both saw none); then this insert does nothing and the
+            // update, now finding the row, leases after the other's block.
             last = dsl.insertInto(IDS, IDS.NAME, IDS.ID)
                     .values(DSL.val(name), highestRow.plus(count))
+                    .onConflictDoNothing()
                     .returning(IDS.ID)
                     .fetchOne(IDS.ID);
+            if (last == null) {
+                last = dsl.update(IDS)
+                        .set(IDS.ID, DSL.greatest(IDS.ID, highestRow).plus(count))
+                        .where(IDS.NAME.eq(name))
+                        .returning(IDS.ID)
+                        .fetchOne(IDS.ID);
+            }
         }
         return last;
     }

@@ -3,6 +3,9 @@ package io.metadb.dao.internal;
 import io.metadb.dao.IdRange;
 import io.metadb.dao.MetaDbLockedException;
 import io.metadb.dao.MetaDbOptions;
+import io.metadb.dao.MetaDbUnavailableException;
+import io.metadb.core.Location;
+import io.metadb.core.PgDatabases;
 import io.metadb.dao.internal.JsonTables.JsonTable;
 import io.metadb.core.SqliteFiles;
 import java.nio.file.Files;
@@ -123,6 +126,21 @@ public final class Writer implements AutoCloseable {
         }
     }
 
+    /** The PostgreSQL connection is gone; whether the transaction committed is settled. */
+    private static final class ConnectionLostException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ConnectionLostException(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    /** Opens the writer's connection again after PostgreSQL dropped it. */
+    @FunctionalInterface
+    public interface Connector {
+        Connection open() throws SQLException;
+    }
+
     private static final class LockedException extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -140,10 +158,15 @@ public final class Writer implements AutoCloseable {
     /** After a checkpoint found a reader in the log, the next attempt waits this long. */
     private static final long RESTART_INTERVAL_NANOS = 1_000_000_000L;
 
+    private final Location location;
     private final Path db;
+    private final boolean postgres;
+    private final Connector connector;
     private final MetaDbOptions options;
-    private final Connection connection;
-    private final DSLContext dsl;
+    private Connection connection;
+    private DSLContext dsl;
+    /** When the PostgreSQL server was first found unreachable, 0 while it is reachable. */
+    private long unreachableSinceNanos;
     private final IdLeases leases;
     private final BlockingQueue<Op> queue;
     private final Thread thread;
@@ -155,24 +178,42 @@ public final class Writer implements AutoCloseable {
     private final ArrayDeque<Op> own = new ArrayDeque<>();
     private long lastBusyCheckpointNanos;
     private volatile long commits; // written by the writer thread only, read by any
+    private volatile long reconnects; // likewise
 
+    /** The writer of a SQLite file. */
     public Writer(Path db, Connection connection, MetaDbOptions options) {
-        this.db = db;
+        this(Location.of(db), connection, null, options);
+    }
+
+    /**
+     * The writer of {@code location} over {@code connection}; on PostgreSQL {@code connector}
+     * opens a new connection when the server dropped the old one (a restart, a network cut).
+     */
+    public Writer(Location location, Connection connection, Connector connector, MetaDbOptions options) {
+        this.location = location;
+        this.postgres = location.isPostgres();
+        this.db = postgres ? null : location.file();
+        this.connector = connector;
         this.options = options;
         this.connection = connection;
-        this.dsl = SqliteFiles.dsl(connection);
+        this.dsl = postgres ? PgDatabases.dsl(connection) : SqliteFiles.dsl(connection);
         this.leases = new IdLeases(options.leaseSize());
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-        this.walFile = db.resolveSibling(db.getFileName() + "-wal");
+        this.walFile = postgres ? null : db.resolveSibling(db.getFileName() + "-wal");
         try {
-            // Checkpoints run when the writer is idle (see maybeCheckpoint), not inside a
-            // commit: SQLite's auto-checkpoint made every ~1000th commit wait for it, which
-            // was most of record().join()'s p99 (5 ms -> 0.4 ms with 4 callers, measured).
-            execute("PRAGMA wal_autocheckpoint = 0");
+            if (postgres) {
+                connection.setAutoCommit(false);
+            } else {
+                // Checkpoints run when the writer is idle (see maybeCheckpoint), not inside a
+                // commit: SQLite's auto-checkpoint made every ~1000th commit wait for it, which
+                // was most of record().join()'s p99 (5 ms -> 0.4 ms with 4 callers, measured).
+                execute("PRAGMA wal_autocheckpoint = 0");
+            }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot configure the writer connection for " + db + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot configure the writer connection for " + location + ": "
+                    + e.getMessage(), e);
         }
-        this.thread = new Thread(this::loop, "metadb-writer " + db.getFileName());
+        this.thread = new Thread(this::loop, "metadb-writer " + (postgres ? location : db.getFileName()));
         this.thread.setDaemon(true);
         this.thread.start();
     }
@@ -208,13 +249,18 @@ public final class Writer implements AutoCloseable {
         return commits;
     }
 
+    /** Connections re-opened after PostgreSQL dropped one. */
+    public long reconnects() {
+        return reconnects;
+    }
+
     /** Id leases taken so far. */
     public long leaseCount() {
         return leases.leaseCount();
     }
 
     private IllegalStateException closed() {
-        return new IllegalStateException("metadb handle for " + db + " is closed");
+        return new IllegalStateException("metadb handle for " + location + " is closed");
     }
 
     private void enqueue(Op op) {
@@ -231,7 +277,7 @@ public final class Writer implements AutoCloseable {
             queue.put(op); // back-pressure: block, never drop
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while queueing a write to " + db, e);
+            throw new IllegalStateException("interrupted while queueing a write to " + location, e);
         }
         if (closing.get() && queue.remove(op)) {
             // Queued after the writer may have finished: nobody would ever complete it.
@@ -306,8 +352,10 @@ public final class Writer implements AutoCloseable {
         }
         if (!work.isEmpty()) {
             try {
-                runTransaction(work);
+                runTransactionReconnecting(work);
                 work.forEach(Op::complete);
+            } catch (MetaDbUnavailableException e) {
+                work.forEach(op -> op.fail(e));
             } catch (LockedException e) {
                 MetaDbLockedException locked = new MetaDbLockedException(db, options.busyTimeoutMs(), e.getCause());
                 work.forEach(op -> op.fail(locked));
@@ -318,8 +366,10 @@ public final class Writer implements AutoCloseable {
                     // Nothing committed: run each write alone so only the bad ones fail.
                     for (Op op : work) {
                         try {
-                            runTransaction(List.of(op));
+                            runTransactionReconnecting(List.of(op));
                             op.complete();
+                        } catch (MetaDbUnavailableException unavailable) {
+                            op.fail(unavailable);
                         } catch (LockedException le) {
                             op.fail(new MetaDbLockedException(db, options.busyTimeoutMs(), le.getCause()));
                         } catch (Exception single) {
@@ -337,12 +387,88 @@ public final class Writer implements AutoCloseable {
         }
     }
 
+    /**
+     * One transaction; on PostgreSQL, a lost connection is re-opened and the transaction run
+     * again (it did not commit: {@link #runTransaction} settled that) until the server has
+     * been unreachable for the configured wait, then {@link MetaDbUnavailableException}.
+     */
+    private void runTransactionReconnecting(List<Op> work) throws Exception {
+        while (true) {
+            try {
+                if (postgres && (connection == null || isClosed(connection))) {
+                    dropConnection();
+                    reconnect();
+                }
+                runTransaction(work);
+                return;
+            } catch (ConnectionLostException lost) {
+                dropConnection();
+                reconnect();
+            }
+        }
+    }
+
+    /** Connects again, retrying with backoff until the server has been away for the configured wait. */
+    private void reconnect() throws MetaDbUnavailableException {
+        long now = System.nanoTime();
+        if (unreachableSinceNanos == 0) {
+            unreachableSinceNanos = now;
+        }
+        long deadline = unreachableSinceNanos + TimeUnit.MILLISECONDS.toNanos(options.busyTimeoutMs());
+        long backoffMs = 20;
+        SQLException last = null;
+        do {
+            try {
+                Connection fresh = connector.open();
+                fresh.setAutoCommit(false);
+                connection = fresh;
+                dsl = PgDatabases.dsl(fresh);
+                unreachableSinceNanos = 0;
+                reconnects++;
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException ie) {
+                // a callback's interrupt: not a request to stop (see loop)
+            }
+            backoffMs = Math.min(backoffMs * 2, 500);
+        } while (System.nanoTime() < deadline);
+        throw new MetaDbUnavailableException(location + " has been unreachable for over "
+                + options.busyTimeoutMs() / 1000.0 + " s (" + PgDatabases.reason(last) + "); the write was not committed",
+                last);
+    }
+
+    private void dropConnection() {
+        insertStatements.clear();
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+        }
+        connection = null;
+    }
+
     private void runTransaction(List<Op> work) throws Exception {
         begin();
         leases.begin();
+        // On PostgreSQL a connection lost during COMMIT leaves the outcome unknown; the
+        // transaction's id, asked for first, lets the server say afterwards which it was.
+        String xid = null;
+        boolean committing = false;
         try {
+            if (postgres) {
+                xid = transactionId();
+            }
             Tx tx = new Tx(dsl, leases);
             Map<JsonTable, List<InsertOp>> inserts = new LinkedHashMap<>();
+            if (postgres) {
+                leaseInTableOrder(work);
+            }
             for (Op op : work) {
                 if (op instanceof InsertOp insert) {
                     if (insert.rows() > 0) {
@@ -355,17 +481,103 @@ public final class Writer implements AutoCloseable {
                 }
             }
             flushInserts(inserts);
-            execute("COMMIT");
+            committing = true;
+            if (postgres) {
+                connection.commit();
+            } else {
+                execute("COMMIT");
+            }
             commits++;
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
+            // (The driver asserts its connection is open: with -ea a closed one is an AssertionError.)
+            if (postgres && (PgDatabases.isConnectionLost(e) || isClosed(connection))) {
+                if (committing && settleCommit(xid, e)) {
+                    commits++;
+                    return; // it committed: the leases it spent stay spent
+                }
+                leases.rollback();
+                throw new ConnectionLostException(e);
+            }
             leases.rollback();
             try {
-                execute("ROLLBACK");
+                if (postgres) {
+                    connection.rollback();
+                } else {
+                    execute("ROLLBACK");
+                }
             } catch (SQLException ignored) {
                 // no transaction left to roll back (SQLite rolled it back itself)
             }
-            throw e;
+            if (e instanceof AssertionError ae) {
+                throw ae;
+            }
+            throw (Exception) e;
         }
+    }
+
+    private static boolean isClosed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /** The PostgreSQL transaction's id (assigning one now: the transaction writes anyway). */
+    private String transactionId() throws SQLException {
+        try (Statement s = connection.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT pg_current_xact_id()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * The connection broke during COMMIT: reconnects and asks the server whether transaction
+     * {@code xid} committed ({@code pg_xact_status}). Not the batch's rows: ids are unique
+     * among committed rows only, so after a rollback another writer may have committed rows
+     * with the same ids.
+     */
+    private boolean settleCommit(String xid, Throwable cause) throws MetaDbUnavailableException {
+        dropConnection();
+        reconnect();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_xact_status(?::xid8)")) {
+            ps.setString(1, xid);
+            String status;
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                status = rs.getString(1);
+            }
+            connection.rollback();
+            if ("committed".equals(status)) {
+                return true;
+            }
+            if ("aborted".equals(status)) {
+                return false;
+            }
+            throw new MetaDbUnavailableException("the connection to " + location + " was lost while committing and"
+                    + " the server reports the transaction as " + status + ": the write may or may not have committed",
+                    cause);
+        } catch (SQLException e) {
+            throw new MetaDbUnavailableException("the connection to " + location + " was lost while committing and"
+                    + " checking the outcome failed (" + PgDatabases.reason(e) + "): the write may or may not have"
+                    + " committed", e);
+        }
+    }
+
+    /**
+     * Takes the id leases a batch needs in table-name order before any row is written: two
+     * PostgreSQL writers leasing for the same tables in different orders would otherwise
+     * deadlock on the {@code ids} rows.
+     */
+    private void leaseInTableOrder(List<Op> work) {
+        Map<JsonTable, Integer> rows = new java.util.TreeMap<>(java.util.Comparator.comparing(t -> t.table().getName()));
+        for (Op op : work) {
+            if (op instanceof InsertOp insert && insert.rows() > 0) {
+                rows.merge(insert.table, insert.rows(), Integer::sum);
+            }
+        }
+        rows.forEach((t, n) -> leases.ensure(dsl, t.table(), t.id(), n));
     }
 
     private static <T> void runTask(TaskOp<T> op, Tx tx) {
@@ -406,8 +618,15 @@ public final class Writer implements AutoCloseable {
         return ps;
     }
 
-    /** BEGIN IMMEDIATE, retried with backoff while another process holds the lock. */
+    /**
+     * BEGIN IMMEDIATE, retried with backoff while another process holds the lock (SQLite).
+     * On PostgreSQL the connection is never in auto-commit: the transaction begins with its
+     * first statement, and row locks are waited for by the server.
+     */
     private void begin() throws LockedException, SQLException {
+        if (postgres) {
+            return;
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.busyTimeoutMs());
         long backoffMs = 1;
         while (true) {
@@ -456,6 +675,9 @@ public final class Writer implements AutoCloseable {
      * so a reader holding a snapshot for minutes delays the reset but never stalls commits.
      */
     private void maybeCheckpoint() {
+        if (postgres) {
+            return; // the server manages its log
+        }
         try {
             long wal = Files.exists(walFile) ? Files.size(walFile) : 0;
             long now = System.nanoTime();
@@ -512,6 +734,9 @@ public final class Writer implements AutoCloseable {
             List<Op> late = new ArrayList<>(own);
             queue.drainTo(late);
             late.forEach(op -> op.fail(closed()));
+            if (postgres) {
+                return;
+            }
             // A short wait: another process holding the write lock must not add a second busy
             // timeout to a write that already waited one (the caller's wait is the configured one).
             execute("PRAGMA busy_timeout = " + RESTART_WAIT_MS);
@@ -523,7 +748,9 @@ public final class Writer implements AutoCloseable {
                 for (PreparedStatement ps : insertStatements.values()) {
                     ps.close();
                 }
-                connection.close();
+                if (connection != null) {
+                    connection.close();
+                }
             } catch (SQLException ignored) {
                 // closing anyway
             }

@@ -144,6 +144,16 @@ public final class PgCluster implements AutoCloseable {
         return "postgresql://" + SUPERUSER + ":" + password + "@127.0.0.1:" + port + "/" + name;
     }
 
+    /** The server's log so far (own servers only). */
+    public String serverLog() {
+        requireOwn();
+        try {
+            return Files.readString(base.resolve("server.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the server log: " + e.getMessage(), e);
+        }
+    }
+
     /** The server's port (own servers only). */
     public int port() {
         return port;
