@@ -72,15 +72,7 @@ public final class Catalog {
      * @throws IllegalArgumentException naming the tables if there is no table {@code table}
      */
     public static List<ColumnInfo> columns(Path db, String table) {
-        List<Table<?>> tables = metadbTables();
-        if (table != null) {
-            tables = tables.stream().filter(t -> t.getName().equals(table)).toList();
-            if (tables.isEmpty()) {
-                throw new BadInputException("unknown table '" + table + "'; tables are: "
-                        + String.join(", ", metadbTables().stream().map(Table::getName).toList()));
-            }
-        }
-        List<Table<?>> chosen = tables;
+        List<Table<?>> chosen = chosen(table);
         return read(db, c -> {
             List<ColumnInfo> out = new ArrayList<>();
             for (Table<?> t : chosen) {
@@ -100,6 +92,79 @@ public final class Catalog {
             }
             return out;
         });
+    }
+
+    /** Like {@link #tables(Path)}, for a file or a PostgreSQL database. */
+    public static List<TableInfo> tables(io.metadb.core.Location db) {
+        if (!db.isPostgres()) {
+            return tables(db.file());
+        }
+        return readPostgres(db, c -> {
+            List<TableInfo> out = new ArrayList<>();
+            for (Table<?> t : metadbTables()) {
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + t.getName() + "\"")) {
+                    rs.next();
+                    out.add(new TableInfo(t.getName(), kindOf(t).toString(), rs.getLong(1)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Like {@link #columns(Path, String)}, for a file or a PostgreSQL database (whose types
+     * are PostgreSQL's: {@code bigint}, {@code double precision}, {@code boolean}, {@code text}).
+     */
+    public static List<ColumnInfo> columns(io.metadb.core.Location db, String table) {
+        if (!db.isPostgres()) {
+            return columns(db.file(), table);
+        }
+        List<Table<?>> chosen = chosen(table);
+        return readPostgres(db, c -> {
+            List<ColumnInfo> out = new ArrayList<>();
+            for (Table<?> t : chosen) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT column_name, data_type, is_nullable, is_generated"
+                        + " FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?"
+                        + " ORDER BY ordinal_position")) {
+                    ps.setString(1, t.getName());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new ColumnInfo(t.getName(), rs.getString(1), rs.getString(2),
+                                    rs.getString(3).equals("YES"), rs.getString(4).equals("ALWAYS") ? rs.getString(1) : null));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Reads a PostgreSQL database in one {@code REPEATABLE READ READ ONLY} transaction, after the version check. */
+    private static <T> T readPostgres(io.metadb.core.Location db, Reading<T> reading) {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            Snapshot.checkVersion(c, null, db);
+            T result = reading.read(c);
+            c.rollback();
+            return result;
+        } catch (SQLException e) {
+            throw new Snapshot.SnapshotException("cannot read " + db + ": " + io.metadb.core.PgDatabases.reason(e), e);
+        }
+    }
+
+    private static List<Table<?>> chosen(String table) {
+        List<Table<?>> tables = metadbTables();
+        if (table != null) {
+            tables = tables.stream().filter(t -> t.getName().equals(table)).toList();
+            if (tables.isEmpty()) {
+                throw new BadInputException("unknown table '" + table + "'; tables are: "
+                        + String.join(", ", metadbTables().stream().map(Table::getName).toList()));
+            }
+        }
+        return tables;
     }
 
     /** The tables of the generated classes (the schema's own), by name. */

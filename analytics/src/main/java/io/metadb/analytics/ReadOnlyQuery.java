@@ -109,6 +109,15 @@ public final class ReadOnlyQuery {
      * @throws IllegalStateException if the run failed for another reason (disk, a corrupt
      *     file, the time limit)
      */
+    public static void stream(io.metadb.core.Location db, String sql, Duration limit, RowSink sink) {
+        if (db.isPostgres()) {
+            PgQuery.stream(db, sql, limit, sink);
+        } else {
+            stream(db.file(), sql, limit, sink);
+        }
+    }
+
+    /** Like {@link #stream(io.metadb.core.Location, String, Duration, RowSink)} on a file. */
     public static void stream(Path db, String sql, Duration limit, RowSink sink) {
         Connection c = Snapshot.openLive(db);
         try {

@@ -16,6 +16,7 @@ import io.metadb.analytics.report.TasksReport;
 import io.metadb.analytics.report.TestsReport;
 import io.metadb.analytics.report.TimelineReport;
 import io.metadb.analytics.report.WatchdogReport;
+import io.metadb.core.Location;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,12 +46,12 @@ public final class Reports implements AutoCloseable {
 
     private static final Map<String, Report<?, ?>> BY_NAME = byName();
 
-    private final Path file;
+    private final Location file;
     private final Snapshot snapshot;
     private final Instant now;
     private final Duration limit;
 
-    private Reports(Path file, Snapshot snapshot, Instant now, Duration limit) {
+    private Reports(Location file, Snapshot snapshot, Instant now, Duration limit) {
         this.file = file;
         this.snapshot = snapshot;
         this.now = now;
@@ -94,6 +95,15 @@ public final class Reports implements AutoCloseable {
      * copies what its request reads from the file at that moment.
      */
     public static Reports open(Path db, Instant now) {
+        return open(Location.of(db), now);
+    }
+
+    /**
+     * Reports over a file or a PostgreSQL database: each {@link #run} copies what its request
+     * reads at that moment (on PostgreSQL in one {@code REPEATABLE READ READ ONLY}
+     * transaction) and runs the report on the copy, so both engines give the same rows.
+     */
+    public static Reports open(Location db, Instant now) {
         return new Reports(db, null, now, Snapshot.DEFAULT_STATEMENT_LIMIT);
     }
 

@@ -5,6 +5,8 @@ import static io.metadb.generated.Tables.META;
 import io.metadb.core.SchemaVersion;
 import io.metadb.generated.envelope.JsonRowTable;
 import io.metadb.generated.envelope.RowTable;
+import io.metadb.core.Location;
+import io.metadb.core.PgDatabases;
 import io.metadb.core.SqliteFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +42,7 @@ public final class Snapshot implements AutoCloseable {
     /** How long a report's or query's statement may run unless told otherwise. */
     public static final Duration DEFAULT_STATEMENT_LIMIT = Duration.ofSeconds(10);
 
-    private final Path source;
+    private final Location source;
     private final Connection connection;
     private Duration statementLimit = DEFAULT_STATEMENT_LIMIT;
     private DSLContext dsl;
@@ -49,7 +51,7 @@ public final class Snapshot implements AutoCloseable {
     /** What was copied, by table name; null for a whole-file copy. */
     private Map<String, TableCopy> plan;
 
-    private Snapshot(Path source, Connection connection) {
+    private Snapshot(Location source, Connection connection) {
         this.source = source;
         this.connection = connection;
     }
@@ -135,10 +137,7 @@ public final class Snapshot implements AutoCloseable {
      * @throws SnapshotException if the file is missing, not a metadb file, or the copy failed
      */
     public static Snapshot copy(Path db, Collection<TableCopy> copies) {
-        if (copies.stream().map(t -> t.table().getName()).distinct().count() != copies.size()) {
-            throw new IllegalArgumentException("a snapshot copies each table once: " + copies.stream()
-                    .map(t -> t.table().getName()).toList());
-        }
+        checkDistinct(copies);
         Map<String, Long> rows = new HashMap<>();
         Snapshot snapshot = take(db, c -> {
             // The file's tables are named "src"."t": metadb's usual settings leave schemas out of
@@ -181,6 +180,107 @@ public final class Snapshot implements AutoCloseable {
         snapshot.plan = new HashMap<>();
         copies.forEach(t -> snapshot.plan.put(t.table().getName(), t));
         return snapshot;
+    }
+
+    private static void checkDistinct(Collection<TableCopy> copies) {
+        if (copies.stream().map(t -> t.table().getName()).distinct().count() != copies.size()) {
+            throw new IllegalArgumentException("a snapshot copies each table once: " + copies.stream()
+                    .map(t -> t.table().getName()).toList());
+        }
+    }
+
+    /** Like {@link #copy(Path, Collection)}, from a file or a PostgreSQL database. */
+    public static Snapshot copy(Location db, Collection<TableCopy> copies) {
+        return db.isPostgres() ? copyFromPostgres(db, copies) : copy(db.file(), copies);
+    }
+
+    /**
+     * Copies what {@code copies} select from a PostgreSQL database into memory, inside one
+     * {@code REPEATABLE READ READ ONLY} transaction (a consistent snapshot that blocks no
+     * writer): the report then runs on SQLite exactly as on a copy of a file, so both engines
+     * give the same rows. The selects are the same jOOQ queries, rendered for PostgreSQL, and
+     * rows are streamed (a cursor of 10,000 rows at a time), never held whole in memory twice.
+     */
+    private static Snapshot copyFromPostgres(Location db, Collection<TableCopy> copies) {
+        checkDistinct(copies);
+        Connection memory;
+        try {
+            memory = SqliteFiles.memory();
+        } catch (SQLException e) {
+            throw new SnapshotException("cannot open an in-memory database: " + e.getMessage(), e);
+        }
+        Map<String, Long> rows = new HashMap<>();
+        try (Connection pg = db.connect()) {
+            pg.setAutoCommit(false);
+            pg.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            pg.setReadOnly(true);
+            checkVersion(pg, null, db);
+            DSLContext from = PgDatabases.dsl(pg);
+            List<TableCopy> all = new ArrayList<>(copies);
+            if (copies.stream().noneMatch(t -> t.table().equals(META))) {
+                all.add(TableCopy.of(META));
+            }
+            memory.setAutoCommit(false);
+            Select<Record2<String, Integer>> counts = null;
+            for (TableCopy t : all) {
+                Field<Instant> ts = t.latestOrder() == null ? null : t.latestOrder().ts();
+                Field<Long> id = t.latestOrder() == null ? null : t.latestOrder().id();
+                Condition where = t.rows();
+                if (t.orLatest() != null && !where.equals(DSL.noCondition())) {
+                    where = where.or(id.eq(DSL.select(id).from(t.table()).where(t.orLatest())
+                            .orderBy(ts.desc(), id.desc()).limit(1).<Long>asField()));
+                }
+                var select = from.select(t.columns()).from(t.table()).where(where);
+                var query = t.latest() == 0 ? select : select.orderBy(ts.desc(), id.desc()).limit(t.latest());
+                copyRows(query.fetchSize(10_000), t, memory);
+                Select<Record2<String, Integer>> count = DSL.select(DSL.inline(t.table().getName()), DSL.count())
+                        .from(t.table());
+                counts = counts == null ? count : counts.unionAll(count);
+            }
+            from.fetch(counts).forEach(r -> rows.put(r.value1(), r.value2().longValue()));
+            pg.commit();
+            memory.commit();
+            memory.setAutoCommit(true);
+            Snapshot snapshot = new Snapshot(db, memory);
+            snapshot.verify();
+            snapshot.sourceRows = rows;
+            snapshot.plan = new HashMap<>();
+            copies.forEach(t -> snapshot.plan.put(t.table().getName(), t));
+            return snapshot;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(memory);
+            throw e instanceof SnapshotException se ? se
+                    : new SnapshotException("cannot snapshot " + db + ": " + PgDatabases.reason(e), e);
+        }
+    }
+
+    /** Creates {@code t}'s table in {@code memory} (its columns, typed as in the file) and fills it from {@code query}. */
+    private static void copyRows(org.jooq.ResultQuery<?> query, TableCopy t, Connection memory) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<String> defs = new ArrayList<>();
+        for (Field<?> f : t.columns()) {
+            String name = "\"" + f.getName().replace("\"", "\"\"") + "\"";
+            names.add(name);
+            Class<?> type = f.getConverter().fromType();
+            defs.add(name + " " + (type == String.class ? "TEXT" : type == Double.class || type == Float.class ? "REAL"
+                    : type == Boolean.class ? "BOOLEAN" : Number.class.isAssignableFrom(type) ? "INTEGER" : "BLOB"));
+        }
+        String table = "\"" + t.table().getName() + "\"";
+        try (Statement s = memory.createStatement()) {
+            s.execute("CREATE TABLE " + table + " (" + String.join(", ", defs) + ")");
+        }
+        int n = names.size();
+        try (ResultSet rs = query.fetchResultSet();
+             PreparedStatement insert = memory.prepareStatement("INSERT INTO " + table + " (" + String.join(", ", names)
+                     + ") VALUES (" + "?, ".repeat(n - 1) + "?)")) {
+            while (rs.next()) {
+                for (int i = 1; i <= n; i++) {
+                    Object v = rs.getObject(i);
+                    insert.setObject(i, v instanceof Boolean b ? (b ? 1 : 0) : v);
+                }
+                insert.executeUpdate();
+            }
+        }
     }
 
     /**
@@ -319,7 +419,7 @@ public final class Snapshot implements AutoCloseable {
         Connection c = openMemory(db);
         try {
             copy.into(c);
-            Snapshot snapshot = new Snapshot(db, c);
+            Snapshot snapshot = new Snapshot(Location.of(db), c);
             snapshot.verify();
             SqliteFiles.tidy(db); // the copy read the file read-only: no -wal/-shm left behind by us
             return snapshot;
@@ -382,6 +482,11 @@ public final class Snapshot implements AutoCloseable {
 
     /** {@code schema} (of connection {@code c}) must be a metadb file of the version this library reads. */
     static void checkVersion(Connection c, String schema, Path source) {
+        checkVersion(c, schema, Location.of(source));
+    }
+
+    /** Like {@link #checkVersion(Connection, String, Path)}, for a file or PostgreSQL database. */
+    static void checkVersion(Connection c, String schema, Location source) {
         int v;
         try {
             v = SchemaVersion.read(c, schema);
@@ -429,8 +534,17 @@ public final class Snapshot implements AutoCloseable {
         return connection;
     }
 
-    /** The file this is a copy of. */
+    /**
+     * The file this is a copy of.
+     *
+     * @throws IllegalStateException for a copy of a PostgreSQL database (see {@link #location()})
+     */
     public Path source() {
+        return source.file();
+    }
+
+    /** The database this is a copy of: a file or a PostgreSQL database. */
+    public Location location() {
         return source;
     }
 

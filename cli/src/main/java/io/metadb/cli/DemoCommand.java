@@ -1,6 +1,17 @@
 package io.metadb.cli;
 
 import io.metadb.core.BadInputException;
+import io.metadb.core.Location;
+import io.metadb.core.PgDatabases;
+import io.metadb.generated.DefaultSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.jooq.Table;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.MetaDbOptions;
 import java.io.IOException;
@@ -22,30 +33,90 @@ final class DemoCommand extends RootSubcommand {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "random seed (default: 42)")
     long seed;
 
-    @Option(names = "--replace", description = "delete an existing --db file first")
+    @Option(names = "--replace", description = "delete an existing --db file first (PostgreSQL: drop metadb's tables)")
     boolean replace;
 
     @Override
     public Integer call() throws IOException {
-        Path db = root.db();
+        Location location = root.location();
         Demo.checkScale(scale); // before the file (and its lock file) is created
-        if (Files.exists(db) && Files.size(db) > 0) {
-            if (!replace) {
-                throw new BadInputException(db + " exists; pass --replace to overwrite it with demo data");
-            }
-            for (String suffix : new String[] {"", "-wal", "-shm"}) {
-                Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+        if (location.isPostgres()) {
+            clearPostgres(location);
+        } else {
+            Path db = location.file();
+            if (Files.exists(db) && Files.size(db) > 0) {
+                if (!replace) {
+                    throw new BadInputException(db + " exists; pass --replace to overwrite it with demo data");
+                }
+                for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                    Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+                }
             }
         }
         long start = System.nanoTime();
         Map<String, Integer> rows;
-        try (MetaDb metaDb = MetaDb.open(db, MetaDbOptions.builder().clock(root.clock()).build())) {
+        try (MetaDb metaDb = MetaDb.open(location, MetaDbOptions.builder().clock(root.clock()).build())) {
             rows = new Demo(metaDb, seed, root.now(), scale).run();
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         int total = rows.values().stream().mapToInt(Integer::intValue).sum();
-        spec.commandLine().getOut().printf("wrote %,d rows to %s (%.1f MB) in %,d ms%n", total, db,
-                Files.size(db) / 1e6, ms);
+        spec.commandLine().getOut().printf("wrote %,d rows to %s (%.1f MB) in %,d ms%n", total, location,
+                size(location) / 1e6, ms);
         return 0;
+    }
+
+    /**
+     * A PostgreSQL database holding metadb's tables is refused unless {@code --replace}; then
+     * metadb's tables (and only they, with their Liquibase history) are dropped, in one
+     * transaction, and the demo migrates it afresh.
+     */
+    private void clearPostgres(Location location) {
+        try (Connection c = location.connect()) {
+            List<String> ours = new ArrayList<>();
+            for (Table<?> t : DefaultSchema.DEFAULT_SCHEMA.getTables()) {
+                ours.add(t.getName());
+            }
+            ours.add("databasechangelog");
+            ours.add("databasechangeloglock");
+            List<String> present = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM information_schema.tables"
+                    + " WHERE table_schema = current_schema() AND table_name = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("text", ours.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        present.add(rs.getString(1));
+                    }
+                }
+            }
+            if (present.isEmpty()) {
+                return;
+            }
+            if (!replace) {
+                throw new BadInputException(location + " has metadb tables; pass --replace to drop them and write demo"
+                        + " data");
+            }
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String t : present) {
+                    s.execute("DROP TABLE \"" + t + "\"");
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot clear " + location + ": " + PgDatabases.reason(e), e);
+        }
+    }
+
+    private static long size(Location location) throws IOException {
+        if (!location.isPostgres()) {
+            return Files.size(location.file());
+        }
+        try (Connection c = location.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IOException(PgDatabases.reason(e), e);
+        }
     }
 }

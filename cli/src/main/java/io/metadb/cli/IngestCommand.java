@@ -37,7 +37,7 @@ final class IngestCommand extends RootSubcommand {
         long validated = System.nanoTime();
         IdRange ids;
         long opened;
-        try (MetaDb db = MetaDb.open(root.db(), MetaDbOptions.builder().clock(root.clock()).build())) {
+        try (MetaDb db = MetaDb.open(root.location(), MetaDbOptions.builder().clock(root.clock()).build())) {
             opened = System.nanoTime();
             ids = db.ingest(rows).join();
         }

@@ -169,6 +169,8 @@ public final class Main {
             }
             String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
             message = message.lines().findFirst().orElse(message);
+            // jOOQ puts the whole statement first ("SQL [insert …]; ERROR: …"): the reason is what follows.
+            message = message.replaceFirst("^SQL \\[.*\\]; (ERROR: )?", "");
             // Exit 2 only for what the input got wrong; any other exception (an I/O failure, a
             // bug) is a failure, whatever its type: IllegalArgumentException included.
             boolean badInput = cause instanceof io.metadb.core.BadInput

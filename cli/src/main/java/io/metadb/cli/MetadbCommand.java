@@ -3,6 +3,7 @@ package io.metadb.cli;
 import io.metadb.analytics.Snapshot;
 import io.metadb.core.BadInputException;
 import io.metadb.core.Durations;
+import io.metadb.core.Location;
 import io.metadb.generated.convert.Timestamps;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,7 +33,7 @@ public final class MetadbCommand {
     /** Subcommands after the reports. */
     static final java.util.Map<String, Class<?>> TOOL_COMMANDS = subcommands(
             "query", QueryCommand.class, "serve", ServeCommand.class, "tables", TablesCommand.class, "schema", SchemaCommand.class,
-            "retention", RetentionCommand.class, "bench", BenchCommand.class,
+            "retention", RetentionCommand.class, "copy", CopyCommand.class, "bench", BenchCommand.class,
             "__warm", WarmCommand.class, "__examples", ExamplesCommand.class, "help", picocli.CommandLine.HelpCommand.class);
 
     /** Names are spelled out (reading the annotations at start-up costs ~40 ms); a test checks they match. */
@@ -49,9 +50,10 @@ public final class MetadbCommand {
     /** Database used when neither {@code --db} nor {@link #DB_ENV} is set. */
     public static final String DEFAULT_DB = "meta.db";
 
-    @Option(names = "--db", paramLabel = "PATH", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "the meta.db file (default: $" + DB_ENV + ", else ./" + DEFAULT_DB + ")")
-    Path db;
+    @Option(names = "--db", paramLabel = "PATH|URL", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "the meta.db file, or a PostgreSQL database: postgresql://user@host:port/db"
+                    + " (default: $" + DB_ENV + ", else ./" + DEFAULT_DB + ")")
+    String db;
 
     @Option(names = "--now", paramLabel = "TS", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "fix \"now\", e.g. 2026-04-20T13:05:09.123Z (default: the clock)")
@@ -65,13 +67,32 @@ public final class MetadbCommand {
             description = "show stack traces of errors")
     boolean debug;
 
-    /** The database path the options and environment select. */
-    Path db() {
-        if (db != null) {
-            return db;
+    /** The database the options and environment select: a file or a PostgreSQL database. */
+    Location location() {
+        String text = db;
+        if (text == null) {
+            String env = System.getenv(DB_ENV);
+            text = env == null || env.isBlank() ? DEFAULT_DB : env;
         }
-        String env = System.getenv(DB_ENV);
-        return Path.of(env == null || env.isBlank() ? DEFAULT_DB : env);
+        return Location.parse(text);
+    }
+
+    /**
+     * The database file, for what only a SQLite file has.
+     *
+     * @throws BadInputException naming {@code what} if the database is a PostgreSQL one
+     */
+    Path db(String what) {
+        Location l = location();
+        if (l.isPostgres()) {
+            throw new BadInputException(what + " works on a SQLite file; " + l + " is a PostgreSQL database");
+        }
+        return l.file();
+    }
+
+    /** The database file (commands that take a file only: see {@link #db(String)}). */
+    Path db() {
+        return db("this command");
     }
 
     /** "Now": {@code --now} if given, else the clock. */

@@ -11,16 +11,16 @@ import picocli.CommandLine.Spec;
 final class MigrateCommand extends RootSubcommand {
     @Override
     public Integer call() {
-        MigrationResult r = Migrations.apply(root.db());
+        MigrationResult r = Migrations.apply(root.location());
         var out = spec.commandLine().getOut();
         if (r.staleLockCleared()) {
             out.println("released a migration lock left by a killed process");
         }
         if (r.adopted()) {
-            out.println("adopted " + root.db() + " at schema version " + r.fromVersion());
+            out.println("adopted " + root.location() + " at schema version " + r.fromVersion());
         }
         if (r.fromVersion() != r.toVersion()) {
-            out.println("migrated " + root.db() + " from schema version " + r.fromVersion() + " to " + r.toVersion());
+            out.println("migrated " + root.location() + " from schema version " + r.fromVersion() + " to " + r.toVersion());
         }
         out.println("schema version " + r.toVersion());
         return 0;

@@ -24,7 +24,7 @@ final class QueryCommand extends RootSubcommand {
     @Override
     public Integer call() {
         Output.Format fmt = format.format();
-        ReadOnlyQuery.stream(root.db(), sql, root.timeout(), Output.sink(fmt, spec.commandLine().getOut(), false));
+        ReadOnlyQuery.stream(root.location(), sql, root.timeout(), Output.sink(fmt, spec.commandLine().getOut(), false));
         return 0;
     }
 }

@@ -110,7 +110,7 @@ final class ReportCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Tabular result;
         CommandLine cl = spec.commandLine();
-        try (Reports reports = Reports.open(root.db(), now).limitStatements(root.timeout())) {
+        try (Reports reports = Reports.open(root.location(), now).limitStatements(root.timeout())) {
             result = reports.table(request);
             if (result.rows().isEmpty()) {
                 sayWhatExists(reports, given, cl.getErr());

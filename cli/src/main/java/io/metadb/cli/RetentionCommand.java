@@ -48,11 +48,15 @@ final class RetentionCommand extends RootSubcommand {
     @Override
     public Integer call() {
         Output.Format fmt = format.format();
+        if (vacuum && root.location().isPostgres()) {
+            throw new BadInputException("--vacuum works on a SQLite file; on PostgreSQL autovacuum reuses the space"
+                    + " (VACUUM FULL gives it back to the filesystem, outside metadb)");
+        }
         Instant now = root.now();
         Retention.Windows windows = new Retention.Windows(window("--ticks", ticks), window("--cli", cli),
                 window("--watchdog", watchdog), window("--watchdog-red", watchdogRed));
         List<Row> rows = new ArrayList<>();
-        try (MetaDb db = MetaDb.open(root.db(), MetaDbOptions.builder().clock(root.clock()).build())) {
+        try (MetaDb db = MetaDb.open(root.location(), MetaDbOptions.builder().clock(root.clock()).build())) {
             for (Retention.Outcome o : Retention.run(db, now, windows, dryRun)) {
                 rows.add(new Row(o.table(), o.rolledUp(), o.rollupRows(), o.deleted(), o.chunks(), o.longestChunkMs()));
             }
@@ -63,6 +67,9 @@ final class RetentionCommand extends RootSubcommand {
                 out().println("dry run: nothing was written");
             }
             return 0;
+        }
+        if (root.location().isPostgres()) {
+            return 0; // free space is the server's business (autovacuum)
         }
         // What the deletes freed: said on stderr so that JSON/CSV on stdout stay machine-readable.
         Retention.Space space = Retention.space(root.db());

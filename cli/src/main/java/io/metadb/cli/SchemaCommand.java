@@ -20,7 +20,7 @@ final class SchemaCommand extends RootSubcommand {
     @Override
     public Integer call() {
         Output.Format fmt = format.format();
-        Output.print(Tabular.of(Catalog.ColumnInfo.class, Catalog.columns(root.db(), table)), fmt, out());
+        Output.print(Tabular.of(Catalog.ColumnInfo.class, Catalog.columns(root.location(), table)), fmt, out());
         return 0;
     }
 }

@@ -15,7 +15,7 @@ final class TablesCommand extends RootSubcommand {
     @Override
     public Integer call() {
         Output.Format fmt = format.format();
-        Output.print(Tabular.of(Catalog.TableInfo.class, Catalog.tables(root.db())), fmt, out());
+        Output.print(Tabular.of(Catalog.TableInfo.class, Catalog.tables(root.location())), fmt, out());
         return 0;
     }
 }

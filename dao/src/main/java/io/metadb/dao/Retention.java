@@ -163,8 +163,13 @@ public final class Retention {
      * A sum that cannot fail: SQLite's sum() raises "integer overflow" past 2^63, which would
      * stop retention on every run for good (values written before metadb checked ranges).
      * total() sums as a REAL (exact below 2^53) and the cast to INTEGER saturates at 2^63-1.
+     * PostgreSQL's sum of bigints is an exact numeric: capped at 2^63-1 before the cast.
      */
-    private static Field<Long> saturatingSum(Field<Long> value) {
+    private static Field<Long> saturatingSum(DSLContext dsl, Field<Long> value) {
+        if (dsl.dialect().family() == org.jooq.SQLDialect.POSTGRES) {
+            return DSL.least(DSL.sum(value), DSL.inline(java.math.BigDecimal.valueOf(Long.MAX_VALUE)))
+                    .cast(SQLDataType.BIGINT);
+        }
         return DSL.function("total", SQLDataType.DOUBLE, value).cast(SQLDataType.BIGINT);
     }
 
@@ -177,7 +182,7 @@ public final class Retention {
         return dsl.insertInto(TICK_ROLLUPS, TICK_ROLLUPS.DAY, TICK_ROLLUPS.AGENT, TICK_ROLLUPS.KIND, TICK_ROLLUPS.TICKS,
                         TICK_ROLLUPS.FAILURES, TICK_ROLLUPS.TOTAL_DURATION_MS, TICK_ROLLUPS.MAX_DURATION_MS)
                 .select(select(day, TICKS.AGENT, TICKS.KIND, count().coerce(SQLDataType.BIGINT),
-                        countIf(TICKS.STATUS.eq(Tick.FAIL)), saturatingSum(TICKS.DURATION_MS),
+                        countIf(TICKS.STATUS.eq(Tick.FAIL)), saturatingSum(dsl, TICKS.DURATION_MS),
                         max(TICKS.DURATION_MS))
                         .from(TICKS).where(chunk).groupBy(day, TICKS.AGENT, TICKS.KIND))
                 .onConflict(TICK_ROLLUPS.DAY, TICK_ROLLUPS.AGENT, TICK_ROLLUPS.KIND).doUpdate()
@@ -193,7 +198,7 @@ public final class Retention {
         return dsl.insertInto(CLI_DAILY, CLI_DAILY.DAY, CLI_DAILY.AGENT, CLI_DAILY.COMMAND, CLI_DAILY.CALLS, CLI_DAILY.FAILURES,
                         CLI_DAILY.TOTAL_DURATION_MS)
                 .select(select(day, CLI_INVOCATIONS.AGENT, CLI_INVOCATIONS.COMMAND, count().coerce(SQLDataType.BIGINT),
-                        countIf(CLI_INVOCATIONS.EXIT_CODE.ne(0L)), saturatingSum(CLI_INVOCATIONS.DURATION_MS))
+                        countIf(CLI_INVOCATIONS.EXIT_CODE.ne(0L)), saturatingSum(dsl, CLI_INVOCATIONS.DURATION_MS))
                         .from(CLI_INVOCATIONS).where(chunk).groupBy(day, CLI_INVOCATIONS.AGENT, CLI_INVOCATIONS.COMMAND))
                 .onConflict(CLI_DAILY.DAY, CLI_DAILY.AGENT, CLI_DAILY.COMMAND).doUpdate()
                 .set(CLI_DAILY.CALLS, CLI_DAILY.CALLS.plus(excluded(CLI_DAILY.CALLS)))

@@ -69,7 +69,9 @@ public final class Timestamps {
 
     /** The UTC day ({@code 2026-04-20}) of a stored timestamp column: its first ten characters. */
     public static Field<String> day(Field<Instant> ts) {
-        return DSL.substring(asText(ts), 1, DAY_CHARS);
+        // Inlined positions: grouping by this expression must render it identically in SELECT
+        // and GROUP BY (PostgreSQL does not match two bind parameters as the same expression).
+        return DSL.substring(asText(ts), DSL.inline(1), DSL.inline(DAY_CHARS));
     }
 
     /**

@@ -1,0 +1,275 @@
+package io.metadb.dao;
+
+import io.metadb.core.BadInputException;
+import io.metadb.core.Location;
+import io.metadb.core.PgDatabases;
+import io.metadb.core.SchemaVersion;
+import io.metadb.core.SqliteFiles;
+import io.metadb.generated.DefaultSchema;
+import io.metadb.generated.envelope.Envelope;
+import io.metadb.generated.envelope.JsonRowTable;
+import io.metadb.migrations.Migrations;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.Field;
+import org.jooq.Table;
+
+/**
+ * Copies every table of one metadb database into another, across engines (a SQLite file to
+ * PostgreSQL to move a fleet up; PostgreSQL to a file for an offline copy). The source is
+ * read in one read transaction (a consistent snapshot; its writers go on); the target is
+ * written in one transaction, so a failure leaves it as it was. Both are at this library's
+ * schema version (the target is created or migrated first). Ids are kept, and {@code ids} is
+ * left above every copied id, so writers of the target never reuse one. A JSON-row table's
+ * stored columns are copied ({@code id, ts, row_json}); the target computes its generated
+ * columns. Stateless.
+ */
+public final class Copy {
+    /** Rows per insert batch. */
+    private static final int BATCH = 2_000;
+
+    /** Rows copied per table, in copy order. */
+    public record Result(Map<String, Long> rows) {
+        public long total() {
+            return rows.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Told how far a table's copy got (rows so far of that table's total). */
+    @FunctionalInterface
+    public interface Progress {
+        void at(String table, long copied, long total);
+    }
+
+    private Copy() {}
+
+    /**
+     * Copies {@code from} into {@code to}.
+     *
+     * @param append whether a target that already has rows is accepted (ids must then not
+     *     collide: a collision fails the copy and writes nothing)
+     * @throws BadInputException for a non-empty target without {@code append}, the same
+     *     database on both sides, or a source at another schema version
+     */
+    public static Result run(Location from, Location to, boolean append, Progress progress) {
+        if (from.equals(to) || !from.isPostgres() && !to.isPostgres()
+                && from.file().toAbsolutePath().normalize().equals(to.file().toAbsolutePath().normalize())) {
+            throw new BadInputException("copy: --from and --to are the same database (" + from + ")");
+        }
+        if (!from.isPostgres() && !java.nio.file.Files.isRegularFile(from.file())) {
+            throw new BadInputException("copy: no database at " + from);
+        }
+        int version = Migrations.schemaVersion(from);
+        if (version != SchemaVersion.HEAD) {
+            throw new BadInputException("copy: " + from + " has schema version " + version + "; this metadb copies version "
+                    + SchemaVersion.HEAD + (version < SchemaVersion.HEAD ? " (run: metadb --db SOURCE migrate)"
+                    : " (upgrade metadb)"));
+        }
+        Migrations.apply(to);
+        List<Table<?>> tables = DefaultSchema.DEFAULT_SCHEMA.getTables().stream().<Table<?>>map(t -> t)
+                .filter(t -> !t.getName().equals("meta"))
+                .sorted(Comparator.comparing(Table::getName)).toList();
+        try (Connection src = open(from); Connection dst = open(to)) {
+            beginRead(src, from);
+            beginWrite(dst, to);
+            boolean committed = false;
+            try {
+                if (!append) {
+                    refuseNonEmpty(dst, to, tables);
+                }
+                Map<String, Long> copied = new LinkedHashMap<>();
+                for (Table<?> t : tables) {
+                    if (t.getName().equals("ids")) {
+                        continue; // set from the copied rows below
+                    }
+                    copied.put(t.getName(), copyTable(src, dst, t, progress));
+                }
+                raiseIds(src, dst, tables);
+                if (to.isPostgres()) {
+                    dst.commit();
+                } else {
+                    try (Statement s = dst.createStatement()) {
+                        s.execute("COMMIT");
+                    }
+                }
+                committed = true;
+                src.rollback();
+                return new Result(copied);
+            } finally {
+                if (!committed) {
+                    rollbackQuietly(dst);
+                }
+            }
+        } catch (SQLException e) {
+            String reason = reason(e);
+            if ("23505".equals(e.getSQLState()) || reason.contains("UNIQUE constraint failed")) {
+                throw new BadInputException("copy: a row of " + from + " has the key of a row already in " + to + " ("
+                        + reason + "); nothing was written");
+            }
+            throw new IllegalStateException("copy from " + from + " to " + to + " failed: " + reason
+                    + "; nothing was written", e);
+        }
+    }
+
+    private static Connection open(Location l) throws SQLException {
+        if (!l.isPostgres()) {
+            return SqliteFiles.open(l.file());
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("reWriteBatchedInserts", "true");
+        return l.connect(props);
+    }
+
+    private static void beginRead(Connection c, Location l) throws SQLException {
+        if (l.isPostgres()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+        } else {
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA query_only = 1");
+            }
+            c.setAutoCommit(false);
+        }
+    }
+
+    private static void beginWrite(Connection c, Location l) throws SQLException {
+        if (l.isPostgres()) {
+            c.setAutoCommit(false);
+        } else {
+            try (Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE"); // the write lock now: no other writer mid-copy
+            }
+        }
+    }
+
+    private static void refuseNonEmpty(Connection dst, Location to, List<Table<?>> tables) throws SQLException {
+        List<String> nonEmpty = new ArrayList<>();
+        for (Table<?> t : tables) {
+            if (count(dst, t.getName()) > 0) {
+                nonEmpty.add(t.getName());
+            }
+        }
+        if (!nonEmpty.isEmpty()) {
+            throw new BadInputException("copy: " + to + " already has rows (in " + String.join(", ",
+                    nonEmpty.subList(0, Math.min(4, nonEmpty.size()))) + (nonEmpty.size() > 4 ? ", …" : "")
+                    + "); pass --append to add to them, or copy to an empty database");
+        }
+    }
+
+    private static long copyTable(Connection src, Connection dst, Table<?> t, Progress progress) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        if (t instanceof JsonRowTable) {
+            columns.addAll(List.of(Envelope.ID, Envelope.TS, Envelope.ROW_JSON));
+        } else {
+            for (Field<?> f : t.fields()) {
+                columns.add(f.getName());
+            }
+        }
+        String list = String.join(", ", columns.stream().map(Copy::quote).toList());
+        long total = count(src, t.getName());
+        long copied = 0;
+        try (Statement read = src.createStatement();
+             PreparedStatement insert = dst.prepareStatement("INSERT INTO " + quote(t.getName()) + " (" + list
+                     + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)")) {
+            read.setFetchSize(BATCH);
+            try (ResultSet rs = read.executeQuery("SELECT " + list + " FROM " + quote(t.getName()) + " ORDER BY 1")) {
+                int n = columns.size();
+                while (rs.next()) {
+                    for (int i = 1; i <= n; i++) {
+                        Object v = rs.getObject(i);
+                        insert.setObject(i, v instanceof Integer x ? Long.valueOf(x) : v);
+                    }
+                    insert.addBatch();
+                    if (++copied % BATCH == 0) {
+                        insert.executeBatch();
+                        progress.at(t.getName(), copied, total);
+                    }
+                }
+            }
+            insert.executeBatch();
+        }
+        progress.at(t.getName(), copied, total);
+        return copied;
+    }
+
+    /**
+     * {@code ids} of the target: for every name either side knows, the highest of the two
+     * {@code ids} values and the table's highest id, so that no copied or earlier id is handed
+     * out again.
+     */
+    private static void raiseIds(Connection src, Connection dst, List<Table<?>> tables) throws SQLException {
+        Map<String, Long> high = new LinkedHashMap<>();
+        for (Connection c : List.of(src, dst)) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, id FROM ids")) {
+                while (rs.next()) {
+                    high.merge(rs.getString(1), rs.getLong(2), Math::max);
+                }
+            }
+        }
+        for (Table<?> t : tables) {
+            if (t.field(Envelope.ID) != null) {
+                try (Statement s = dst.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT max(id) FROM " + quote(t.getName()))) {
+                    rs.next();
+                    long max = rs.getLong(1);
+                    if (max > 0 || high.containsKey(t.getName())) {
+                        high.merge(t.getName(), max, Math::max);
+                    }
+                }
+            }
+        }
+        try (PreparedStatement update = dst.prepareStatement("UPDATE ids SET id = ? WHERE name = ?");
+             PreparedStatement insert = dst.prepareStatement("INSERT INTO ids (name, id) VALUES (?, ?)")) {
+            for (Map.Entry<String, Long> e : high.entrySet()) {
+                update.setLong(1, e.getValue());
+                update.setString(2, e.getKey());
+                if (update.executeUpdate() == 0) {
+                    insert.setString(1, e.getKey());
+                    insert.setLong(2, e.getValue());
+                    insert.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static long count(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(table))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String quote(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String reason(SQLException e) {
+        String r = SqliteFiles.reason(e);
+        return r.startsWith("ERROR: ") ? PgDatabases.reason(e) : r;
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            if (c.getAutoCommit()) {
+                if (!c.isClosed()) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("ROLLBACK");
+                    }
+                }
+            } else {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // nothing was committed either way
+        }
+    }
+}
