@@ -112,7 +112,25 @@ public final class Main {
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(
                 new java.io.FileOutputStream(java.io.FileDescriptor.out), java.nio.charset.Charset.defaultCharset()),
                 STDOUT_BUFFER_CHARS));
-        System.exit(run(args, out, new PrintWriter(System.err, true)));
+        System.exit(run(secretArguments(args, System.getenv()), out, new PrintWriter(System.err, true)));
+    }
+
+    /** Prefix of an argument the launcher passed in the environment instead of the command line. */
+    static final String SECRET_ARG = "@METADB_SECRET_ARG_";
+
+    /**
+     * The arguments with each placeholder {@code @METADB_SECRET_ARG_n} replaced by that
+     * environment variable: bin/metadb hands over a PostgreSQL URL holding a password that way,
+     * so that the password is not in the JVM's command line ({@code ps}) for as long as it runs.
+     */
+    static String[] secretArguments(String[] args, java.util.Map<String, String> env) {
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].startsWith(SECRET_ARG) && env.containsKey(out[i].substring(1))) {
+                out[i] = env.get(out[i].substring(1));
+            }
+        }
+        return out;
     }
 
     /** Runs the command with the given output streams (tests call this in-process). */

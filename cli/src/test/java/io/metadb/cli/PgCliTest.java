@@ -1,0 +1,173 @@
+package io.metadb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.metadb.analytics.Reports;
+import io.metadb.migrations.testing.PgCluster;
+import io.metadb.migrations.testing.PgSql;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI on PostgreSQL, against a real server the test starts: the demo of one seed gives
+ * the same bytes for every report and format as on SQLite; copy moves it to PostgreSQL and
+ * back with every row and id; query is read-only and bounded; a password never shows.
+ */
+class PgCliTest {
+    private static final String NOW = "2026-04-20T13:05:09.123Z";
+
+    @TempDir
+    static Path dir;
+
+    private static Path file;
+    private static String pg;
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void demoOnBothEngines() {
+        file = dir.resolve("demo.db");
+        pg = PgCluster.shared().newDatabase();
+        for (String db : List.of(file.toString(), pg)) {
+            Run r = run("--db", db, "--now", NOW, "demo", "--rows-scale", "0.05", "--seed", "7");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("wrote 6,");
+        }
+    }
+
+    @Test
+    void everyReportAndFormatPrintsTheSameOnBothEngines() {
+        int compared = 0;
+        for (var report : Reports.all()) {
+            for (String example : report.examples()) {
+                for (String format : new String[] {null, "--json", "--csv", "--nl"}) {
+                    List<String> args = new ArrayList<>(List.of("--now", NOW));
+                    args.addAll(List.of(example.split(" ")));
+                    if (format != null) {
+                        args.add(format);
+                    }
+                    Run sqlite = run(with("--db", file.toString(), args));
+                    Run postgres = run(with("--db", pg, args));
+                    assertThat(sqlite.code()).as(args + sqlite.err()).isZero();
+                    assertThat(postgres.code()).as(args + postgres.err()).isZero();
+                    assertThat(postgres.out()).as(String.join(" ", args)).isEqualTo(sqlite.out());
+                    assertThat(postgres.err()).as(String.join(" ", args)).isEqualTo(sqlite.err());
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isGreaterThanOrEqualTo(4 * Reports.all().size());
+        // Not vacuous: the demo's reports have rows.
+        assertThat(run("--db", pg, "--now", NOW, "cost", "--by", "model", "--since", "7d", "--csv").out().lines().count())
+                .isGreaterThan(3);
+    }
+
+    @Test
+    void copyMovesTheDemoToPostgresAndBackWithEveryRowAndId() {
+        String target = PgCluster.shared().newDatabase();
+        Run up = run("copy", "--from", file.toString(), "--to", target);
+        assertThat(up.code()).as(up.err()).isZero();
+        assertThat(up.out()).contains("token_usage");
+        assertThat(up.err()).contains("metadb: copied ").doesNotContain(PgCluster.shared().password());
+        Path back = dir.resolve("back.db");
+        Run down = run("copy", "--from", target, "--to", back.toString());
+        assertThat(down.code()).as(down.err()).isZero();
+
+        String sums = "SELECT count(*) AS n, sum(id) AS ids, sum(length(row_json)) AS bytes, max(id) AS top FROM %s";
+        for (String table : List.of("token_usage", "ticks", "messages", "cli_invocations", "watchdog_events")) {
+            String q = String.format(sums, table);
+            String expected = run("--db", file.toString(), "query", q, "--csv").out();
+            assertThat(expected.lines().count()).isEqualTo(2);
+            assertThat(run("--db", target, "query", q, "--csv").out()).as(table).isEqualTo(expected);
+            assertThat(run("--db", back.toString(), "query", q, "--csv").out()).as(table).isEqualTo(expected);
+        }
+        for (String q : List.of("SELECT name, id FROM ids ORDER BY name",
+                "SELECT count(*) AS n, sum(id) AS ids, sum(attempts) AS attempts FROM events",
+                "SELECT source, cursor FROM source_cursors ORDER BY source")) {
+            String expected = run("--db", file.toString(), "query", q, "--csv").out();
+            assertThat(run("--db", target, "query", q, "--csv").out()).as(q).isEqualTo(expected);
+            assertThat(run("--db", back.toString(), "query", q, "--csv").out()).as(q).isEqualTo(expected);
+        }
+        // ids stays above every copied id: the next write on the target gets a new one.
+        long topTick = Long.parseLong(PgSql.value(target, "SELECT max(id) FROM ticks"));
+        Run ingest = run("--db", target, "ingest", "ticks", dir.resolve("one.jsonl").toString());
+        assertThat(ingest.code()).isNotZero(); // (no such file: one line, nothing written)
+        assertThat(PgSql.value(target, "SELECT max(id) FROM ticks")).isEqualTo(String.valueOf(topTick));
+        assertThat(Long.parseLong(PgSql.value(target, "SELECT id FROM ids WHERE name = 'ticks'")))
+                .isGreaterThanOrEqualTo(topTick);
+    }
+
+    @Test
+    void copyRefusesANonEmptyTargetAndACollidingAppendWritesNothing() {
+        String target = PgCluster.shared().newDatabase();
+        assertThat(run("copy", "--from", file.toString(), "--to", target).code()).isZero();
+        String before = PgSql.value(target, "SELECT count(*) FROM token_usage");
+
+        Run again = run("copy", "--from", file.toString(), "--to", target);
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).startsWith("metadb: copy: postgresql://metadb@127.0.0.1:")
+                .contains("already has rows").contains("--append");
+
+        Run append = run("copy", "--from", file.toString(), "--to", target, "--append");
+        assertThat(append.code()).isEqualTo(2);
+        assertThat(append.err()).contains("has the key of a row already in").contains("nothing was written");
+        assertThat(PgSql.value(target, "SELECT count(*) FROM token_usage")).isEqualTo(before);
+    }
+
+    @Test
+    void queryIsOneReadOnlyBoundedStatementAndTablesAndSchemaWork() {
+        Run q = run("--db", pg, "query", "SELECT model, count(*) AS n, bool_and(true) AS b FROM token_usage"
+                + " GROUP BY model ORDER BY model", "--json");
+        assertThat(q.code()).as(q.err()).isZero();
+        assertThat(q.out()).contains("\"b\":1").contains("\"n\":");
+        Run two = run("--db", pg, "query", "SELECT 1; DELETE FROM ticks");
+        assertThat(two.code()).isEqualTo(2);
+        assertThat(two.err()).isEqualTo("metadb: query: one statement at a time\n");
+        Run write = run("--db", pg, "query", "WITH d AS (DELETE FROM ticks RETURNING id) SELECT count(*) FROM d");
+        assertThat(write.code()).isEqualTo(2);
+        assertThat(write.err()).startsWith("metadb: query: writes are refused");
+        Run slow = run("--db", pg, "--timeout", "1s", "query", "SELECT pg_sleep(5)");
+        assertThat(slow.code()).isEqualTo(1);
+        assertThat(slow.err()).startsWith("metadb: query: stopped after 1 s");
+        assertThat(PgSql.value(pg, "SELECT count(*) > 0 FROM ticks")).isEqualTo("t");
+
+        Run tables = run("--db", pg, "tables", "--csv");
+        assertThat(tables.out()).isEqualTo(run("--db", file.toString(), "tables", "--csv").out());
+        Run schema = run("--db", pg, "schema", "token_usage");
+        assertThat(schema.out()).contains("cost_usd").contains("double precision").contains("payload_key");
+    }
+
+    @Test
+    void aPasswordNeverShowsInAnErrorAndTheLauncherHandsItOverInTheEnvironment() {
+        String wrong = pg.replaceFirst("://metadb:[^@]*@", "://metadb:not-the-password@");
+        Run r = run("--db", wrong, "summary");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("metadb: ").contains("postgresql://metadb@127.0.0.1:")
+                .contains("password authentication failed").doesNotContain("not-the-password");
+        assertThat(r.err().lines().count()).isEqualTo(1);
+
+        String[] args = Main.secretArguments(new String[] {"--db", "@METADB_SECRET_ARG_1", "summary", "@METADB_SECRET_ARG_9"},
+                Map.of("METADB_SECRET_ARG_1", wrong));
+        assertThat(args).containsExactly("--db", wrong, "summary", "@METADB_SECRET_ARG_9");
+    }
+
+    private static String[] with(String option, String value, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(option, value));
+        all.addAll(rest);
+        return all.toArray(String[]::new);
+    }
+}
