@@ -254,6 +254,36 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
+    /**
+     * Not a copy: a PostgreSQL database read in place, inside one {@code REPEATABLE READ READ
+     * ONLY} transaction held until {@link #close()} (a consistent snapshot that blocks no
+     * writer). Reports run on it render their jOOQ queries for PostgreSQL. Used to measure
+     * reading in place against copying ({@code metadb bench reports}); {@link Reports#open}
+     * copies (see the README for the figures and why).
+     */
+    public static Snapshot inPlace(Location db) {
+        if (!db.isPostgres()) {
+            throw new IllegalArgumentException("in-place snapshots are PostgreSQL's: " + db + " is a file");
+        }
+        Connection pg = null;
+        try {
+            pg = db.connect();
+            pg.setAutoCommit(false);
+            pg.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            pg.setReadOnly(true);
+            checkVersion(pg, null, db);
+            Snapshot snapshot = new Snapshot(db, pg);
+            snapshot.dsl = PgDatabases.dsl(pg);
+            return snapshot;
+        } catch (SQLException | RuntimeException e) {
+            if (pg != null) {
+                closeQuietly(pg);
+            }
+            throw e instanceof SnapshotException se ? se
+                    : new SnapshotException("cannot read " + db + ": " + PgDatabases.reason(e), e);
+        }
+    }
+
     /** Creates {@code t}'s table in {@code memory} (its columns, typed as in the file) and fills it from {@code query}. */
     private static void copyRows(org.jooq.ResultQuery<?> query, TableCopy t, Connection memory) throws SQLException {
         List<String> names = new ArrayList<>();

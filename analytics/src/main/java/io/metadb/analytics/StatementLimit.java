@@ -36,18 +36,30 @@ final class StatementLimit {
         if (limit.isZero() || limit.isNegative()) {
             throw new IllegalArgumentException("a statement limit must be positive, was " + limit);
         }
-        DB db;
+        Interrupter stop;
         try {
-            db = c.unwrap(SQLiteConnection.class).getDatabase();
+            if (c.isWrapperFor(SQLiteConnection.class)) {
+                DB db = c.unwrap(SQLiteConnection.class).getDatabase();
+                stop = db::interrupt; // not synchronized on the connection: it reaches a running step
+            } else {
+                // PostgreSQL: the driver's cancel request, sent on a connection of its own.
+                org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+                stop = pg::cancelQuery;
+            }
         } catch (SQLException e) {
-            throw new IllegalStateException("not a SQLite connection: " + c, e);
+            throw new IllegalStateException("neither a SQLite nor a PostgreSQL connection: " + c, e);
         }
-        return new Run(db, limit);
+        return new Run(stop, limit);
+    }
+
+    /** Stops what a connection is running. */
+    private interface Interrupter {
+        void interrupt() throws SQLException;
     }
 
     /** One timed run: {@link #close()} it when the statement is done. */
     static final class Run implements AutoCloseable {
-        private final DB db;
+        private final Interrupter db;
         private final Duration limit;
         private final long limitNanos;
         /** Time counted so far, not including the current stretch. Guarded by this. */
@@ -58,7 +70,7 @@ final class StatementLimit {
         private ScheduledFuture<?> check;
         private volatile boolean fired;
 
-        private Run(DB db, Duration limit) {
+        private Run(Interrupter db, Duration limit) {
             this.db = db;
             this.limit = limit;
             this.limitNanos = limit.toNanos();
@@ -90,7 +102,7 @@ final class StatementLimit {
 
         private void interrupt() {
             try {
-                db.interrupt(); // not synchronized on the connection: it reaches a running step
+                db.interrupt();
             } catch (SQLException e) {
                 // the connection is closing: nothing left to stop
             }

@@ -10,7 +10,7 @@ import static io.metadb.generated.Tables.WATCHDOG_EVENTS;
 import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.max;
-import static org.jooq.impl.DSL.round;
+import io.metadb.analytics.internal.Sums;
 import static org.jooq.impl.DSL.sum;
 
 import io.metadb.analytics.Args;
@@ -121,7 +121,7 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
                 .where(CLI_INVOCATIONS.AGENT.eq(name)).and(CLI_INVOCATIONS.TS.between(since, now)).fetchOne();
         Record tokens = dsl.select(coalesce(sum(TOKEN_USAGE.INPUT_TOKENS), BigDecimal.ZERO),
                         coalesce(sum(TOKEN_USAGE.OUTPUT_TOKENS), BigDecimal.ZERO),
-                        coalesce(round(sum(TOKEN_USAGE.COST_USD), 6), BigDecimal.ZERO))
+                        coalesce(Sums.roundedSum(TOKEN_USAGE.COST_USD, 6), BigDecimal.ZERO))
                 .from(TOKEN_USAGE).where(TOKEN_USAGE.AGENT.eq(name)).and(TOKEN_USAGE.TS.between(since, now)).fetchOne();
         long messages = dsl.fetchCount(MESSAGES, MESSAGES.AGENT.eq(name).and(MESSAGES.TS.between(since, now)));
         long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.AGENT.eq(name).and(WATCHDOG_EVENTS.TS.between(since, now))

@@ -3,7 +3,7 @@ package io.metadb.analytics.report;
 import static io.metadb.generated.Tables.TOKEN_USAGE;
 import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.count;
-import static org.jooq.impl.DSL.round;
+import io.metadb.analytics.internal.Sums;
 import static org.jooq.impl.DSL.sum;
 
 import io.metadb.analytics.Args;
@@ -88,7 +88,7 @@ public final class CostReport extends Report<CostReport.Params, CostReport.Row> 
             case AGENT -> TOKEN_USAGE.AGENT;
             case DAY -> Timestamps.day(TOKEN_USAGE.TS);
         };
-        Field<BigDecimal> cost = coalesce(round(sum(TOKEN_USAGE.COST_USD), 6), BigDecimal.ZERO);
+        Field<BigDecimal> cost = coalesce(Sums.roundedSum(TOKEN_USAGE.COST_USD, 6), BigDecimal.ZERO);
         return context.dsl().select(key, count(), sum(TOKEN_USAGE.INPUT_TOKENS), sum(TOKEN_USAGE.OUTPUT_TOKENS),
                         coalesce(sum(TOKEN_USAGE.CACHE_READ_TOKENS), BigDecimal.ZERO),
                         coalesce(sum(TOKEN_USAGE.CACHE_WRITE_TOKENS), BigDecimal.ZERO), cost)

@@ -11,7 +11,7 @@ import static io.metadb.generated.Tables.WATCHDOG_EVENTS;
 import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.noCondition;
-import static org.jooq.impl.DSL.round;
+import io.metadb.analytics.internal.Sums;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.sum;
 
@@ -119,7 +119,7 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
                 .from(CLI_INVOCATIONS).where(CLI_INVOCATIONS.TS.between(since, now)).fetchOne();
         Record tokens = dsl.select(coalesce(sum(TOKEN_USAGE.INPUT_TOKENS), BigDecimal.ZERO),
                         coalesce(sum(TOKEN_USAGE.OUTPUT_TOKENS), BigDecimal.ZERO),
-                        coalesce(round(sum(TOKEN_USAGE.COST_USD), 6), BigDecimal.ZERO))
+                        coalesce(Sums.roundedSum(TOKEN_USAGE.COST_USD, 6), BigDecimal.ZERO))
                 .from(TOKEN_USAGE).where(TOKEN_USAGE.TS.between(since, now)).fetchOne();
         long crashes = dsl.fetchCount(CRASHES, CRASHES.TS.between(since, now));
         long red = dsl.fetchCount(WATCHDOG_EVENTS, WATCHDOG_EVENTS.TS.between(since, now).and(WATCHDOG_EVENTS.LEVEL.eq(WatchdogEvent.RED)))

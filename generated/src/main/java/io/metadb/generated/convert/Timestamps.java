@@ -59,7 +59,7 @@ public final class Timestamps {
 
     /** The start of the UTC hour of a stored timestamp column, in the stored form ({@code 2026-04-20T13:00:00.000Z}). */
     public static Field<String> hourStart(Field<Instant> ts) {
-        return DSL.concat(DSL.substring(asText(ts), 1, HOUR_CHARS), DSL.inline(":00:00.000Z"));
+        return DSL.concat(DSL.substring(asText(ts), DSL.inline(1), DSL.inline(HOUR_CHARS)), DSL.inline(":00:00.000Z"));
     }
 
     /** The start of the UTC day of a stored timestamp column, in the stored form ({@code 2026-04-20T00:00:00.000Z}). */
