@@ -9,6 +9,8 @@ import io.metadb.dao.MetaDb;
 import io.metadb.payload.TokenUsage;
 import io.metadb.generated.convert.Timestamps;
 import io.metadb.migrations.Migrations;
+import io.metadb.core.Location;
+import io.metadb.core.PgDatabases;
 import io.metadb.core.SqliteFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,7 +42,7 @@ import picocli.CommandLine.Spec;
  * transaction, (d) the design note's naive path.
  */
 @Command(name = "bench", description = "Benchmarks that print figures (never a test).",
-        subcommands = {BenchCommand.Write.class, BenchReports.class},
+        subcommands = {BenchCommand.Write.class, BenchReports.class, BenchCommand.WriteProcess.class},
         footer = {"", "Examples:", "  metadb bench write --rows 100000 --runs 5", "  metadb --db demo.db bench reports --runs 7"})
 final class BenchCommand {
 
@@ -66,6 +68,14 @@ final class BenchCommand {
         @Option(names = "--dir", description = "where the scratch files go (default: a temp dir)")
         Path dir;
 
+        @Option(names = "--pg", paramLabel = "URL", description = "run on this PostgreSQL server instead: each run in a"
+                + " fresh database of its own (the URL's role must be allowed to CREATE DATABASE)")
+        String pg;
+
+        @Option(names = "--processes", defaultValue = "8", description = "writer processes of the many-process figure"
+                + " (default: 8)")
+        int processes;
+
         private List<TokenUsage> payloads;
         private List<String> json;
 
@@ -76,9 +86,11 @@ final class BenchCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             Path scratch = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("metadb-bench");
+            server = pg == null ? null : Location.parse(pg);
             makeRows();
             out.printf("bench write: %,d rows of ~%d-byte token_usage payloads, median of %d runs (+1 warm-up), %s%n",
-                    rows, json.stream().mapToInt(String::length).sum() / json.size(), runs, scratch);
+                    rows, json.stream().mapToInt(String::length).sum() / json.size(), runs,
+                    server == null ? "SQLite files in " + scratch : "fresh databases on " + server);
             try {
                 double raw = median(scratch, runs, this::rawJdbc);
                 double recordAll = median(scratch, runs, this::recordAll);
@@ -90,6 +102,10 @@ final class BenchCommand {
                 out.printf("(a) async record() x N, group commit       : %,10.0f rows/s  a/c = %.2f  a/d = %,.0f%n",
                         async, async / raw, async / naive);
                 out.printf("(d) naive: connection + ids + insert / row : %,10.0f rows/s%n", naive);
+                out.flush();
+                double many = median(scratch, runs, this::manyProcesses);
+                out.printf("(e) %d processes, async record() x %,d each : %,10.0f rows/s  e/a(async, 1 process) = %.2f%n",
+                        processes, rows / processes, many, many / async);
                 for (int threads : new int[] {1, 4}) {
                     double[] lat = latency(scratch, threads);
                     out.printf("(b) record().join() latency, %d thread%s      : p50 %.3f ms  p99 %.3f ms  (%,d calls, median of runs)%n",
@@ -103,24 +119,117 @@ final class BenchCommand {
             return 0;
         }
 
+        /** The PostgreSQL server (--pg), or null for SQLite files. */
+        private Location server;
+
         private interface Run {
             /** Returns rows/s. */
-            double run(Path db) throws Exception;
+            double run(Location db) throws Exception;
         }
 
         private double median(Path scratch, int n, Run run) throws Exception {
             double[] results = new double[n];
             for (int i = -1; i < n; i++) {
-                Path db = scratch.resolve("bench-" + System.nanoTime() + ".db");
-                Migrations.apply(db);
-                double r = run.run(db);
-                if (i >= 0) {
-                    results[i] = r;
+                Location db = fresh(scratch);
+                try {
+                    Migrations.apply(db);
+                    double r = run.run(db);
+                    if (i >= 0) {
+                        results[i] = r;
+                    }
+                } finally {
+                    drop(db);
                 }
-                deleteDb(db);
             }
             Arrays.sort(results);
             return n % 2 == 1 ? results[n / 2] : (results[n / 2 - 1] + results[n / 2]) / 2;
+        }
+
+        /** A new, empty database: a file in scratch, or a database created on the server. */
+        private Location fresh(Path scratch) throws java.sql.SQLException {
+            if (server == null) {
+                return Location.of(scratch.resolve("bench-" + System.nanoTime() + ".db"));
+            }
+            String name = "metadb_bench_" + System.nanoTime();
+            try (Connection c = server.connect(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + name);
+            }
+            return Location.parse(pg.replaceFirst("^((?:jdbc:)?postgres(?:ql)?://[^/]+/)[^?]*", "$1" + name));
+        }
+
+        private void drop(Location db) throws Exception {
+            if (!db.isPostgres()) {
+                deleteDb(db.file());
+                return;
+            }
+            String name = db.jdbcUrl().replaceFirst("^jdbc:postgresql://[^/]+/([^?]*).*$", "$1");
+            try (Connection c = server.connect(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE " + name + " WITH (FORCE)");
+            }
+        }
+
+        /** The writer's kind of connection (PostgreSQL: batches rewritten to multi-row inserts). */
+        private static Connection connect(Location db) throws java.sql.SQLException {
+            if (!db.isPostgres()) {
+                return SqliteFiles.open(db.file());
+            }
+            java.util.Properties props = new java.util.Properties();
+            props.setProperty("reWriteBatchedInserts", "true");
+            return db.connect(props);
+        }
+
+        /**
+         * {@code --processes} real processes ({@code bench write-process}), each a MetaDb writing
+         * its share with async record(): rows/s from the moment all are ready to the last commit.
+         */
+        private double manyProcesses(Location db) throws Exception {
+            int each = Math.max(1, rows / processes);
+            List<Process> children = new ArrayList<>();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            for (int i = 0; i < processes; i++) {
+                children.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                        "bench", "write-process", "--rows", String.valueOf(each), "--offset", String.valueOf(i * each))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            }
+            List<java.io.BufferedReader> outs = new ArrayList<>();
+            for (Process p : children) {
+                // The database goes over stdin: a URL with its password never reaches a command line.
+                p.getOutputStream().write((db.isPostgres() ? pgUrlOf(db) : db.file().toString()).getBytes());
+                p.getOutputStream().write('\n');
+                p.getOutputStream().flush();
+                java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+                outs.add(r);
+            }
+            for (java.io.BufferedReader r : outs) {
+                expect(r, "READY");
+            }
+            long start = System.nanoTime();
+            for (Process p : children) {
+                p.getOutputStream().write("GO\n".getBytes());
+                p.getOutputStream().flush();
+            }
+            for (java.io.BufferedReader r : outs) {
+                expect(r, "DONE");
+            }
+            double rate = (double) each * processes / seconds(start);
+            for (Process p : children) {
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("a writer process failed (exit " + p.exitValue() + ")");
+                }
+            }
+            return rate;
+        }
+
+        private String pgUrlOf(Location db) {
+            String name = db.jdbcUrl().replaceFirst("^jdbc:postgresql://[^/]+/([^?]*).*$", "$1");
+            return pg.replaceFirst("^((?:jdbc:)?postgres(?:ql)?://[^/]+/)[^?]*", "$1" + name);
+        }
+
+        private static void expect(java.io.BufferedReader r, String line) throws IOException {
+            String got = r.readLine();
+            if (!line.equals(got)) {
+                throw new IllegalStateException("a writer process said " + got + " instead of " + line);
+            }
         }
 
         private void makeRows() {
@@ -152,15 +261,19 @@ final class BenchCommand {
             }
         }
 
-        private double rawJdbc(Path db) throws Exception {
+        private double rawJdbc(Location db) throws Exception {
             String ts = Timestamps.format(Instant.now());
-            try (Connection c = SqliteFiles.open(db)) {
-                DSLContext dsl = SqliteFiles.dsl(c);
+            try (Connection c = connect(db)) {
+                DSLContext dsl = PgDatabases.dsl(c, db);
                 String sql = dsl.render(dsl.insertInto(TOKEN_USAGE, TOKEN_USAGE.ID, TOKEN_USAGE.TS, TOKEN_USAGE.ROW_JSON)
                         .values((Long) null, null, null));
                 long start = System.nanoTime();
-                try (Statement s = c.createStatement()) {
-                    s.execute("BEGIN IMMEDIATE");
+                if (db.isPostgres()) {
+                    c.setAutoCommit(false);
+                } else {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("BEGIN IMMEDIATE");
+                    }
                 }
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     for (int i = 0; i < rows; i++) {
@@ -171,15 +284,19 @@ final class BenchCommand {
                     }
                     ps.executeBatch();
                 }
-                try (Statement s = c.createStatement()) {
-                    s.execute("COMMIT");
+                if (db.isPostgres()) {
+                    c.commit();
+                } else {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("COMMIT");
+                    }
                 }
                 return rows / seconds(start);
             }
         }
 
-        private double recordAll(Path db) {
-            try (MetaDb metaDb = MetaDb.open(db)) {
+        private double recordAll(Location db) {
+            try (MetaDb metaDb = MetaDb.open(db, io.metadb.dao.MetaDbOptions.defaults())) {
                 JsonRowDao<TokenUsage> dao = metaDb.dao(TokenUsage.class);
                 long start = System.nanoTime();
                 dao.recordAll(payloads).join();
@@ -187,8 +304,8 @@ final class BenchCommand {
             }
         }
 
-        private double asyncRecords(Path db) {
-            try (MetaDb metaDb = MetaDb.open(db)) {
+        private double asyncRecords(Location db) {
+            try (MetaDb metaDb = MetaDb.open(db, io.metadb.dao.MetaDbOptions.defaults())) {
                 JsonRowDao<TokenUsage> dao = metaDb.dao(TokenUsage.class);
                 long start = System.nanoTime();
                 CompletableFuture<Long> last = null;
@@ -202,12 +319,12 @@ final class BenchCommand {
         }
 
         /** The design note's path: per row a fresh connection, an ids upsert RETURNING, an insert, a close. */
-        private double naive(Path db) throws Exception {
+        private double naive(Location db) throws Exception {
             String ts = Timestamps.format(Instant.now());
             long start = System.nanoTime();
             for (int i = 0; i < naiveRows; i++) {
-                try (Connection c = SqliteFiles.open(db)) {
-                    DSLContext dsl = SqliteFiles.dsl(c);
+                try (Connection c = db.isPostgres() ? db.connect() : SqliteFiles.open(db.file())) {
+                    DSLContext dsl = PgDatabases.dsl(c, db);
                     Long id = dsl.insertInto(IDS, IDS.NAME, IDS.ID).values(TOKEN_USAGE.getName(), 1L)
                             .onConflict(IDS.NAME).doUpdate().set(IDS.ID, IDS.ID.plus(1L))
                             .returning(IDS.ID).fetchOne(IDS.ID);
@@ -226,9 +343,9 @@ final class BenchCommand {
             double[] p50s = new double[runs];
             double[] p99s = new double[runs];
             for (int run = -1; run < runs; run++) {
-                Path db = scratch.resolve("lat-" + System.nanoTime() + ".db");
+                Location db = fresh(scratch);
                 long[][] samples = new long[threads][latencyOps];
-                try (MetaDb metaDb = MetaDb.open(db)) {
+                try (MetaDb metaDb = MetaDb.open(db, io.metadb.dao.MetaDbOptions.defaults())) {
                     JsonRowDao<TokenUsage> dao = metaDb.dao(TokenUsage.class);
                     List<Thread> workers = new ArrayList<>();
                     for (int t = 0; t < threads; t++) {
@@ -246,7 +363,7 @@ final class BenchCommand {
                         w.join();
                     }
                 }
-                deleteDb(db);
+                drop(db);
                 long[] all = Arrays.stream(samples).flatMapToLong(Arrays::stream).sorted().toArray();
                 if (run >= 0) {
                     p50s[run] = all[(int) Math.ceil(0.50 * all.length) - 1] / 1e6;
@@ -274,6 +391,59 @@ final class BenchCommand {
                     Files.deleteIfExists(p);
                 }
             }
+        }
+    }
+
+    /**
+     * One writer process of {@code bench write}'s many-process figure: reads the database (a
+     * path or URL) from stdin, opens it, prints READY, waits for GO, writes its rows with
+     * async record() and flush(), prints DONE.
+     */
+    @Command(name = "write-process", hidden = true, description = "one process of bench write's many-process figure")
+    static final class WriteProcess implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--rows", required = true)
+        int rows;
+
+        @Option(names = "--offset", defaultValue = "0")
+        int offset;
+
+        @Override
+        public Integer call() throws IOException {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+            Location db = Location.parse(in.readLine().trim());
+            PrintWriter out = spec.commandLine().getOut();
+            Random r = new Random(offset);
+            List<TokenUsage> payloads = new ArrayList<>(rows);
+            for (int i = 0; i < rows; i++) {
+                payloads.add(new TokenUsage("agent" + (offset + i) % 8, "session-" + offset, "anthropic",
+                        "claude-sonnet-4-20250514", r.nextInt(50_000), r.nextInt(8_000), (long) r.nextInt(100_000),
+                        (long) r.nextInt(5_000), r.nextInt(100_000) / 1e4));
+            }
+            try (MetaDb metaDb = MetaDb.open(db, io.metadb.dao.MetaDbOptions.builder().busyTimeoutMs(60_000).build())) {
+                JsonRowDao<TokenUsage> dao = metaDb.dao(TokenUsage.class);
+                // Warm-up, as the one-process figures get a warm-up run: the first writes of a
+                // fresh JVM load and compile the write path.
+                for (int i = 0; i < 5; i++) {
+                    dao.recordAll(payloads.subList(0, Math.min(200, rows))).join();
+                }
+                out.println("READY");
+                out.flush();
+                if (!"GO".equals(in.readLine())) {
+                    return 1;
+                }
+                CompletableFuture<Long> last = null;
+                for (TokenUsage p : payloads) {
+                    last = dao.record(p);
+                }
+                last.join();
+                metaDb.flush();
+            }
+            out.println("DONE");
+            out.flush();
+            return 0;
         }
     }
 }

@@ -53,7 +53,7 @@ final class ServeCommand extends RootSubcommand {
 
     @Override
     public Integer call() throws Exception {
-        Path db = root.db().toAbsolutePath();
+        Path db = root.db("serve (the resident read path)").toAbsolutePath();
         if (status) {
             return status(db);
         }
