@@ -1,5 +1,8 @@
 package io.metadb.dao;
 
+import static io.metadb.generated.Tables.IDS;
+import static io.metadb.generated.Tables.META;
+
 import io.metadb.core.BadInputException;
 import io.metadb.core.Location;
 import io.metadb.core.PgDatabases;
@@ -19,8 +22,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 
 /**
  * Copies every table of one metadb database into another, across engines (a SQLite file to
@@ -75,7 +80,7 @@ public final class Copy {
         }
         Migrations.apply(to);
         List<Table<?>> tables = DefaultSchema.DEFAULT_SCHEMA.getTables().stream().<Table<?>>map(t -> t)
-                .filter(t -> !t.getName().equals("meta"))
+                .filter(t -> !t.equals(META))
                 .sorted(Comparator.comparing(Table::getName)).toList();
         try (Connection src = open(from); Connection dst = open(to)) {
             beginRead(src, from);
@@ -87,12 +92,12 @@ public final class Copy {
                 }
                 Map<String, Long> copied = new LinkedHashMap<>();
                 for (Table<?> t : tables) {
-                    if (t.getName().equals("ids")) {
+                    if (t.equals(IDS)) {
                         continue; // set from the copied rows below
                     }
                     copied.put(t.getName(), copyTable(src, dst, t, progress));
                 }
-                raiseIds(src, dst, tables);
+                raiseIds(PgDatabases.dsl(src, from), PgDatabases.dsl(dst, to), tables);
                 if (to.isPostgres()) {
                     dst.commit();
                 } else {
@@ -206,37 +211,25 @@ public final class Copy {
      * {@code ids} values and the table's highest id, so that no copied or earlier id is handed
      * out again.
      */
-    private static void raiseIds(Connection src, Connection dst, List<Table<?>> tables) throws SQLException {
+    private static void raiseIds(DSLContext src, DSLContext dst, List<Table<?>> tables) {
         Map<String, Long> high = new LinkedHashMap<>();
-        for (Connection c : List.of(src, dst)) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, id FROM ids")) {
-                while (rs.next()) {
-                    high.merge(rs.getString(1), rs.getLong(2), Math::max);
-                }
-            }
+        for (DSLContext dsl : List.of(src, dst)) {
+            dsl.select(IDS.NAME, IDS.ID).from(IDS).forEach(r -> high.merge(r.value1(), r.value2(), Math::max));
         }
         for (Table<?> t : tables) {
-            if (t.field(Envelope.ID) != null) {
-                try (Statement s = dst.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT max(id) FROM " + quote(t.getName()))) {
-                    rs.next();
-                    long max = rs.getLong(1);
-                    if (max > 0 || high.containsKey(t.getName())) {
-                        high.merge(t.getName(), max, Math::max);
-                    }
+            @SuppressWarnings("unchecked")
+            Field<Long> id = (Field<Long>) t.field(Envelope.ID);
+            if (id != null) {
+                Long top = dst.select(DSL.max(id)).from(t).fetchOne(0, Long.class);
+                long max = top == null ? 0 : top;
+                if (max > 0 || high.containsKey(t.getName())) {
+                    high.merge(t.getName(), max, Math::max);
                 }
             }
         }
-        try (PreparedStatement update = dst.prepareStatement("UPDATE ids SET id = ? WHERE name = ?");
-             PreparedStatement insert = dst.prepareStatement("INSERT INTO ids (name, id) VALUES (?, ?)")) {
-            for (Map.Entry<String, Long> e : high.entrySet()) {
-                update.setLong(1, e.getValue());
-                update.setString(2, e.getKey());
-                if (update.executeUpdate() == 0) {
-                    insert.setString(1, e.getKey());
-                    insert.setLong(2, e.getValue());
-                    insert.executeUpdate();
-                }
+        for (Map.Entry<String, Long> e : high.entrySet()) {
+            if (dst.update(IDS).set(IDS.ID, e.getValue()).where(IDS.NAME.eq(e.getKey())).execute() == 0) {
+                dst.insertInto(IDS, IDS.NAME, IDS.ID).values(e.getKey(), e.getValue()).execute();
             }
         }
     }
