@@ -117,6 +117,11 @@ public final class Reports implements AutoCloseable {
         return open(Location.of(db), now);
     }
 
+    /** Reports over a file or a PostgreSQL database, as {@code --db} names it (a path or a URL). */
+    public static Reports open(String pathOrUrl, Instant now) {
+        return open(Location.parse(pathOrUrl), now);
+    }
+
     /**
      * Reports over a file or a PostgreSQL database. On a file each {@link #run} copies what its
      * request reads at that moment and runs the report on the copy; on PostgreSQL it reads in

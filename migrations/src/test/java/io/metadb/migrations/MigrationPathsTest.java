@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.metadb.generated.DefaultSchema;
 import io.metadb.migrations.testing.Sql;
+import io.metadb.migrations.testing.TableFill;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,31 +107,9 @@ class MigrationPathsTest {
     static Map<String, List<List<String>>> fillEveryTable(Path db) {
         Map<String, List<List<String>>> rows = new LinkedHashMap<>();
         for (String table : Sql.tables(db)) {
-            List<List<String>> cols = Sql.rows(db, "SELECT name, type, hidden FROM pragma_table_xinfo('" + table + "')");
-            boolean jsonRow = cols.stream().anyMatch(c -> c.get(0).equals("row_json"));
-            List<String> statements = new ArrayList<>();
-            for (int i = 1; i <= 2; i++) {
-                if (jsonRow) {
-                    StringBuilder json = new StringBuilder("{\"args\":[\"a\"],\"extra\":\"kept\"");
-                    for (List<String> c : cols) {
-                        if (!c.get(2).equals("0")) {
-                            json.append(",\"").append(c.get(0)).append("\":").append(jsonValue(c.get(1), table, i));
-                        }
-                    }
-                    json.append('}');
-                    statements.add("INSERT INTO " + table + " (id, ts, row_json) VALUES (" + i + ", '2026-04-20T13:05:0" + i
-                            + ".123Z', '" + json + "')");
-                } else {
-                    List<String> names = new ArrayList<>();
-                    List<String> values = new ArrayList<>();
-                    for (List<String> c : cols) {
-                        names.add(c.get(0));
-                        values.add(sqlValue(table, c.get(0), c.get(1), i));
-                    }
-                    statements.add("INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
-                            + String.join(", ", values) + ")");
-                }
-            }
+            List<TableFill.Column> cols = Sql.rows(db, "SELECT name, type, hidden FROM pragma_table_xinfo('" + table
+                    + "')").stream().map(c -> new TableFill.Column(c.get(0), c.get(1), !c.get(2).equals("0"))).toList();
+            List<String> statements = TableFill.inserts(table, cols);
             Sql.exec(db, statements.toArray(String[]::new));
             rows.put(table, Sql.rows(db, selectAll(table)));
         }
@@ -141,30 +119,5 @@ class MigrationPathsTest {
     /** Every row of a table; meta's schema_version is left out (migrating must change it). */
     private static String selectAll(String table) {
         return "SELECT * FROM " + table + (table.equals("meta") ? " WHERE key <> 'schema_version'" : "") + " ORDER BY rowid";
-    }
-
-    private static String jsonValue(String type, String table, int i) {
-        return switch (type) {
-            case "INTEGER" -> String.valueOf(i * 7);
-            case "REAL" -> i + ".5";
-            case "BOOLEAN" -> i == 1 ? "true" : "false";
-            default -> "\"" + table + "-" + i + "\"";
-        };
-    }
-
-    private static String sqlValue(String table, String column, String type, int i) {
-        if (table.equals("meta") && column.equals("key")) {
-            return "'test-key-" + i + "'";
-        }
-        if (column.equals("status")) {
-            return "'pending'";
-        }
-        if (column.endsWith("_json")) {
-            return "'{\"n\":" + i + "}'";
-        }
-        if (column.equals("day")) {
-            return "'2026-04-2" + i + "'";
-        }
-        return type.equals("INTEGER") ? String.valueOf(i) : "'" + column + "-" + i + "'";
     }
 }

@@ -9,7 +9,7 @@ import io.metadb.migrations.internal.ChangelogCheck;
 import io.metadb.migrations.testing.ChildJvm;
 import io.metadb.migrations.testing.PgCluster;
 import io.metadb.migrations.testing.PgSql;
-import java.util.ArrayList;
+import io.metadb.migrations.testing.TableFill;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,33 +144,11 @@ class PgMigrationChecksTest {
     static Map<String, List<List<String>>> fillEveryTable(String url) {
         Map<String, List<List<String>>> rows = new LinkedHashMap<>();
         for (String table : PgSql.tables(url)) {
-            List<List<String>> cols = PgSql.rows(url, "SELECT column_name, data_type, is_generated FROM"
+            List<TableFill.Column> cols = PgSql.rows(url, "SELECT column_name, data_type, is_generated FROM"
                     + " information_schema.columns WHERE table_schema = current_schema() AND table_name = '" + table
-                    + "' ORDER BY ordinal_position");
-            boolean jsonRow = cols.stream().anyMatch(c -> c.get(0).equals("row_json"));
-            List<String> statements = new ArrayList<>();
-            for (int i = 1; i <= 2; i++) {
-                if (jsonRow) {
-                    StringBuilder json = new StringBuilder("{\"args\":[\"a\"],\"extra\":\"kept\"");
-                    for (List<String> c : cols) {
-                        if (c.get(2).equals("ALWAYS")) {
-                            json.append(",\"").append(c.get(0)).append("\":").append(jsonValue(c.get(1), table, i));
-                        }
-                    }
-                    json.append('}');
-                    statements.add("INSERT INTO " + table + " (id, ts, row_json) VALUES (" + i + ", '2026-04-20T13:05:0" + i
-                            + ".123Z', '" + json + "')");
-                } else {
-                    List<String> names = new ArrayList<>();
-                    List<String> values = new ArrayList<>();
-                    for (List<String> c : cols) {
-                        names.add(c.get(0));
-                        values.add(sqlValue(table, c.get(0), c.get(1), i));
-                    }
-                    statements.add("INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
-                            + String.join(", ", values) + ")");
-                }
-            }
+                    + "' ORDER BY ordinal_position").stream()
+                    .map(c -> new TableFill.Column(c.get(0), c.get(1), c.get(2).equals("ALWAYS"))).toList();
+            List<String> statements = TableFill.inserts(table, cols);
             PgSql.exec(url, statements.toArray(String[]::new));
             rows.put(table, PgSql.rows(url, selectAll(table)));
         }
@@ -179,30 +157,5 @@ class PgMigrationChecksTest {
 
     private static String selectAll(String table) {
         return "SELECT * FROM " + table + (table.equals("meta") ? " WHERE key <> 'schema_version'" : "") + " ORDER BY 1, 2";
-    }
-
-    private static String jsonValue(String type, String table, int i) {
-        return switch (type) {
-            case "bigint" -> String.valueOf(i * 7);
-            case "double precision" -> i + ".5";
-            case "boolean" -> i == 1 ? "true" : "false";
-            default -> "\"" + table + "-" + i + "\"";
-        };
-    }
-
-    private static String sqlValue(String table, String column, String type, int i) {
-        if (table.equals("meta") && column.equals("key")) {
-            return "'test-key-" + i + "'";
-        }
-        if (column.equals("status")) {
-            return "'pending'";
-        }
-        if (column.endsWith("_json")) {
-            return "'{\"n\":" + i + "}'";
-        }
-        if (column.equals("day")) {
-            return "'2026-04-2" + i + "'";
-        }
-        return type.equals("bigint") ? String.valueOf(i) : "'" + column + "-" + i + "'";
     }
 }
