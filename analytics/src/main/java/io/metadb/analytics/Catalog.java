@@ -142,10 +142,7 @@ public final class Catalog {
 
     /** Reads a PostgreSQL database in one {@code REPEATABLE READ READ ONLY} transaction, after the version check. */
     private static <T> T readPostgres(io.metadb.core.Location db, Reading<T> reading) {
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
+        try (Connection c = io.metadb.core.PgDatabases.readSnapshot(db)) {
             Snapshot.checkVersion(c, null, db);
             T result = reading.read(c);
             c.rollback();

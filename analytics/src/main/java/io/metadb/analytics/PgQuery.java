@@ -26,10 +26,7 @@ final class PgQuery {
 
     static void stream(Location db, String sql, Duration limit, RowSink sink) {
         String statement = single(sql);
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
+        try (Connection c = PgDatabases.readSnapshot(db)) {
             Snapshot.checkVersion(c, null, db);
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL statement_timeout = " + Math.max(1, limit.toMillis()));

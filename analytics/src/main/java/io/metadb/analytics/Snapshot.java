@@ -210,10 +210,7 @@ public final class Snapshot implements AutoCloseable {
             throw new SnapshotException("cannot open an in-memory database: " + e.getMessage(), e);
         }
         Map<String, Long> rows = new HashMap<>();
-        try (Connection pg = db.connect()) {
-            pg.setAutoCommit(false);
-            pg.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            pg.setReadOnly(true);
+        try (Connection pg = PgDatabases.readSnapshot(db)) {
             checkVersion(pg, null, db);
             DSLContext from = PgDatabases.dsl(pg);
             List<TableCopy> all = new ArrayList<>(copies);
@@ -267,10 +264,7 @@ public final class Snapshot implements AutoCloseable {
         }
         Connection pg = null;
         try {
-            pg = db.connect();
-            pg.setAutoCommit(false);
-            pg.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            pg.setReadOnly(true);
+            pg = PgDatabases.readSnapshot(db);
             checkVersion(pg, null, db);
             Snapshot snapshot = new Snapshot(db, pg);
             snapshot.dsl = PgDatabases.dsl(pg);

@@ -112,6 +112,30 @@ class PgCliTest {
     }
 
     @Test
+    void retentionRollsUpAndDeletesTheSameOnBothEngines() {
+        Path sqlite = dir.resolve("retention.db");
+        String postgres = PgCluster.shared().newDatabase();
+        assertThat(run("copy", "--from", file.toString(), "--to", sqlite.toString()).code()).isZero();
+        assertThat(run("copy", "--from", file.toString(), "--to", postgres).code()).isZero();
+        String later = "2026-05-20T00:00:00.000Z";
+        Run a = run("--db", sqlite.toString(), "--now", later, "retention", "--json");
+        Run b = run("--db", postgres, "--now", later, "retention", "--json");
+        assertThat(a.code()).as(a.err()).isZero();
+        assertThat(b.code()).as(b.err()).isZero();
+        // Everything but the lock-hold timings.
+        String timings = "\"longest_lock_ms\":[0-9.]+";
+        assertThat(b.out().replaceAll(timings, "")).isEqualTo(a.out().replaceAll(timings, ""));
+        assertThat(a.out()).contains("\"table\":\"ticks\"").doesNotContain("\"deleted\":0,");
+        assertThat(run("--db", postgres, "tables", "--csv").out()).isEqualTo(run("--db", sqlite.toString(), "tables", "--csv").out());
+        for (String report : List.of("summary --since 60d", "cli --since 60d", "watchdog --since 60d")) {
+            List<String> args = new ArrayList<>(List.of("--now", later));
+            args.addAll(List.of(report.split(" ")));
+            args.add("--json");
+            assertThat(run(with("--db", postgres, args)).out()).as(report).isEqualTo(run(with("--db", sqlite.toString(), args)).out());
+        }
+    }
+
+    @Test
     void copyRefusesANonEmptyTargetAndACollidingAppendWritesNothing() {
         String target = PgCluster.shared().newDatabase();
         assertThat(run("copy", "--from", file.toString(), "--to", target).code()).isZero();

@@ -27,6 +27,24 @@ public final class PgDatabases {
         return location.isPostgres() ? dsl(connection) : SqliteFiles.dsl(connection);
     }
 
+    /**
+     * A connection to {@code db} inside one {@code REPEATABLE READ READ ONLY} transaction
+     * (begun by its first statement): a consistent snapshot of the database that blocks no
+     * writer, and in which the server refuses every write. The caller ends it (rollback or close).
+     */
+    public static Connection readSnapshot(Location db) throws SQLException {
+        Connection c = db.connect();
+        try {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
     /** Whether {@code e} (or a cause) says a table does not exist. */
     public static boolean isUndefinedTable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -82,8 +82,11 @@ public final class Copy {
         List<Table<?>> tables = DefaultSchema.DEFAULT_SCHEMA.getTables().stream().<Table<?>>map(t -> t)
                 .filter(t -> !t.equals(META))
                 .sorted(Comparator.comparing(Table::getName)).toList();
-        try (Connection src = open(from); Connection dst = open(to)) {
-            beginRead(src, from);
+        try (Connection src = from.isPostgres() ? PgDatabases.readSnapshot(from) : SqliteFiles.open(from.file());
+             Connection dst = open(to)) {
+            if (!from.isPostgres()) {
+                beginRead(src);
+            }
             beginWrite(dst, to);
             boolean committed = false;
             try {
@@ -133,17 +136,12 @@ public final class Copy {
         return l.connect(props);
     }
 
-    private static void beginRead(Connection c, Location l) throws SQLException {
-        if (l.isPostgres()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-        } else {
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA query_only = 1");
-            }
-            c.setAutoCommit(false);
+    /** A read transaction on a file (a consistent snapshot; the file's writers go on). */
+    private static void beginRead(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA query_only = 1");
         }
+        c.setAutoCommit(false);
     }
 
     private static void beginWrite(Connection c, Location l) throws SQLException {
