@@ -79,6 +79,38 @@ class PgWritesTest {
                 .isEqualTo("2026-04-20T10:00:00.000Z");
     }
 
+    /** Ids do not depend on the engine (nor on how writes share transactions): reports that show ids agree. */
+    @Test
+    void theSameWritesGetTheSameIdsOnBothEngines(@io.metadb.migrations.testing.MigratedDb java.nio.file.Path file) {
+        String url = PgCluster.shared().newDatabase();
+        List<List<Long>> ids = new ArrayList<>();
+        for (Location where : List.of(Location.of(file), Location.parse(url))) {
+            List<Long> got = new ArrayList<>();
+            try (MetaDb db = MetaDb.open(where, MetaDbOptions.defaults())) {
+                int[] sizes = {1, 70, 200, 5, 64, 300, 2};
+                for (int round = 0; round < 3; round++) {
+                    for (int n : sizes) {
+                        List<Tick> ticks = new ArrayList<>();
+                        List<TokenUsage> usage = new ArrayList<>();
+                        for (int i = 0; i < n; i++) {
+                            ticks.add(new Tick("a", "k", "ok", i));
+                            usage.add(new TokenUsage("a", null, "p", "m", i, i, null, null, 0.5));
+                        }
+                        // Queued together, so that they can share a transaction, then waited for.
+                        var t = db.dao(Tick.class).recordAll(ticks);
+                        var t2 = db.dao(Tick.class).recordAll(ticks.subList(0, n / 2 + 1));
+                        var u = db.dao(TokenUsage.class).recordAll(usage);
+                        got.add(t.join().first());
+                        got.add(t2.join().first());
+                        got.add(u.join().first());
+                    }
+                }
+            }
+            ids.add(got);
+        }
+        assertThat(ids.get(1)).isEqualTo(ids.get(0));
+    }
+
     @Test
     void aBadRowFailsAloneAndTheWriterGoesOn() {
         String url = PgCluster.shared().newDatabase();

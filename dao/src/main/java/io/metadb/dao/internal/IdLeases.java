@@ -62,14 +62,6 @@ final class IdLeases {
         return leaseCount;
     }
 
-    /** Makes sure the next {@code n} ids of {@code table} come from memory (leasing now if not). */
-    void ensure(DSLContext dsl, Table<?> table, Field<Long> idField, int n) {
-        Lease lease = leases.computeIfAbsent(table.getName(), k -> new Lease());
-        if (lease.end - lease.next < n) {
-            lease(dsl, table, idField, n, lease);
-        }
-    }
-
     /** The first of {@code n} contiguous fresh ids for {@code table}. */
     long take(DSLContext dsl, Table<?> table, Field<Long> idField, int n) {
         String name = table.getName();

@@ -467,12 +467,14 @@ public final class Writer implements AutoCloseable {
             Tx tx = new Tx(dsl, leases);
             Map<JsonTable, List<InsertOp>> inserts = new LinkedHashMap<>();
             if (postgres) {
-                leaseInTableOrder(work);
+                takeIdsInTableOrder(work);
             }
             for (Op op : work) {
                 if (op instanceof InsertOp insert) {
                     if (insert.rows() > 0) {
-                        insert.firstId = leases.take(dsl, insert.table.table(), insert.table.id(), insert.rows());
+                        if (!postgres) {
+                            insert.firstId = leases.take(dsl, insert.table.table(), insert.table.id(), insert.rows());
+                        }
                         inserts.computeIfAbsent(insert.table, t -> new ArrayList<>()).add(insert);
                     }
                 } else {
@@ -566,18 +568,23 @@ public final class Writer implements AutoCloseable {
     }
 
     /**
-     * Takes the id leases a batch needs in table-name order before any row is written: two
-     * PostgreSQL writers leasing for the same tables in different orders would otherwise
-     * deadlock on the {@code ids} rows.
+     * Gives a batch's inserts their ids table by table, in table-name order, each table's
+     * inserts in the order they came: two PostgreSQL writers leasing for the same tables in
+     * different orders would otherwise deadlock on the {@code ids} rows. Leases are per table,
+     * so each insert gets the id it would get in arrival order (the same ids as on SQLite).
      */
-    private void leaseInTableOrder(List<Op> work) {
-        Map<JsonTable, Integer> rows = new java.util.TreeMap<>(java.util.Comparator.comparing(t -> t.table().getName()));
+    private void takeIdsInTableOrder(List<Op> work) {
+        Map<String, List<InsertOp>> byTable = new java.util.TreeMap<>();
         for (Op op : work) {
             if (op instanceof InsertOp insert && insert.rows() > 0) {
-                rows.merge(insert.table, insert.rows(), Integer::sum);
+                byTable.computeIfAbsent(insert.table.table().getName(), t -> new ArrayList<>()).add(insert);
             }
         }
-        rows.forEach((t, n) -> leases.ensure(dsl, t.table(), t.id(), n));
+        for (List<InsertOp> ops : byTable.values()) {
+            for (InsertOp insert : ops) {
+                insert.firstId = leases.take(dsl, insert.table.table(), insert.table.id(), insert.rows());
+            }
+        }
     }
 
     private static <T> void runTask(TaskOp<T> op, Tx tx) {
