@@ -16,7 +16,8 @@ import java.util.Locale;
 
 /**
  * {@code query} on PostgreSQL: one statement in one {@code REPEATABLE READ READ ONLY}
- * transaction (a consistent snapshot; the server refuses any write), rows streamed through a
+ * transaction (with {@code information_schema.tables}/{@code .columns} as on SQLite, see
+ * {@link #withCatalog}) (a consistent snapshot; the server refuses any write), rows streamed through a
  * cursor, stopped by the server's {@code statement_timeout} at the time limit. Values come out
  * as on SQLite: integers as Long (a {@code numeric} sum that is whole too), booleans as 1/0,
  * floating point as Double, anything else as its text. Stateless.
@@ -26,8 +27,12 @@ final class PgQuery {
 
     static void stream(Location db, String sql, Duration limit, RowSink sink) {
         String statement = single(sql);
-        try (Connection c = PgDatabases.readSnapshot(db)) {
+        boolean catalog = CATALOG.matcher(statement).find();
+        try (Connection c = catalog ? catalogSnapshot(db) : PgDatabases.readSnapshot(db)) {
             Snapshot.checkVersion(c, null, db);
+            if (catalog) {
+                statement = withCatalog(c, statement);
+            }
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL statement_timeout = " + Math.max(1, limit.toMillis()));
             }
@@ -55,6 +60,98 @@ final class PgQuery {
         } catch (SQLException e) {
             throw failure(e, limit);
         }
+    }
+
+    /** A mention of the catalogue views that metadb's SQLite {@code query} offers. */
+    private static final java.util.regex.Pattern CATALOG =
+            java.util.regex.Pattern.compile("(?i)\\binformation_schema\\s*\\.\\s*(tables|columns)\\b");
+
+    /** A read transaction that may still create its temporary views ({@link #withCatalog} makes it read-only). */
+    private static Connection catalogSnapshot(Location db) throws SQLException {
+        Connection c = db.connect();
+        try {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@code information_schema.tables} and {@code .columns} as on SQLite: the database's own
+     * tables only (PostgreSQL's lists every schema's, the system's too), with the same columns.
+     * Two temporary views made inside the transaction (dropped with it), then the transaction
+     * turns read-only, and the statement's mentions outside strings, quoted names and comments
+     * are pointed at the views.
+     */
+    private static String withCatalog(Connection c, String statement) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP VIEW metadb_catalog_tables AS SELECT table_name::text AS table_name,"
+                    + " (CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'BASE TABLE' END)::text AS table_type"
+                    + " FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1");
+            s.execute("CREATE TEMP VIEW metadb_catalog_columns AS SELECT table_name::text AS table_name,"
+                    + " column_name::text AS column_name, data_type::text AS data_type, is_nullable::text AS is_nullable"
+                    + " FROM information_schema.columns WHERE table_schema = current_schema()"
+                    + " ORDER BY table_name, ordinal_position");
+            s.execute("SET TRANSACTION READ ONLY");
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        int n = statement.length();
+        while (i < n) {
+            int end = skipQuoted(statement, i);
+            if (end > i) {
+                out.append(statement, i, end);
+                i = end;
+                continue;
+            }
+            java.util.regex.Matcher m = CATALOG.matcher(statement).region(i, n);
+            if (m.lookingAt() && (i == 0 || !Character.isLetterOrDigit(statement.charAt(i - 1))
+                    && statement.charAt(i - 1) != '_' && statement.charAt(i - 1) != '.')) {
+                out.append("pg_temp.metadb_catalog_").append(m.group(1).toLowerCase(Locale.ROOT));
+                i = m.end();
+                continue;
+            }
+            out.append(statement.charAt(i++));
+        }
+        return out.toString();
+    }
+
+    /** The end of a string, quoted name, comment or dollar-quoted body starting at {@code i}; {@code i} if none does. */
+    private static int skipQuoted(String s, int i) {
+        char ch = s.charAt(i);
+        if (ch == '\'' || ch == '"') {
+            int j = i + 1;
+            while (j < s.length()) {
+                if (s.charAt(j) == ch) {
+                    if (j + 1 < s.length() && s.charAt(j + 1) == ch) {
+                        j += 2; // a doubled quote inside
+                        continue;
+                    }
+                    return j + 1;
+                }
+                j++;
+            }
+            return s.length();
+        }
+        if (s.startsWith("--", i)) {
+            int nl = s.indexOf('\n', i);
+            return nl < 0 ? s.length() : nl + 1;
+        }
+        if (s.startsWith("/*", i)) {
+            int close = s.indexOf("*/", i + 2);
+            return close < 0 ? s.length() : close + 2;
+        }
+        if (ch == '$') {
+            java.util.regex.Matcher tag = java.util.regex.Pattern.compile("\\$[A-Za-z_]*\\$").matcher(s).region(i, s.length());
+            if (tag.lookingAt()) {
+                int close = s.indexOf(tag.group(), tag.end());
+                return close < 0 ? s.length() : close + tag.group().length();
+            }
+        }
+        return i;
     }
 
     private static Object value(Object v) {

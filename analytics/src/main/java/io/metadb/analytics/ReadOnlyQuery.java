@@ -166,7 +166,10 @@ public final class ReadOnlyQuery {
             s.execute("CREATE TABLE information_schema.columns (table_name TEXT, column_name TEXT, data_type TEXT, "
                     + "is_nullable TEXT)");
             s.execute("INSERT INTO information_schema.columns SELECT m.name, p.name, p.type, "
-                    + "CASE p.\"notnull\" WHEN 1 THEN 'NO' ELSE 'YES' END FROM main.sqlite_master m, "
+                    // An INTEGER PRIMARY KEY is the rowid: never null, though not declared NOT NULL
+                    // (as `metadb schema` says, and PostgreSQL's catalogue for the same column).
+                    + "CASE WHEN p.\"notnull\" = 1 OR (p.pk > 0 AND upper(p.type) = 'INTEGER') THEN 'NO' ELSE 'YES' END"
+                    + " FROM main.sqlite_master m, "
                     + "pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' "
                     + "ORDER BY m.name, p.cid");
         }

@@ -169,6 +169,21 @@ class PgCliTest {
         assertThat(slow.err()).startsWith("metadb: query: stopped after 1 s");
         assertThat(PgSql.value(pg, "SELECT count(*) > 0 FROM ticks")).isEqualTo("t");
 
+        // information_schema.tables and .columns as on SQLite: this database's tables, the same columns.
+        for (String catalog : List.of("SELECT table_name, table_type FROM information_schema.tables t"
+                        + " WHERE lower(t.table_name) NOT LIKE 'databasechangelog%' ORDER BY 1",
+                "SELECT count(*) AS n, count(DISTINCT table_name) AS t FROM INFORMATION_SCHEMA.COLUMNS",
+                "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = 'token_usage'"
+                        + " ORDER BY column_name",
+                "SELECT 'information_schema.tables' AS s -- information_schema.columns\n")) {
+            Run onPg = run("--db", pg, "query", catalog, "--csv");
+            assertThat(onPg.code()).as(onPg.err()).isZero();
+            assertThat(onPg.out()).as(catalog).isEqualTo(run("--db", file.toString(), "query", catalog, "--csv").out());
+        }
+        // (metadb's 30 tables and Liquibase's two, not PostgreSQL's own catalogue)
+        assertThat(run("--db", pg, "query", "SELECT count(*) AS n FROM information_schema.tables", "--csv").out().lines())
+                .containsExactly("n", "32");
+
         Run tables = run("--db", pg, "tables", "--csv");
         assertThat(tables.out()).isEqualTo(run("--db", file.toString(), "tables", "--csv").out());
         Run schema = run("--db", pg, "schema", "token_usage");
