@@ -110,11 +110,14 @@ public final class MetaDb implements AutoCloseable {
 
     /**
      * The writer's PostgreSQL connection: the driver rewrites a batch of inserts into
-     * multi-row INSERTs (one round trip per batch instead of one per row).
+     * multi-row INSERTs (one round trip per batch instead of one per row). A socket read
+     * that waits 60 s (a network cut that closed nothing; a batch takes well under a second)
+     * ends the connection, so the writer reconnects and settles the batch instead of hanging.
      */
     private static Connection connectWriter(Location location) throws SQLException {
         java.util.Properties props = new java.util.Properties();
         props.setProperty("reWriteBatchedInserts", "true");
+        props.setProperty("socketTimeout", "60");
         return location.connect(props);
     }
 
