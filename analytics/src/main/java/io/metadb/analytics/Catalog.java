@@ -53,17 +53,20 @@ public final class Catalog {
 
     /** Every metadb table of the file, by name. */
     public static List<TableInfo> tables(Path db) {
-        return read(db, c -> {
-            List<TableInfo> out = new ArrayList<>();
-            for (Table<?> t : metadbTables()) {
-                try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT count(*) FROM src.\"" + t.getName() + "\"")) {
-                    rs.next();
-                    out.add(new TableInfo(t.getName(), kindOf(t).toString(), rs.getLong(1)));
-                }
+        return read(db, c -> tableInfos(c, "src."));
+    }
+
+    /** Each metadb table with its row count, the tables named with {@code prefix} (a schema). */
+    private static List<TableInfo> tableInfos(Connection c, String prefix) throws SQLException {
+        List<TableInfo> out = new ArrayList<>();
+        for (Table<?> t : metadbTables()) {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM " + prefix + "\"" + t.getName() + "\"")) {
+                rs.next();
+                out.add(new TableInfo(t.getName(), kindOf(t).toString(), rs.getLong(1)));
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     /**
@@ -99,17 +102,7 @@ public final class Catalog {
         if (!db.isPostgres()) {
             return tables(db.file());
         }
-        return readPostgres(db, c -> {
-            List<TableInfo> out = new ArrayList<>();
-            for (Table<?> t : metadbTables()) {
-                try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + t.getName() + "\"")) {
-                    rs.next();
-                    out.add(new TableInfo(t.getName(), kindOf(t).toString(), rs.getLong(1)));
-                }
-            }
-            return out;
-        });
+        return readPostgres(db, c -> tableInfos(c, ""));
     }
 
     /**

@@ -28,7 +28,8 @@ final class PgQuery {
     static void stream(Location db, String sql, Duration limit, RowSink sink) {
         String statement = single(sql);
         boolean catalog = CATALOG.matcher(statement).find();
-        try (Connection c = catalog ? catalogSnapshot(db) : PgDatabases.readSnapshot(db)) {
+        // A statement naming the catalogue gets its views made before the transaction turns read-only.
+        try (Connection c = catalog ? PgDatabases.repeatableRead(db) : PgDatabases.readSnapshot(db)) {
             Snapshot.checkVersion(c, null, db);
             if (catalog) {
                 statement = withCatalog(c, statement);
@@ -65,19 +66,6 @@ final class PgQuery {
     /** A mention of the catalogue views that metadb's SQLite {@code query} offers. */
     private static final java.util.regex.Pattern CATALOG =
             java.util.regex.Pattern.compile("(?i)\\binformation_schema\\s*\\.\\s*(tables|columns)\\b");
-
-    /** A read transaction that may still create its temporary views ({@link #withCatalog} makes it read-only). */
-    private static Connection catalogSnapshot(Location db) throws SQLException {
-        Connection c = db.connect();
-        try {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            return c;
-        } catch (SQLException e) {
-            c.close();
-            throw e;
-        }
-    }
 
     /**
      * {@code information_schema.tables} and {@code .columns} as on SQLite: the database's own

@@ -151,14 +151,18 @@ public final class Reports implements AutoCloseable {
             snapshot.checkCovers(request.reads(now), request.report().name());
             return runOn(snapshot, request);
         }
-        if (readsInPlace(request.report())) {
-            try (Snapshot live = Snapshot.inPlace(file)) {
-                return runOn(live.limitStatements(limit), request);
-            }
-        }
-        try (Snapshot own = Snapshot.copy(file, request.reads(now))) {
+        try (Snapshot own = snapshotFor(request.reads(now), request.report().name())) {
             return runOn(own.limitStatements(limit), request);
         }
+    }
+
+    /**
+     * What a run named {@code what} reads from the database: the PostgreSQL database in place,
+     * or a copy of {@code reads} (a file; or a report listed in {@link #COPIED_ON_POSTGRES}).
+     */
+    private Snapshot snapshotFor(List<Snapshot.TableCopy> reads, String what) {
+        boolean inPlace = file.isPostgres() && !alwaysCopy && !COPIED_ON_POSTGRES.contains(what);
+        return inPlace ? Snapshot.inPlace(file) : Snapshot.copy(file, reads);
     }
 
     private <P, R extends Record> List<R> runOn(Snapshot s, Request<P, R> request) {
@@ -180,11 +184,6 @@ public final class Reports implements AutoCloseable {
         }
     }
 
-    /** Whether {@code report} reads a PostgreSQL database in place (see {@link #COPIED_ON_POSTGRES}). */
-    private boolean readsInPlace(Report<?, ?> report) {
-        return file.isPostgres() && !alwaysCopy && !COPIED_ON_POSTGRES.contains(report.name());
-    }
-
     /** The single row of a report that has at most one (summary, agent, delivery), if any. */
     public <P, R extends Record> java.util.Optional<R> one(Request<P, R> request) {
         List<R> rows = run(request);
@@ -200,7 +199,7 @@ public final class Reports implements AutoCloseable {
             snapshot.checkCovers(kind.reads(), kind.plural());
             return kind.names(snapshot);
         }
-        try (Snapshot own = file.isPostgres() && !alwaysCopy ? Snapshot.inPlace(file) : Snapshot.copy(file, kind.reads())) {
+        try (Snapshot own = snapshotFor(kind.reads(), kind.plural())) {
             return kind.names(own);
         }
     }

@@ -25,6 +25,7 @@ import java.util.Map;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.Select;
 import org.jooq.Table;
@@ -150,36 +151,61 @@ public final class Snapshot implements AutoCloseable {
                 // Before copying: an older file lacks tables a report reads, which would fail
                 // with "no such table" instead of saying what to do.
                 checkVersion(c, "src", db);
-                List<TableCopy> all = new ArrayList<>(copies);
-                if (copies.stream().noneMatch(t -> t.table().equals(META))) {
-                    all.add(TableCopy.of(META));
-                }
-                Select<Record2<String, Integer>> counts = null;
+                List<TableCopy> all = withMeta(copies);
+                java.util.function.Function<TableCopy, Table<?>> source =
+                        t -> DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName());
                 for (TableCopy t : all) {
-                    Table<?> source = DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName());
-                    Field<Instant> ts = t.latestOrder() == null ? null : t.latestOrder().ts();
-                    Field<Long> id = t.latestOrder() == null ? null : t.latestOrder().id();
-                    Condition where = t.rows();
-                    if (t.orLatest() != null && !where.equals(DSL.noCondition())) { // (every row already has it)
-                        // The subquery names its table as the outer one does: inside, the names are its own.
-                        where = where.or(id.eq(DSL.select(id).from(source).where(t.orLatest())
-                                .orderBy(ts.desc(), id.desc()).limit(1).<Long>asField()));
-                    }
-                    var select = DSL.select(t.columns()).from(source).where(where);
-                    dsl.createTable(t.table()).as(t.latest() == 0 ? select
-                            : select.orderBy(ts.desc(), id.desc()).limit(t.latest())).execute();
-                    Select<Record2<String, Integer>> count = DSL.select(DSL.inline(t.table().getName()), DSL.count()).from(source);
-                    counts = counts == null ? count : counts.unionAll(count);
+                    dsl.createTable(t.table()).as(selectOf(t, source.apply(t))).execute();
                 }
-                dsl.fetch(counts).forEach(r -> rows.put(r.value1(), r.value2().longValue()));
+                dsl.fetch(counts(all, source)).forEach(r -> rows.put(r.value1(), r.value2().longValue()));
                 s.execute("COMMIT");
                 s.execute("DETACH DATABASE src");
             }
         });
-        snapshot.sourceRows = rows;
-        snapshot.plan = new HashMap<>();
-        copies.forEach(t -> snapshot.plan.put(t.table().getName(), t));
-        return snapshot;
+        return snapshot.planned(copies, rows);
+    }
+
+    /** {@code copies} and, unless among them, the whole {@code meta} table (every snapshot checks its version). */
+    private static List<TableCopy> withMeta(Collection<TableCopy> copies) {
+        List<TableCopy> all = new ArrayList<>(copies);
+        if (copies.stream().noneMatch(t -> t.table().equals(META))) {
+            all.add(TableCopy.of(META));
+        }
+        return all;
+    }
+
+    /** What {@code t} takes of {@code source} (the table as the engine names it): its columns of its rows. */
+    private static Select<Record> selectOf(TableCopy t, Table<?> source) {
+        Field<Instant> ts = t.latestOrder() == null ? null : t.latestOrder().ts();
+        Field<Long> id = t.latestOrder() == null ? null : t.latestOrder().id();
+        Condition where = t.rows();
+        if (t.orLatest() != null && !where.equals(DSL.noCondition())) { // (every row already has it)
+            // The subquery names its table as the outer one does: inside, the names are its own.
+            where = where.or(id.eq(DSL.select(id).from(source).where(t.orLatest())
+                    .orderBy(ts.desc(), id.desc()).limit(1).<Long>asField()));
+        }
+        var select = DSL.select(t.columns()).from(source).where(where);
+        return t.latest() == 0 ? select : select.orderBy(ts.desc(), id.desc()).limit(t.latest());
+    }
+
+    /** One query counting the rows of every table copied, in the source. */
+    private static Select<Record2<String, Integer>> counts(List<TableCopy> all,
+            java.util.function.Function<TableCopy, Table<?>> source) {
+        Select<Record2<String, Integer>> counts = null;
+        for (TableCopy t : all) {
+            Select<Record2<String, Integer>> count = DSL.select(DSL.inline(t.table().getName()), DSL.count())
+                    .from(source.apply(t));
+            counts = counts == null ? count : counts.unionAll(count);
+        }
+        return counts;
+    }
+
+    /** Records what this snapshot copied and the source's row counts; returns it. */
+    private Snapshot planned(Collection<TableCopy> copies, Map<String, Long> rows) {
+        sourceRows = rows;
+        plan = new HashMap<>();
+        copies.forEach(t -> plan.put(t.table().getName(), t));
+        return this;
     }
 
     private static void checkDistinct(Collection<TableCopy> copies) {
@@ -213,37 +239,20 @@ public final class Snapshot implements AutoCloseable {
         try (Connection pg = PgDatabases.readSnapshot(db)) {
             checkVersion(pg, null, db);
             DSLContext from = PgDatabases.dsl(pg);
-            List<TableCopy> all = new ArrayList<>(copies);
-            if (copies.stream().noneMatch(t -> t.table().equals(META))) {
-                all.add(TableCopy.of(META));
-            }
+            List<TableCopy> all = withMeta(copies);
             memory.setAutoCommit(false);
-            Select<Record2<String, Integer>> counts = null;
             for (TableCopy t : all) {
-                Field<Instant> ts = t.latestOrder() == null ? null : t.latestOrder().ts();
-                Field<Long> id = t.latestOrder() == null ? null : t.latestOrder().id();
-                Condition where = t.rows();
-                if (t.orLatest() != null && !where.equals(DSL.noCondition())) {
-                    where = where.or(id.eq(DSL.select(id).from(t.table()).where(t.orLatest())
-                            .orderBy(ts.desc(), id.desc()).limit(1).<Long>asField()));
-                }
-                var select = from.select(t.columns()).from(t.table()).where(where);
-                var query = t.latest() == 0 ? select : select.orderBy(ts.desc(), id.desc()).limit(t.latest());
-                copyRows(query.fetchSize(10_000), t, memory);
-                Select<Record2<String, Integer>> count = DSL.select(DSL.inline(t.table().getName()), DSL.count())
-                        .from(t.table());
-                counts = counts == null ? count : counts.unionAll(count);
+                Select<Record> select = selectOf(t, t.table());
+                select.attach(from.configuration());
+                copyRows(select.fetchSize(10_000), t, memory);
             }
-            from.fetch(counts).forEach(r -> rows.put(r.value1(), r.value2().longValue()));
+            from.fetch(counts(all, TableCopy::table)).forEach(r -> rows.put(r.value1(), r.value2().longValue()));
             pg.commit();
             memory.commit();
             memory.setAutoCommit(true);
             Snapshot snapshot = new Snapshot(db, memory);
             snapshot.verify();
-            snapshot.sourceRows = rows;
-            snapshot.plan = new HashMap<>();
-            copies.forEach(t -> snapshot.plan.put(t.table().getName(), t));
-            return snapshot;
+            return snapshot.planned(copies, rows);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(memory);
             throw e instanceof SnapshotException se ? se
@@ -254,9 +263,9 @@ public final class Snapshot implements AutoCloseable {
     /**
      * Not a copy: a PostgreSQL database read in place, inside one {@code REPEATABLE READ READ
      * ONLY} transaction held until {@link #close()} (a consistent snapshot that blocks no
-     * writer). Reports run on it render their jOOQ queries for PostgreSQL. Used to measure
-     * reading in place against copying ({@code metadb bench reports}); {@link Reports#open}
-     * copies (see the README for the figures and why).
+     * writer). Reports run on it render their jOOQ queries for PostgreSQL: what
+     * {@link Reports#open} does on PostgreSQL, chosen against copying by measurement
+     * ({@code metadb bench reports}; the README has the figures).
      */
     public static Snapshot inPlace(Location db) {
         if (!db.isPostgres()) {

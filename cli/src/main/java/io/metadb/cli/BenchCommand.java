@@ -154,7 +154,7 @@ final class BenchCommand {
             try (Connection c = server.connect(); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + name);
             }
-            return Location.parse(pg.replaceFirst("^((?:jdbc:)?postgres(?:ql)?://[^/]+/)[^?]*", "$1" + name));
+            return Location.parse(urlOf(name));
         }
 
         private void drop(Location db) throws Exception {
@@ -162,20 +162,23 @@ final class BenchCommand {
                 deleteDb(db.file());
                 return;
             }
-            String name = db.jdbcUrl().replaceFirst("^jdbc:postgresql://[^/]+/([^?]*).*$", "$1");
             try (Connection c = server.connect(); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE " + name + " WITH (FORCE)");
+                s.execute("DROP DATABASE " + databaseOf(db) + " WITH (FORCE)");
             }
+        }
+
+        /** --pg with its database replaced by {@code name} (password and parameters kept). */
+        private String urlOf(String name) {
+            return pg.replaceFirst("^((?:jdbc:)?postgres(?:ql)?://[^/]+/)[^?]*", "$1" + name);
+        }
+
+        private static String databaseOf(Location db) {
+            return db.jdbcUrl().replaceFirst("^jdbc:postgresql://[^/]+/([^?]*).*$", "$1");
         }
 
         /** The writer's kind of connection (PostgreSQL: batches rewritten to multi-row inserts). */
         private static Connection connect(Location db) throws java.sql.SQLException {
-            if (!db.isPostgres()) {
-                return SqliteFiles.open(db.file());
-            }
-            java.util.Properties props = new java.util.Properties();
-            props.setProperty("reWriteBatchedInserts", "true");
-            return db.connect(props);
+            return db.isPostgres() ? db.connect(PgDatabases.batching()) : SqliteFiles.open(db.file());
         }
 
         /**
@@ -194,7 +197,7 @@ final class BenchCommand {
             List<java.io.BufferedReader> outs = new ArrayList<>();
             for (Process p : children) {
                 // The database goes over stdin: a URL with its password never reaches a command line.
-                p.getOutputStream().write((db.isPostgres() ? pgUrlOf(db) : db.file().toString()).getBytes());
+                p.getOutputStream().write((db.isPostgres() ? urlOf(databaseOf(db)) : db.file().toString()).getBytes());
                 p.getOutputStream().write('\n');
                 p.getOutputStream().flush();
                 java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
@@ -218,11 +221,6 @@ final class BenchCommand {
                 }
             }
             return rate;
-        }
-
-        private String pgUrlOf(Location db) {
-            String name = db.jdbcUrl().replaceFirst("^jdbc:postgresql://[^/]+/([^?]*).*$", "$1");
-            return pg.replaceFirst("^((?:jdbc:)?postgres(?:ql)?://[^/]+/)[^?]*", "$1" + name);
         }
 
         private static void expect(java.io.BufferedReader r, String line) throws IOException {

@@ -33,16 +33,41 @@ public final class PgDatabases {
      * writer, and in which the server refuses every write. The caller ends it (rollback or close).
      */
     public static Connection readSnapshot(Location db) throws SQLException {
-        Connection c = db.connect();
+        Connection c = repeatableRead(db);
         try {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setReadOnly(true);
             return c;
         } catch (SQLException e) {
             c.close();
             throw e;
         }
+    }
+
+    /**
+     * A connection to {@code db} inside one {@code REPEATABLE READ} transaction, not yet
+     * read-only (the caller may create temporary objects first, then {@code SET TRANSACTION
+     * READ ONLY}).
+     */
+    public static Connection repeatableRead(Location db) throws SQLException {
+        Connection c = db.connect();
+        try {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Driver properties of a connection that writes in batches: the driver rewrites a batch of
+     * inserts into multi-row INSERTs (one round trip per batch instead of one per row).
+     */
+    public static java.util.Properties batching() {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("reWriteBatchedInserts", "true");
+        return props;
     }
 
     /** Whether {@code e} (or a cause) says a table does not exist. */

@@ -128,12 +128,7 @@ public final class Copy {
     }
 
     private static Connection open(Location l) throws SQLException {
-        if (!l.isPostgres()) {
-            return SqliteFiles.open(l.file());
-        }
-        java.util.Properties props = new java.util.Properties();
-        props.setProperty("reWriteBatchedInserts", "true");
-        return l.connect(props);
+        return l.isPostgres() ? l.connect(PgDatabases.batching()) : SqliteFiles.open(l.file());
     }
 
     /** A read transaction on a file (a consistent snapshot; the file's writers go on). */
@@ -157,8 +152,11 @@ public final class Copy {
     private static void refuseNonEmpty(Connection dst, Location to, List<Table<?>> tables) throws SQLException {
         List<String> nonEmpty = new ArrayList<>();
         for (Table<?> t : tables) {
-            if (count(dst, t.getName()) > 0) {
-                nonEmpty.add(t.getName());
+            try (Statement s = dst.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT 1 FROM " + quote(t.getName()) + " LIMIT 1")) {
+                if (rs.next()) {
+                    nonEmpty.add(t.getName());
+                }
             }
         }
         if (!nonEmpty.isEmpty()) {

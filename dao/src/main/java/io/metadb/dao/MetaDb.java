@@ -5,6 +5,7 @@ import io.metadb.dao.internal.Writer;
 import io.metadb.payload.Payload;
 import io.metadb.migrations.Migrations;
 import io.metadb.core.Location;
+import io.metadb.core.PgDatabases;
 import io.metadb.core.SqliteFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -109,14 +110,13 @@ public final class MetaDb implements AutoCloseable {
     }
 
     /**
-     * The writer's PostgreSQL connection: the driver rewrites a batch of inserts into
-     * multi-row INSERTs (one round trip per batch instead of one per row). A socket read
-     * that waits 60 s (a network cut that closed nothing; a batch takes well under a second)
-     * ends the connection, so the writer reconnects and settles the batch instead of hanging.
+     * The writer's PostgreSQL connection, batching ({@link PgDatabases#batching()}). A socket
+     * read that waits 60 s (a network cut that closed nothing; a batch takes well under a
+     * second) ends the connection, so the writer reconnects and settles the batch instead of
+     * hanging.
      */
     private static Connection connectWriter(Location location) throws SQLException {
-        java.util.Properties props = new java.util.Properties();
-        props.setProperty("reWriteBatchedInserts", "true");
+        java.util.Properties props = PgDatabases.batching();
         props.setProperty("socketTimeout", "60");
         return location.connect(props);
     }

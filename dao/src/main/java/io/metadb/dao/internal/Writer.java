@@ -466,15 +466,10 @@ public final class Writer implements AutoCloseable {
             }
             Tx tx = new Tx(dsl, leases);
             Map<JsonTable, List<InsertOp>> inserts = new LinkedHashMap<>();
-            if (postgres) {
-                takeIdsInTableOrder(work);
-            }
+            takeIdsInTableOrder(work);
             for (Op op : work) {
                 if (op instanceof InsertOp insert) {
                     if (insert.rows() > 0) {
-                        if (!postgres) {
-                            insert.firstId = leases.take(dsl, insert.table.table(), insert.table.id(), insert.rows());
-                        }
                         inserts.computeIfAbsent(insert.table, t -> new ArrayList<>()).add(insert);
                     }
                 } else {
@@ -570,8 +565,9 @@ public final class Writer implements AutoCloseable {
     /**
      * Gives a batch's inserts their ids table by table, in table-name order, each table's
      * inserts in the order they came: two PostgreSQL writers leasing for the same tables in
-     * different orders would otherwise deadlock on the {@code ids} rows. Leases are per table,
-     * so each insert gets the id it would get in arrival order (the same ids as on SQLite).
+     * different orders would otherwise deadlock on the {@code ids} rows (on SQLite the write
+     * lock already serialises writers). Leases are per table, so each insert gets the id it
+     * would get in arrival order: the same ids on both engines.
      */
     private void takeIdsInTableOrder(List<Op> work) {
         Map<String, List<InsertOp>> byTable = new java.util.TreeMap<>();

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -144,16 +143,6 @@ public final class PgCluster implements AutoCloseable {
         return "postgresql://" + SUPERUSER + ":" + password + "@127.0.0.1:" + port + "/" + name;
     }
 
-    /** The server's log so far (own servers only). */
-    public String serverLog() {
-        requireOwn();
-        try {
-            return Files.readString(base.resolve("server.log"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the server log: " + e.getMessage(), e);
-        }
-    }
-
     /** The server's port (own servers only). */
     public int port() {
         return port;
@@ -285,12 +274,5 @@ public final class PgCluster implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
-    }
-
-    /** Connects with the driver directly: for raw-JDBC baselines. */
-    public Connection rawConnection(String database) throws SQLException {
-        requireOwn();
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, SUPERUSER,
-                password);
     }
 }
