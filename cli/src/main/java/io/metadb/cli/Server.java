@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code POST /-/run} with an {@code X-Metadb-Ticket}: the command line (NUL-separated
  *       arguments), answered with the command's stdout as a streamed body; its exit code and
  *       stderr, known only at its end, then from {@code GET /-/result?ticket=…} (the
- *       launcher's one curl process asks both on one connection). A command it does not
+ *       launcher asks both, each over a connection of its own). A command it does not
  *       answer (a write, a longer statement limit than its own) gets 422: the client runs
  *       it in-process;</li>
  *   <li>{@code GET /REPORT[.json|.csv|.txt|.nl]?option=value}, {@code GET /query.json?sql=…}:
@@ -290,9 +290,10 @@ final class Server implements AutoCloseable {
 
     /**
      * {@code POST /-/run}: the launcher's client; answers exactly as the command would. The
-     * command's stdout is the body, streamed as it is printed (chunked); its exit code and
+     * command's stdout is the body, streamed as it is printed (chunked; to an HTTP/1.0
+     * client, as the launcher is, unframed until the connection closes); its exit code and
      * stderr, known only at the end, are kept under the request's ticket for
-     * {@code GET /-/result} (which the client's same curl process asks next).
+     * {@code GET /-/result} (which the launcher asks next).
      */
     private void runCommandLine(HttpExchange ex) throws IOException {
         String ticket = ex.getRequestHeaders().getFirst(TICKET_HEADER);

@@ -448,7 +448,7 @@ class ServeIT {
         // Rows were already printed: not run again in-process (they would print twice), but one line and exit 1.
         assertThat(client.exitValue()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(Files.readString(err)).matches("metadb: the server of " + java.util.regex.Pattern.quote(db.toString())
-                + " stopped answering \\(curl exit \\d+\\); run again, or with METADB_NO_SERVER=1\n");
+                + " stopped answering before the end of its answer; run again, or with METADB_NO_SERVER=1\n");
         // The dead server's discovery file is left; the next command ignores it and answers in-process.
         assertThat(Discovery.fileOf(db)).exists();
         Run after = run(Map.of(), "--db", db.toString(), "query", "SELECT 8 AS n", "--csv");

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12's load test, with real processes: {@value #CLIENTS} clients, each a loop of
- * {@code metadb} commands (the bash launcher and curl, as an operator runs them) against a
+ * {@code metadb} commands (the bash launcher, as an operator runs them) against a
  * {@code metadb serve} of a live-shape demo database, for {@code metadb.load.seconds}
  * (default 60) seconds, while a writer process writes at 10 times SPEC §6's 24-hour pace.
  * Prints p50/p99 per command and the server's resident memory over time. No errors; counts
