@@ -8,6 +8,13 @@
 #      (`sqlite3 -csv -header`): wall time and peak resident memory (of the in-process JVM;
 #      of the server process for the served export, its peak reset before each run through
 #      /proc/PID/clear_refs; of the sqlite3 process), output compared with sqlite3's.
+#   3. where a served answer's time goes, from the same server in the same rounds: the floor
+#      (a served `query "SELECT 1"`: bash, the HTTP round trips, the server running a
+#      command that reads nothing) and the server's own split of each report (`--debug`
+#      through the server: its snapshot, i.e. the in-memory copy SPEC section 4 requires,
+#      and the report's statements on that copy). floor + statements is what a served report
+#      would cost were its copy free: a lower bound for any design that computes the answer
+#      per request.
 # At the live shape (`demo`) and at `demo --rows-scale 10`.
 # Usage: bench/serve.sh [RUNS] [DIR]   (DIR keeps the demo files between runs; default a temp dir)
 set -euo pipefail
@@ -62,13 +69,29 @@ for scale in 1 10; do
     t[summary_served]+="$(ms "$metadb" --db "$db" --now "$now" summary --json) "
     t[summary_inproc]+="$(METADB_NO_SERVER=1 ms "$metadb" --db "$db" --now "$now" summary --json) "
     t[summary_python]+="$(ms "$python" "$root/bench/summary.py" "$db" "$now") "
+    t[floor]+="$(ms "$metadb" --db "$db" query "SELECT 1" --json) "
+    for r in cost summary; do
+      args=(summary --json)
+      [ "$r" = cost ] && args=(cost --by model --since 7d --json)
+      # "metadb: snapshot of N tables in X ms, report in Y ms"
+      read -r copy_ms own_ms < <("$metadb" --db "$db" --now "$now" --debug "${args[@]}" 2>&1 >/dev/null \
+        | sed -n 's/.* in \([0-9]*\)\.[0-9] ms, report in \([0-9]*\)\.[0-9] ms$/\1 \2/p')
+      t[${r}_copy]+="$copy_ms "; t[${r}_own]+="$own_ms "
+    done
   done
+  # shellcheck disable=SC2086
+  floor=$(median ${t[floor]})
+  printf 'floor    served query "SELECT 1": %d ms [%s]\n' "$floor" "${t[floor]% }"
   for r in cost summary; do
     # shellcheck disable=SC2086
     s=$(median ${t[${r}_served]}); i=$(median ${t[${r}_inproc]}); p=$(median ${t[${r}_python]})
     printf '%-8s served %5d   in-process %5d   python3 %5d   served/python %s   (same rows: %s)\n' "$r" "$s" "$i" "$p" \
       "$(ratio "$s" "$p")" "$([ "$r" = cost ] && echo "$same_cost" || echo "$same_summary")"
     printf '         served [%s]  in-process [%s]  python3 [%s]\n' "${t[${r}_served]% }" "${t[${r}_inproc]% }" "${t[${r}_python]% }"
+    # shellcheck disable=SC2086
+    c=$(median ${t[${r}_copy]}); o=$(median ${t[${r}_own]})
+    printf '         in the server: copy %d ms + statements %d ms; floor + statements alone %d ms = %sx python3\n' \
+      "$c" "$o" "$(( floor + o ))" "$(ratio "$(( floor + o ))" "$p")"
   done
 
   # Every token_usage row as CSV.

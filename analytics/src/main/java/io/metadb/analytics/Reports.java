@@ -60,6 +60,7 @@ public final class Reports implements AutoCloseable {
     private final Instant now;
     private final Duration limit;
     private final boolean alwaysCopy;
+    private long snapshotNanos;
 
     private Reports(Location file, Snapshot snapshot, Instant now, Duration limit, boolean alwaysCopy) {
         this.file = file;
@@ -87,6 +88,15 @@ public final class Reports implements AutoCloseable {
      */
     public Reports copying() {
         return new Reports(file, snapshot, now, limit, true);
+    }
+
+    /**
+     * Time these reports' runs spent taking their snapshots (copying, or beginning a read
+     * transaction), the rest of a run being the report's own statements: {@code --debug}
+     * tells the two apart.
+     */
+    public Duration snapshotTime() {
+        return Duration.ofNanos(snapshotNanos);
     }
 
     private static Map<String, Report<?, ?>> byName() {
@@ -151,7 +161,9 @@ public final class Reports implements AutoCloseable {
             snapshot.checkCovers(request.reads(now), request.report().name());
             return runOn(snapshot, request);
         }
+        long start = System.nanoTime();
         try (Snapshot own = snapshotFor(request.reads(now), request.report().name())) {
+            snapshotNanos += System.nanoTime() - start;
             return runOn(own.limitStatements(limit), request);
         }
     }

@@ -65,6 +65,17 @@ class CliTest {
     }
 
     @Test
+    void debugTellsTheSnapshotsTimeFromTheReportsOwn() {
+        Path db = mcpDb();
+        Run plain = run("--db", db.toString(), "--now", NOW, "mcp", "--csv");
+        Run debug = run("--db", db.toString(), "--now", NOW, "--debug", "mcp", "--csv");
+        assertThat(debug.code()).isZero();
+        assertThat(debug.out()).isEqualTo(plain.out());
+        assertThat(debug.err()).matches("metadb: snapshot of 1 tables in \\d+\\.\\d ms, report in \\d+\\.\\d ms\n");
+        assertThat(plain.err()).isEmpty();
+    }
+
+    @Test
     void nullsAndEmptyResults() {
         Path db = mcpDb();
         Run json = run("--db", db.toString(), "--now", NOW, "delivery", "imessage", "--json");
