@@ -83,8 +83,9 @@ public final class Reports implements AutoCloseable {
     }
 
     /**
-     * These reports, copying what each reads into memory also on PostgreSQL (where they
-     * otherwise read in place): the alternative {@code metadb bench reports} measures.
+     * These reports, copying what each reads into memory afresh: also on PostgreSQL (where
+     * they otherwise read in place; the alternative {@code metadb bench reports} measures)
+     * and in a process keeping {@link ResidentCopies} of the file.
      */
     public Reports copying() {
         return new Reports(file, snapshot, now, limit, true);
@@ -174,7 +175,12 @@ public final class Reports implements AutoCloseable {
      */
     private Snapshot snapshotFor(List<Snapshot.TableCopy> reads, String what) {
         boolean inPlace = file.isPostgres() && !alwaysCopy && !COPIED_ON_POSTGRES.contains(what);
-        return inPlace ? Snapshot.inPlace(file) : Snapshot.copy(file, reads);
+        if (inPlace) {
+            return Snapshot.inPlace(file);
+        }
+        ResidentCopies kept = alwaysCopy ? null : ResidentCopies.of(file);
+        Snapshot resident = kept == null ? null : kept.take(reads);
+        return resident != null ? resident : Snapshot.copy(file, reads);
     }
 
     private <P, R extends Record> List<R> runOn(Snapshot s, Request<P, R> request) {

@@ -45,6 +45,8 @@ public final class Snapshot implements AutoCloseable {
 
     private final Location source;
     private final Connection connection;
+    /** Run by {@link #close()} instead of closing the connection (a resident copy's); null otherwise. */
+    private final Runnable release;
     private Duration statementLimit = DEFAULT_STATEMENT_LIMIT;
     private DSLContext dsl;
     /** Row counts of the copied tables in the file, by table name; null for a whole-file copy. */
@@ -53,8 +55,22 @@ public final class Snapshot implements AutoCloseable {
     private Map<String, TableCopy> plan;
 
     private Snapshot(Location source, Connection connection) {
+        this(source, connection, null);
+    }
+
+    private Snapshot(Location source, Connection connection, Runnable release) {
         this.source = source;
         this.connection = connection;
+        this.release = release;
+    }
+
+    /**
+     * A snapshot over {@link ResidentCopies}' connection, which holds (at least) what
+     * {@code copies} select as of one read transaction; {@code release} runs on close.
+     */
+    static Snapshot resident(Location source, Connection connection, Runnable release, Collection<TableCopy> copies,
+            Map<String, Long> sourceRows) {
+        return new Snapshot(source, connection, release).planned(copies, sourceRows);
     }
 
     /**
@@ -166,7 +182,7 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** {@code copies} and, unless among them, the whole {@code meta} table (every snapshot checks its version). */
-    private static List<TableCopy> withMeta(Collection<TableCopy> copies) {
+    static List<TableCopy> withMeta(Collection<TableCopy> copies) {
         List<TableCopy> all = new ArrayList<>(copies);
         if (copies.stream().noneMatch(t -> t.table().equals(META))) {
             all.add(TableCopy.of(META));
@@ -189,7 +205,7 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** One query counting the rows of every table copied, in the source. */
-    private static Select<Record2<String, Integer>> counts(List<TableCopy> all,
+    static Select<Record2<String, Integer>> counts(List<TableCopy> all,
             java.util.function.Function<TableCopy, Table<?>> source) {
         Select<Record2<String, Integer>> counts = null;
         for (TableCopy t : all) {
@@ -208,7 +224,7 @@ public final class Snapshot implements AutoCloseable {
         return this;
     }
 
-    private static void checkDistinct(Collection<TableCopy> copies) {
+    static void checkDistinct(Collection<TableCopy> copies) {
         if (copies.stream().map(t -> t.table().getName()).distinct().count() != copies.size()) {
             throw new IllegalArgumentException("a snapshot copies each table once: " + copies.stream()
                     .map(t -> t.table().getName()).toList());
@@ -320,9 +336,15 @@ public final class Snapshot implements AutoCloseable {
      * What {@link #copy} takes of one table: some columns (by default all but
      * {@code row_json}) of the rows matching {@code rows}, or only the {@code latest} of those
      * (by ts desc, id desc; 0 for all); and, if {@code orLatest} is not null, also the latest
-     * row matching it. Conditions are over the table's generated fields. Immutable.
+     * row matching it. Conditions are over the table's generated fields. {@code window} is
+     * set when the rows are exactly those of a bounded ts window ({@link #within}) and
+     * nothing else: what {@link ResidentCopies} keeps up to date hour by hour. Immutable.
      */
-    public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, int latest, Condition orLatest) {
+    public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, int latest, Condition orLatest,
+            Span window) {
+        /** A closed ts window, {@code since <= ts <= until}. */
+        public record Span(Instant since, Instant until) {}
+
         public TableCopy {
             columns = List.copyOf(columns);
             if (columns.isEmpty()) {
@@ -347,7 +369,7 @@ public final class Snapshot implements AutoCloseable {
                     columns.add(f);
                 }
             }
-            return new TableCopy(table, columns, DSL.noCondition(), 0, null);
+            return new TableCopy(table, columns, DSL.noCondition(), 0, null, null);
         }
 
         /** The table's id and ts, which order "latest" rows; null if it has none. */
@@ -370,12 +392,12 @@ public final class Snapshot implements AutoCloseable {
 
         /** Only these columns. */
         public TableCopy columns(Field<?>... only) {
-            return new TableCopy(table, List.of(only), rows, latest, orLatest);
+            return new TableCopy(table, List.of(only), rows, latest, orLatest, window);
         }
 
         /** Only the rows matching {@code condition} (and any condition given before). */
         public TableCopy where(Condition condition) {
-            return new TableCopy(table, columns, rows.and(condition), latest, orLatest);
+            return new TableCopy(table, columns, rows.and(condition), latest, orLatest, null);
         }
 
         /**
@@ -386,7 +408,9 @@ public final class Snapshot implements AutoCloseable {
             if (since == null || !(table instanceof RowTable t)) {
                 return this;
             }
-            return where(until == null ? t.ts().ge(since) : t.ts().between(since, until));
+            TableCopy windowed = where(until == null ? t.ts().ge(since) : t.ts().between(since, until));
+            boolean onlyTheWindow = rows.equals(DSL.noCondition()) && latest == 0 && orLatest == null && until != null;
+            return onlyTheWindow ? new TableCopy(table, columns, windowed.rows, 0, null, new Span(since, until)) : windowed;
         }
 
         /** Only the latest {@code n} rows (of those matching the conditions), by ts desc, id desc. */
@@ -394,7 +418,7 @@ public final class Snapshot implements AutoCloseable {
             if (n < 1) {
                 throw new IllegalArgumentException("latest rows must be >= 1, was " + n);
             }
-            return new TableCopy(table, columns, rows, n, orLatest);
+            return new TableCopy(table, columns, rows, n, orLatest, null);
         }
 
         /**
@@ -402,7 +426,7 @@ public final class Snapshot implements AutoCloseable {
          * other conditions say: e.g. an agent's rows in a window and its last row of any age.
          */
         public TableCopy orLatest(Condition condition) {
-            return new TableCopy(table, columns, rows, latest, condition);
+            return new TableCopy(table, columns, rows, latest, condition, null);
         }
     }
 
@@ -464,7 +488,7 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** {@code db} must exist and be readable here, or the one line saying why not. */
-    private static void checkReadable(Path db) {
+    static void checkReadable(Path db) {
         if (!Files.isRegularFile(db)) {
             throw new SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
         }
@@ -583,7 +607,11 @@ public final class Snapshot implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(connection);
+        if (release != null) {
+            release.run();
+        } else {
+            closeQuietly(connection);
+        }
     }
 
     private static void closeQuietly(Connection c) {
@@ -594,7 +622,7 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         return "'" + s.replace("'", "''") + "'";
     }
 

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
+import io.metadb.analytics.ResidentCopies;
 import io.metadb.analytics.Snapshot;
 import io.metadb.core.Durations;
 import java.io.BufferedWriter;
@@ -85,6 +86,8 @@ final class Server implements AutoCloseable {
     private final Results results = new Results();
     private volatile long lastRequestNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+    /** The in-memory copies kept between answers (reports copy only what changed since the last). */
+    private final ResidentCopies resident;
 
     private Server(Path db, HttpServer http, ExecutorService threads, int maxRequests, String token,
             Duration statementLimit) {
@@ -95,6 +98,7 @@ final class Server implements AutoCloseable {
         this.maxRequests = maxRequests;
         this.slots = new Semaphore(maxRequests, true);
         this.token = token.getBytes(StandardCharsets.US_ASCII);
+        this.resident = ResidentCopies.keep(db);
         List<String> names = new ArrayList<>();
         Reports.all().forEach(r -> names.add(r.name()));
         names.add(QUERY);
@@ -177,7 +181,7 @@ final class Server implements AutoCloseable {
             } else if (path.equals("/-/status.json") && method.equals("GET")) {
                 send(ex, 200, "application/json", "{\"db\":" + jsonString(db.toString()) + ",\"pid\":" + discovery.pid()
                         + ",\"max_requests\":" + maxRequests + ",\"running\":" + (maxRequests - slots.availablePermits())
-                        + ",\"answered\":" + answered.get() + "}\n");
+                        + ",\"answered\":" + answered.get() + ",\"resident_answers\":" + resident.answered() + "}\n");
             } else if (method.equals("GET")) {
                 admitted(ex, () -> answerApi(ex, path, params));
             } else {
@@ -640,5 +644,6 @@ final class Server implements AutoCloseable {
         discovery.remove(db);
         http.stop(1);
         threads.shutdownNow();
+        resident.close();
     }
 }

@@ -47,7 +47,7 @@ class ReportCopiesTest {
     @TempDir
     static Path dir;
 
-    private static List<Request<?, ?>> cases(String agent, String... moreAgents) {
+    static List<Request<?, ?>> cases(String agent, String... moreAgents) {
         List<Request<?, ?>> cases = new ArrayList<>();
         for (String other : moreAgents) {
             for (String since : List.of("24h", "7d", "90d")) {

@@ -47,7 +47,7 @@ public final class HotTablesReport extends Report<HotTablesReport.Params, HotTab
     @Override
     public List<TableCopy> reads(Params params, Instant now) {
         Instant cutoff = now.minus(Duration.ofHours(24));
-        return RowTables.rowTables().stream().map(t -> TableCopy.of(t.table()).columns(t.ts()).where(t.ts().between(cutoff, now))).toList();
+        return RowTables.rowTables().stream().map(t -> TableCopy.of(t.table()).columns(t.ts()).within(cutoff, now)).toList();
     }
 
     @Override

@@ -30,7 +30,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -65,16 +64,15 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
     public List<TableCopy> reads(Window p, Instant now) {
         List<TableCopy> copies = new ArrayList<>();
         for (RowTable t : RowTables.rowTables()) {
-            Condition rows = t.ts().between(p.since(), now);
-            if (t.table().equals(EVENTS)) {
-                rows = rows.or(EVENTS.STATUS.in(EventStatus.PENDING, EventStatus.FAILED));
-            }
             List<Field<?>> columns = new ArrayList<>(List.of(t.ts()));
             if (t.agent() != null) {
                 columns.add(t.agent());
             }
             columns.addAll(metricColumns(t.table()));
-            copies.add(TableCopy.of(t.table()).where(rows).columns(columns.toArray(Field<?>[]::new)));
+            TableCopy copy = TableCopy.of(t.table()).columns(columns.toArray(Field<?>[]::new));
+            copies.add(t.table().equals(EVENTS)
+                    ? copy.where(t.ts().between(p.since(), now).or(EVENTS.STATUS.in(EventStatus.PENDING, EventStatus.FAILED)))
+                    : copy.within(p.since(), now));
         }
         copies.addAll(Rollups.copies(p.since(), now, null));
         return copies;

@@ -87,7 +87,7 @@ public final class TimelineReport extends Report<TimelineReport.Params, Timeline
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
         return RowTableChoice.of(p.table()).stream()
-                .map(t -> TableCopy.of(t.table()).columns(t.ts()).where(t.ts().between(p.since(), now))).toList();
+                .map(t -> TableCopy.of(t.table()).columns(t.ts()).within(p.since(), now)).toList();
     }
 
     @Override

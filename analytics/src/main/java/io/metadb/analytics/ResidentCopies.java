@@ -1,0 +1,505 @@
+package io.metadb.analytics;
+
+import io.metadb.analytics.Snapshot.SnapshotException;
+import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.core.Location;
+import io.metadb.core.SqliteFiles;
+import io.metadb.generated.convert.Timestamps;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+/**
+ * The in-memory copies of one file's tables, kept between reports by a process that answers
+ * many of them (metadb serve), so that a report no longer copies its whole window from the
+ * file each time: each report still runs on an in-memory copy (SPEC section 4) that holds
+ * what it reads as of one read transaction taken when it started, but only what changed
+ * since the last report is copied again.
+ *
+ * <p>How a copy is kept current. The rows of a JSON-row table are appended and deleted (by
+ * retention), never updated (SPEC section 3), and their ids are never reused. A windowed
+ * copy ({@link TableCopy#window()}) is kept by UTC hour of ts: for every hour the window
+ * touches, one statement over the file's ts index (which holds ts and id: no table row is
+ * read) gives the hour's row count, sum of ids and sum of squared ids; an hour whose three
+ * numbers differ from those of the rows held (or that is not held) is copied again whole.
+ * A row written late into an old hour (ids leased by another process, a backdated ingest),
+ * a deleted row, a file replaced: each changes its hour's numbers. Hours are text ranges of
+ * ts ({@code "…T13:00:00.000Z" <= ts < "…T14:00:00.000Z"}), the same comparison a report's
+ * window makes, so whatever the report's window selects in the file is in a checked hour.
+ * Tables of at most {@link #WHOLE_ROWS} rows ({@code events}, {@code meta}, the rollups,
+ * the cursors: the ones that are updated in place) are copied whole for every report. A
+ * report reading anything else (a big table's latest rows, one agent's rows) is copied as
+ * before ({@link #take} answers null), and so is a report that finds the copies in use by
+ * another (one report at a time runs on them).
+ *
+ * <p>What a report sees. A windowed table holds every hour some report's window checked,
+ * those of this report's window checked now; reports filter their window themselves (each
+ * gives the same rows on a copy of every row, {@code ReportCopiesTest}), so older hours do
+ * no harm. Rows are kept in (ts, id) order, the order of a fresh copy of a window (read
+ * through the ts index), so sums of floating-point values add in the same order and print
+ * the same digits. At most {@link #MAX_ROWS} rows are held: hours no current report needs
+ * are dropped first; a report needing more is copied as before.
+ */
+public final class ResidentCopies implements AutoCloseable {
+    /** Tables with at most this many rows in the file are copied whole for every report. */
+    static final long WHOLE_ROWS = 10_000;
+    /** Rows held at most (about 60 bytes each, in memory). */
+    static final long MAX_ROWS = 3_000_000;
+    /** A window of more hours than this (92 days) is copied as before. */
+    static final long MAX_HOURS = 92 * 24;
+
+    private static final Map<Path, ResidentCopies> KEPT = new ConcurrentHashMap<>();
+
+    private final Path db;
+    private final Location location;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicLong answered = new AtomicLong();
+    private long wholeRows = WHOLE_ROWS;
+    private long maxRows = MAX_ROWS;
+    private Connection memory;
+    /** The file the copies were taken from (its inode and creation time): another file, other copies. */
+    private Object fileKey;
+    /** Windowed tables: the hours held, by table name. */
+    private Map<String, Hours> windowed = new HashMap<>();
+    /** Tables held whole (copied again for every report). */
+    private final java.util.Set<String> whole = new java.util.HashSet<>();
+
+    /** The prime the id sums are taken modulo: sums of a few billion rows cannot overflow. */
+    private static final long P = 2_147_483_647L;
+
+    /**
+     * Row count, sum of ids and sum of squared ids (both modulo {@link #P}) of some hours of
+     * a table: inserting or deleting rows changes them. Exact integers, so the fingerprint of
+     * a range of hours is the sum of its hours'.
+     */
+    private record Fingerprint(long rows, long ids, long squares) {
+        static final Fingerprint NONE = new Fingerprint(0, 0, 0);
+
+        Fingerprint plus(Fingerprint o) {
+            return new Fingerprint(rows + o.rows, ids + o.ids, squares + o.squares);
+        }
+    }
+
+    /** The hours of one table held in memory, by hour start. */
+    private static final class Hours {
+        final String[] columns;
+        final TreeMap<Instant, Fingerprint> held = new TreeMap<>();
+
+        Hours(String[] columns) {
+            this.columns = columns;
+        }
+
+        long rows() {
+            return held.values().stream().mapToLong(Fingerprint::rows).sum();
+        }
+
+        Hours copy() {
+            Hours c = new Hours(columns);
+            c.held.putAll(held);
+            return c;
+        }
+    }
+
+    private ResidentCopies(Path db) {
+        this.db = db;
+        this.location = Location.of(db);
+    }
+
+    /**
+     * Keeps copies of {@code db} in this process from now on: every report over it that
+     * {@link Reports#open} runs goes through them. Idempotent; {@link #close()} ends it.
+     */
+    public static ResidentCopies keep(Path db) {
+        return KEPT.computeIfAbsent(key(db), ResidentCopies::new);
+    }
+
+    /** The copies kept of {@code db} in this process, or null. */
+    static ResidentCopies of(Location db) {
+        return db.isPostgres() || KEPT.isEmpty() ? null : KEPT.get(key(db.file()));
+    }
+
+    private static Path key(Path db) {
+        return db.toAbsolutePath().normalize();
+    }
+
+    /** Other bounds than {@link #WHOLE_ROWS} and {@link #MAX_ROWS} (for tests); returns this. */
+    ResidentCopies limits(long wholeRows, long maxRows) {
+        lock.lock();
+        try {
+            this.wholeRows = wholeRows;
+            this.maxRows = maxRows;
+            return this;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reports answered from these copies (the others were copied as before). */
+    public long answered() {
+        return answered.get();
+    }
+
+    /**
+     * A snapshot holding what {@code copies} select as of now, over the kept copies brought up
+     * to date, to close once the report ran (the next report may then use the copies); or
+     * null if the copies cannot serve them (see the class comment) or another report is using
+     * them: the caller copies as usual.
+     *
+     * @throws SnapshotException as a fresh copy would (a file missing, of another version)
+     */
+    Snapshot take(List<TableCopy> copies) {
+        if (lock.isHeldByCurrentThread() || !lock.tryLock()) {
+            return null;
+        }
+        try {
+            Snapshot s = refresh(copies);
+            if (s == null) {
+                lock.unlock();
+            } else {
+                answered.incrementAndGet();
+            }
+            return s;
+        } catch (RuntimeException | Error e) {
+            lock.unlock();
+            throw e;
+        }
+    }
+
+    private Snapshot refresh(List<TableCopy> copies) {
+        Snapshot.checkDistinct(copies);
+        Snapshot.checkReadable(db); // the same one line as a fresh copy
+        try {
+            Object key = fileKey();
+            if (!key.equals(fileKey)) {
+                reset();
+                fileKey = key;
+            }
+            if (memory == null) {
+                memory = SqliteFiles.memory();
+            }
+            Map<String, Long> rows = new HashMap<>();
+            Map<String, Hours> before = new HashMap<>();
+            windowed.forEach((k, v) -> before.put(k, v.copy()));
+            java.util.Set<String> wholeBefore = new java.util.HashSet<>(whole);
+            boolean served = false;
+            try (Statement s = memory.createStatement()) {
+                s.execute("ATTACH DATABASE " + Snapshot.quote(SqliteFiles.readOnlyUri(db)) + " AS src");
+                try {
+                    s.execute("BEGIN");
+                    try {
+                        served = bringUpToDate(copies, rows);
+                    } finally {
+                        s.execute(served ? "COMMIT" : "ROLLBACK");
+                    }
+                } finally {
+                    if (!served) {
+                        windowed = before;
+                        whole.clear();
+                        whole.addAll(wholeBefore);
+                    }
+                    s.execute("DETACH DATABASE src");
+                }
+            }
+            SqliteFiles.tidy(db);
+            return served ? Snapshot.resident(location, memory, lock::unlock, copies, rows) : null;
+        } catch (SQLException | IOException e) {
+            reset(); // a failure half-way through: start again from nothing next time
+            throw new SnapshotException("cannot snapshot " + db + ": " + SqliteFiles.reason(e), e);
+        } catch (RuntimeException e) {
+            reset();
+            throw e;
+        }
+    }
+
+    /**
+     * Inside the read transaction: checks the version, counts the file's rows of each table,
+     * and brings each table's copy up to date; false (and nothing to keep) if a copy asks
+     * what these copies cannot hold.
+     */
+    private boolean bringUpToDate(List<TableCopy> copies, Map<String, Long> rows) throws SQLException {
+        Snapshot.checkVersion(memory, "src", location);
+        List<TableCopy> all = Snapshot.withMeta(copies);
+        DSLContext base = SqliteFiles.dsl(memory);
+        DSLContext dsl = DSL.using(base.configuration().derive(base.settings().withRenderSchema(true)));
+        dsl.fetch(Snapshot.counts(all, t -> DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName())))
+                .forEach(r -> rows.put(r.value1(), r.value2().longValue()));
+        List<TableCopy> hourly = new ArrayList<>();
+        List<TableCopy> wholly = new ArrayList<>();
+        for (TableCopy t : all) {
+            if (t.window() != null && hoursOf(t.window()) <= MAX_HOURS) {
+                hourly.add(t);
+            } else if (rows.get(t.table().getName()) <= wholeRows) {
+                wholly.add(t);
+            } else {
+                return false;
+            }
+        }
+        for (TableCopy t : wholly) {
+            copyWhole(t.table());
+        }
+        // Each table's changed hours, and every hour this report needs (kept if hours must go).
+        Map<String, Map<Instant, Fingerprint>> changed = new HashMap<>();
+        Map<String, java.util.Set<Instant>> needed = new HashMap<>();
+        long neededRows = 0;
+        for (TableCopy t : hourly) {
+            String name = t.table().getName();
+            Map<Instant, Fingerprint> c = fingerprints(t);
+            changed.computeIfAbsent(name, k -> new HashMap<>()).putAll(c);
+            Hours h = windowed.get(name);
+            java.util.Set<Instant> mine = needed.computeIfAbsent(name, k -> new java.util.HashSet<>());
+            for (Instant hour = hourOf(t.window().since()); !hour.isAfter(t.window().until()); hour = hour.plus(Duration.ofHours(1))) {
+                if (mine.add(hour)) {
+                    Fingerprint f = c.containsKey(hour) ? c.get(hour) : h.held.get(hour);
+                    neededRows += f.rows();
+                }
+            }
+        }
+        if (neededRows > maxRows) {
+            return false;
+        }
+        long held = windowed.values().stream().mapToLong(Hours::rows).sum();
+        if (held + neededRows > maxRows) {
+            dropHoursBut(needed);
+        }
+        for (TableCopy t : hourly) {
+            update(t.table(), changed.get(t.table().getName()));
+        }
+        return true;
+    }
+
+    private static long hoursOf(TableCopy.Span w) {
+        return ChronoUnit.HOURS.between(hourOf(w.since()), hourOf(w.until())) + 1;
+    }
+
+    private static Instant hourOf(Instant t) {
+        return t.truncatedTo(ChronoUnit.HOURS);
+    }
+
+    /**
+     * The file's fingerprint of every hour {@code t}'s window touches whose rows may differ
+     * from those held (the hours not listed are held and unchanged). Ranges are compared
+     * whole first and halved only where they differ: with one hour changed (the current one,
+     * as rows arrive), about twice the window's index entries are read, in a few statements.
+     */
+    private Map<Instant, Fingerprint> fingerprints(TableCopy t) throws SQLException {
+        Map<Instant, Fingerprint> changed = new HashMap<>();
+        Hours hours = windowed.get(t.table().getName());
+        Instant first = hourOf(t.window().since());
+        long n = ChronoUnit.HOURS.between(first, hourOf(t.window().until())) + 1;
+        try (PreparedStatement fp = memory.prepareStatement("SELECT count(*), coalesce(sum(id % " + P + "), 0),"
+                + " coalesce(sum(id * id % " + P + "), 0) FROM src." + name(t.table()) + " WHERE ts >= ? AND ts < ?")) {
+            compare(fp, hours, first, n, null, changed);
+        }
+        return changed;
+    }
+
+    /**
+     * Adds to {@code changed} the hours among {@code n} from {@code first} whose fingerprint in
+     * the file is not the held one; {@code file} is the range's fingerprint if already read.
+     */
+    private static void compare(PreparedStatement fp, Hours hours, Instant first, long n, Fingerprint file,
+            Map<Instant, Fingerprint> changed) throws SQLException {
+        Fingerprint held = Fingerprint.NONE;
+        boolean allHeld = hours != null;
+        for (long i = 0; i < n && allHeld; i++) {
+            Fingerprint h = hours.held.get(first.plus(Duration.ofHours(i)));
+            allHeld = h != null;
+            held = allHeld ? held.plus(h) : held;
+        }
+        if (!allHeld && n > 1) {
+            for (long i = 0; i < n; i++) { // not held (the first report of this window): hour by hour
+                Instant h = first.plus(Duration.ofHours(i));
+                Fingerprint f = fingerprint(fp, h, 1);
+                if (hours == null || !f.equals(hours.held.get(h))) {
+                    changed.put(h, f);
+                }
+            }
+            return;
+        }
+        Fingerprint range = file != null ? file : fingerprint(fp, first, n);
+        if (allHeld && range.equals(held)) {
+            return;
+        }
+        if (n == 1) {
+            changed.put(first, range);
+            return;
+        }
+        long half = n / 2;
+        Fingerprint low = fingerprint(fp, first, half);
+        Fingerprint high = new Fingerprint(range.rows() - low.rows(), range.ids() - low.ids(), range.squares() - low.squares());
+        compare(fp, hours, first, half, low, changed);
+        compare(fp, hours, first.plus(Duration.ofHours(half)), n - half, high, changed);
+    }
+
+    private static Fingerprint fingerprint(PreparedStatement fp, Instant first, long hours) throws SQLException {
+        fp.setString(1, Timestamps.format(first));
+        fp.setString(2, Timestamps.format(first.plus(Duration.ofHours(hours))));
+        try (ResultSet rs = fp.executeQuery()) {
+            rs.next();
+            return new Fingerprint(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        }
+    }
+
+    /** Copies again every hour of {@code table} whose rows in the file are not those held. */
+    private void update(Table<?> table, Map<Instant, Fingerprint> file) throws SQLException {
+        String name = table.getName();
+        Hours hours = windowed.get(name);
+        if (hours == null) {
+            dropTable(name);
+            whole.remove(name);
+            hours = new Hours(createHourly(table));
+            windowed.put(name, hours);
+        }
+        String list = String.join(", ", hours.columns);
+        String t = name(table);
+        try (PreparedStatement delete = memory.prepareStatement("DELETE FROM main." + t + " WHERE ts >= ? AND ts < ?");
+             PreparedStatement insert = memory.prepareStatement("INSERT INTO main." + t + " (" + list + ") SELECT " + list
+                     + " FROM src." + t + " WHERE ts >= ? AND ts < ? ORDER BY ts, id")) {
+            for (Map.Entry<Instant, Fingerprint> e : new TreeMap<>(file).entrySet()) {
+                Fingerprint had = hours.held.get(e.getKey());
+                if (e.getValue().equals(had)) {
+                    continue;
+                }
+                String from = Timestamps.format(e.getKey());
+                String to = Timestamps.format(e.getKey().plus(Duration.ofHours(1)));
+                if (had != null && had.rows() > 0) {
+                    delete.setString(1, from);
+                    delete.setString(2, to);
+                    delete.executeUpdate();
+                }
+                if (e.getValue().rows() > 0) {
+                    insert.setString(1, from);
+                    insert.setString(2, to);
+                    insert.executeUpdate();
+                }
+                hours.held.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** Drops every held hour that none of {@code needed} (hours by table) is. */
+    private void dropHoursBut(Map<String, java.util.Set<Instant>> needed) throws SQLException {
+        for (Map.Entry<String, Hours> e : windowed.entrySet()) {
+            java.util.Set<Instant> keep = needed.getOrDefault(e.getKey(), java.util.Set.of());
+            String t = "\"" + e.getKey().replace("\"", "\"\"") + "\"";
+            try (PreparedStatement delete = memory.prepareStatement("DELETE FROM main." + t + " WHERE ts >= ? AND ts < ?")) {
+                for (Instant h : new ArrayList<>(e.getValue().held.keySet())) {
+                    if (!keep.contains(h)) {
+                        delete.setString(1, Timestamps.format(h));
+                        delete.setString(2, Timestamps.format(h.plus(Duration.ofHours(1))));
+                        delete.executeUpdate();
+                        e.getValue().held.remove(h);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Creates the in-memory table of a windowed copy: every column but {@code row_json}, each
+     * declared as in the file (so values keep the same types as in a fresh copy), keyed and
+     * ordered by (ts, id). Returns the quoted column names.
+     */
+    private String[] createHourly(Table<?> table) throws SQLException {
+        Map<String, String> declared = new HashMap<>();
+        try (PreparedStatement p = memory.prepareStatement("SELECT name, type FROM pragma_table_xinfo(?, 'src')")) {
+            p.setString(1, table.getName());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    declared.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        List<String> names = new ArrayList<>();
+        List<String> defs = new ArrayList<>();
+        for (Field<?> f : TableCopy.of(table).columns()) {
+            String n = "\"" + f.getName().replace("\"", "\"\"") + "\"";
+            names.add(n);
+            defs.add(n + " " + Objects.requireNonNullElse(declared.get(f.getName()), ""));
+        }
+        try (Statement s = memory.createStatement()) {
+            s.execute("CREATE TABLE main." + name(table) + " (" + String.join(", ", defs) + ", PRIMARY KEY (ts, id))"
+                    + " WITHOUT ROWID");
+        }
+        return names.toArray(String[]::new);
+    }
+
+    /** Copies every row of {@code table} (every column but {@code row_json}) again. */
+    private void copyWhole(Table<?> table) throws SQLException {
+        String name = table.getName();
+        dropTable(name);
+        windowed.remove(name);
+        List<String> columns = new ArrayList<>();
+        for (Field<?> f : TableCopy.of(table).columns()) {
+            columns.add("\"" + f.getName().replace("\"", "\"\"") + "\"");
+        }
+        try (Statement s = memory.createStatement()) {
+            s.execute("CREATE TABLE main." + name(table) + " AS SELECT " + String.join(", ", columns) + " FROM src." + name(table));
+        }
+        whole.add(name);
+    }
+
+    private void dropTable(String name) throws SQLException {
+        try (Statement s = memory.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS main.\"" + name.replace("\"", "\"\"") + "\"");
+        }
+    }
+
+    private static String name(Table<?> table) {
+        return "\"" + table.getName().replace("\"", "\"\"") + "\"";
+    }
+
+    private Object fileKey() throws IOException {
+        BasicFileAttributes a = Files.readAttributes(db, BasicFileAttributes.class);
+        return List.of(String.valueOf(a.fileKey()), a.creationTime());
+    }
+
+    /** Forgets every copy. */
+    private void reset() {
+        windowed = new HashMap<>();
+        whole.clear();
+        fileKey = null;
+        if (memory != null) {
+            try {
+                memory.close();
+            } catch (SQLException ignored) {
+                // an in-memory database: closing frees it either way
+            }
+            memory = null;
+        }
+    }
+
+    /** Stops keeping copies of this file and frees them (waits for a report running on them). */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            KEPT.remove(key(db), this);
+            reset();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
