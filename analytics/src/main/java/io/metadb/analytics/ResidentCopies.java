@@ -65,8 +65,8 @@ import org.jooq.impl.DSL;
 public final class ResidentCopies implements AutoCloseable {
     /** Tables with at most this many rows in the file are copied whole for every report. */
     static final long WHOLE_ROWS = 10_000;
-    /** Rows held at most (about 60 bytes each, in memory). */
-    static final long MAX_ROWS = 3_000_000;
+    /** Rows held at most (every column but row_json: about 100 to 150 bytes a row in memory). */
+    static final long MAX_ROWS = 2_000_000;
     /** A window of more hours than this (92 days) is copied as before. */
     static final long MAX_HOURS = 92 * 24;
 
@@ -243,8 +243,7 @@ public final class ResidentCopies implements AutoCloseable {
         List<TableCopy> all = Snapshot.withMeta(copies);
         DSLContext base = SqliteFiles.dsl(memory);
         DSLContext dsl = DSL.using(base.configuration().derive(base.settings().withRenderSchema(true)));
-        dsl.fetch(Snapshot.counts(all, t -> DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName())))
-                .forEach(r -> rows.put(r.value1(), r.value2().longValue()));
+        rows.putAll(Snapshot.counts(dsl, all, t -> DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName())));
         List<TableCopy> hourly = new ArrayList<>();
         List<TableCopy> wholly = new ArrayList<>();
         for (TableCopy t : all) {
