@@ -102,12 +102,12 @@ public final class ResidentCopies implements AutoCloseable {
         }
     }
 
-    /** The hours of one table held in memory, by hour start. */
+    /** The hours of one table held in memory, by hour start, and the columns held (quoted names). */
     private static final class Hours {
-        final String[] columns;
+        final List<String> columns;
         final TreeMap<Instant, Fingerprint> held = new TreeMap<>();
 
-        Hours(String[] columns) {
+        Hours(List<String> columns) {
             this.columns = columns;
         }
 
@@ -258,6 +258,23 @@ public final class ResidentCopies implements AutoCloseable {
         for (TableCopy t : wholly) {
             copyWhole(t.table());
         }
+        // A table held without a column this report reads is copied again with it (and the
+        // columns it had): only columns some report read are held, for memory and speed.
+        Map<String, List<String>> columns = new HashMap<>();
+        for (TableCopy t : hourly) {
+            String name = t.table().getName();
+            Hours h = windowed.get(name);
+            java.util.Set<String> wanted = new java.util.HashSet<>(quoted(t.columns()));
+            wanted.addAll(List.of("\"id\"", "\"ts\""));
+            if (h != null && !h.columns.containsAll(wanted)) {
+                wanted.addAll(h.columns);
+                dropTable(name);
+                windowed.remove(name);
+            }
+            List<String> inOrder = new ArrayList<>(quoted(TableCopy.of(t.table()).columns()));
+            inOrder.retainAll(wanted);
+            columns.put(name, inOrder);
+        }
         // Each table's changed hours, and every hour this report needs (kept if hours must go).
         Map<String, Map<Instant, Fingerprint>> changed = new HashMap<>();
         Map<String, java.util.Set<Instant>> needed = new HashMap<>();
@@ -283,7 +300,7 @@ public final class ResidentCopies implements AutoCloseable {
             dropHoursBut(needed);
         }
         for (TableCopy t : hourly) {
-            update(t.table(), changed.get(t.table().getName()));
+            update(t.table(), columns.get(t.table().getName()), changed.get(t.table().getName()));
         }
         return true;
     }
@@ -361,14 +378,18 @@ public final class ResidentCopies implements AutoCloseable {
         }
     }
 
-    /** Copies again every hour of {@code table} whose rows in the file are not those held. */
-    private void update(Table<?> table, Map<Instant, Fingerprint> file) throws SQLException {
+    /**
+     * Copies again every hour of {@code table} whose rows in the file are not those held; a
+     * table not held yet is created with {@code columns}.
+     */
+    private void update(Table<?> table, List<String> columns, Map<Instant, Fingerprint> file) throws SQLException {
         String name = table.getName();
         Hours hours = windowed.get(name);
         if (hours == null) {
             dropTable(name);
             whole.remove(name);
-            hours = new Hours(createHourly(table));
+            createHourly(table, columns);
+            hours = new Hours(columns);
             windowed.put(name, hours);
         }
         String list = String.join(", ", hours.columns);
@@ -417,11 +438,11 @@ public final class ResidentCopies implements AutoCloseable {
     }
 
     /**
-     * Creates the in-memory table of a windowed copy: every column but {@code row_json}, each
-     * declared as in the file (so values keep the same types as in a fresh copy), keyed and
-     * ordered by (ts, id). Returns the quoted column names.
+     * Creates the in-memory table of a windowed copy: {@code columns} (quoted), each declared
+     * as in the file (so values keep the same types as in a fresh copy), keyed and ordered by
+     * (ts, id).
      */
-    private String[] createHourly(Table<?> table) throws SQLException {
+    private void createHourly(Table<?> table, List<String> columns) throws SQLException {
         Map<String, String> declared = new HashMap<>();
         try (PreparedStatement p = memory.prepareStatement("SELECT name, type FROM pragma_table_xinfo(?, 'src')")) {
             p.setString(1, table.getName());
@@ -431,18 +452,25 @@ public final class ResidentCopies implements AutoCloseable {
                 }
             }
         }
-        List<String> names = new ArrayList<>();
         List<String> defs = new ArrayList<>();
         for (Field<?> f : TableCopy.of(table).columns()) {
-            String n = "\"" + f.getName().replace("\"", "\"\"") + "\"";
-            names.add(n);
-            defs.add(n + " " + Objects.requireNonNullElse(declared.get(f.getName()), ""));
+            String n = quoted(f);
+            if (columns.contains(n)) {
+                defs.add(n + " " + Objects.requireNonNullElse(declared.get(f.getName()), ""));
+            }
         }
         try (Statement s = memory.createStatement()) {
             s.execute("CREATE TABLE main." + name(table) + " (" + String.join(", ", defs) + ", PRIMARY KEY (ts, id))"
                     + " WITHOUT ROWID");
         }
-        return names.toArray(String[]::new);
+    }
+
+    private static String quoted(Field<?> f) {
+        return "\"" + f.getName().replace("\"", "\"\"") + "\"";
+    }
+
+    private static List<String> quoted(List<Field<?>> fields) {
+        return fields.stream().map(ResidentCopies::quoted).toList();
     }
 
     /** Copies every row of {@code table} (every column but {@code row_json}) again. */
@@ -450,12 +478,9 @@ public final class ResidentCopies implements AutoCloseable {
         String name = table.getName();
         dropTable(name);
         windowed.remove(name);
-        List<String> columns = new ArrayList<>();
-        for (Field<?> f : TableCopy.of(table).columns()) {
-            columns.add("\"" + f.getName().replace("\"", "\"\"") + "\"");
-        }
         try (Statement s = memory.createStatement()) {
-            s.execute("CREATE TABLE main." + name(table) + " AS SELECT " + String.join(", ", columns) + " FROM src." + name(table));
+            s.execute("CREATE TABLE main." + name(table) + " AS SELECT " + String.join(", ", quoted(TableCopy.of(table).columns()))
+                    + " FROM src." + name(table));
         }
         whole.add(name);
     }
