@@ -9,6 +9,10 @@ import io.metadb.analytics.Reports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,10 +178,14 @@ class ServeLoadIT {
                 }
             }
             System.out.println(rss);
+            System.out.println("load: answered from the server's resident copies: " + statusCount(db, "resident_answers")
+                    + " of " + statusCount(db, "answered"));
             assertThat(errors).as("errors under load").isEmpty();
             assertThat(requests.get()).isGreaterThan(CLIENTS);
 
-            // The writer has stopped: every command, served, prints what it prints in-process.
+            // The writer has stopped: every command, served, prints what it prints in-process (the
+            // server's resident copies, kept up to date through the writes, answering many of them).
+            long residentBefore = statusCount(db, "resident_answers");
             String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
             for (List<String> c : commands) {
                 List<String> args = new ArrayList<>(List.of("--db", db.toString(), "--now", now));
@@ -188,10 +196,20 @@ class ServeLoadIT {
                 assertThat(served.out()).as(String.join(" ", c)).isEqualTo(inProcess.out());
                 assertThat(served.err()).isEqualTo(inProcess.err());
             }
+            assertThat(statusCount(db, "resident_answers") - residentBefore).isGreaterThan(commands.size() / 2);
         } finally {
             server.destroy();
             server.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** A count from the server's {@code /-/status.json}. */
+    private static long statusCount(Path db, String name) throws IOException, InterruptedException {
+        Discovery d = Discovery.read(db);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + d.port() + "/-/status.json")).header("Authorization", "Bearer " + d.token())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body()).get(name).asLong();
     }
 
     private static long rank(List<Long> sorted, int percentile) {
