@@ -59,8 +59,9 @@ import org.jooq.impl.DSL;
  * gives the same rows on a copy of every row, {@code ReportCopiesTest}), so older hours do
  * no harm. Rows are kept in (ts, id) order, the order of a fresh copy of a window (read
  * through the ts index), so sums of floating-point values add in the same order and print
- * the same digits. At most {@link #MAX_ROWS} rows are held: hours no current report needs
- * are dropped first; a report needing more is copied as before.
+ * the same digits. Only the columns some report read are held (a report reading one more
+ * has the table copied again with it). At most {@link #MAX_ROWS} rows are held: hours no
+ * current report needs are dropped first; a report needing more is copied as before.
  */
 public final class ResidentCopies implements AutoCloseable {
     /** Tables with at most this many rows in the file are copied whole for every report. */
