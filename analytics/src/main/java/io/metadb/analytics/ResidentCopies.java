@@ -77,6 +77,7 @@ public final class ResidentCopies implements AutoCloseable {
     private final Location location;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong answered = new AtomicLong();
+    private volatile boolean closed;
     private long wholeRows = WHOLE_ROWS;
     private long maxRows = MAX_ROWS;
     private Connection memory;
@@ -172,6 +173,10 @@ public final class ResidentCopies implements AutoCloseable {
      */
     Snapshot take(List<TableCopy> copies) {
         if (lock.isHeldByCurrentThread() || !lock.tryLock()) {
+            return null;
+        }
+        if (closed) {
+            lock.unlock();
             return null;
         }
         try {
@@ -516,15 +521,24 @@ public final class ResidentCopies implements AutoCloseable {
         }
     }
 
-    /** Stops keeping copies of this file and frees them (waits for a report running on them). */
+    /**
+     * Stops keeping copies of this file and frees them, once a report running on them ended
+     * (its time limit bounds that; after a minute they are left to the process's exit).
+     */
     @Override
     public void close() {
-        lock.lock();
+        closed = true;
+        KEPT.remove(key(db), this);
         try {
-            KEPT.remove(key(db), this);
-            reset();
-        } finally {
-            lock.unlock();
+            if (lock.tryLock(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                try {
+                    reset();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
