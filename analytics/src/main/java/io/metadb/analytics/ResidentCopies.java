@@ -330,6 +330,9 @@ public final class ResidentCopies implements AutoCloseable {
         Hours hours = windowed.get(t.table().getName());
         Instant first = hourOf(t.window().since());
         long n = ChronoUnit.HOURS.between(first, hourOf(t.window().until())) + 1;
+        if (n < 1) {
+            return changed; // a window ending before it begins (--since after --now): no rows
+        }
         try (PreparedStatement fp = memory.prepareStatement("SELECT count(*), coalesce(sum(id % " + P + "), 0),"
                 + " coalesce(sum(id * id % " + P + "), 0) FROM src." + name(t.table()) + " WHERE ts >= ? AND ts < ?")) {
             compare(fp, hours, first, n, null, changed);
@@ -343,6 +346,9 @@ public final class ResidentCopies implements AutoCloseable {
      */
     private static void compare(PreparedStatement fp, Hours hours, Instant first, long n, Fingerprint file,
             Map<Instant, Fingerprint> changed) throws SQLException {
+        if (n < 1) {
+            return;
+        }
         Fingerprint held = Fingerprint.NONE;
         boolean allHeld = hours != null;
         for (long i = 0; i < n && allHeld; i++) {

@@ -70,9 +70,20 @@ class ResidentCopiesTest {
     void everyReportGivesTheRowsOfAFreshCopyFirstAndFromTheCopiesHeld() {
         Path file = demo("demo.db", 11);
         kept = ResidentCopies.keep(file);
+        // A window that ends before it begins (--since after --now) holds no rows, whether
+        // nothing is held yet (first) or its table is (last).
+        Request<?, ?> future = CostReport.of(NOW.plus(Duration.ofDays(3)), CostReport.By.MODEL);
+        try (Reports resident = Reports.open(file, NOW)) {
+            assertThat(resident.run(future)).isEmpty();
+        }
         int cases = ReportCopiesTest.cases("agent8", "agent3").size();
         long first = assertSameAsFresh(file);
         long second = assertSameAsFresh(file);
+        try (Reports resident = Reports.open(file, NOW)) {
+            long before = kept.answered();
+            assertThat(resident.run(future)).isEmpty();
+            assertThat(kept.answered()).isEqualTo(before + 1);
+        }
         // Windowed reports and reports of small tables are answered from the copies; one
         // agent's rows or the latest rows of a big table are copied as before.
         assertThat(first).isEqualTo(second).isGreaterThan(cases / 2).isLessThan(cases);
