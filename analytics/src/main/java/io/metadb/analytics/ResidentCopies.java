@@ -507,9 +507,16 @@ public final class ResidentCopies implements AutoCloseable {
         return "\"" + table.getName().replace("\"", "\"\"") + "\"";
     }
 
+    /**
+     * The file's identity: its inode, and its birth time where the file system keeps one (a
+     * replaced file may get the inode just freed). Where it does not, the JDK answers the last
+     * modification time, which changes at every write: then the inode alone (a replaced file's
+     * rows differ in the hours' fingerprints anyway).
+     */
     private Object fileKey() throws IOException {
         BasicFileAttributes a = Files.readAttributes(db, BasicFileAttributes.class);
-        return List.of(String.valueOf(a.fileKey()), a.creationTime());
+        boolean born = !a.creationTime().equals(a.lastModifiedTime());
+        return java.util.Arrays.asList(String.valueOf(a.fileKey()), born ? a.creationTime() : null);
     }
 
     /** Forgets every copy. */
