@@ -5,6 +5,7 @@ import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.core.Location;
 import io.metadb.core.SqliteFiles;
 import io.metadb.generated.convert.Timestamps;
+import io.metadb.generated.envelope.Envelope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jooq.DSLContext;
@@ -40,19 +45,20 @@ import org.jooq.impl.DSL;
  *
  * <p>How a copy is kept current. The rows of a JSON-row table are appended and deleted (by
  * retention), never updated (SPEC section 3), and their ids are never reused. A windowed
- * copy ({@link TableCopy#window()}) is kept by UTC hour of ts: for every hour the window
- * touches, one statement over the file's ts index (which holds ts and id: no table row is
- * read) gives the hour's row count, sum of ids and sum of squared ids; an hour whose three
- * numbers differ from those of the rows held (or that is not held) is copied again whole.
+ * copy ({@link TableCopy#window()}) is kept by UTC hour of ts. Statements over the file's ts
+ * index (which holds ts and id: no table row is read) give the row count, sum of ids and sum
+ * of squared ids of the window's hours, compared with those of the rows held as one range
+ * first and halved only where they differ; an hour whose three numbers differ (or that is
+ * not held) is copied again whole.
  * A row written late into an old hour (ids leased by another process, a backdated ingest),
  * a deleted row, a file replaced: each changes its hour's numbers. Hours are text ranges of
  * ts ({@code "…T13:00:00.000Z" <= ts < "…T14:00:00.000Z"}), the same comparison a report's
  * window makes, so whatever the report's window selects in the file is in a checked hour.
- * Tables of at most {@link #WHOLE_ROWS} rows ({@code events}, {@code meta}, the rollups,
- * the cursors: the ones that are updated in place) are copied whole for every report. A
- * report reading anything else (a big table's latest rows, one agent's rows) is copied as
- * before ({@link #take} answers null), and so is a report that finds the copies in use by
- * another (one report at a time runs on them).
+ * A table read otherwise ({@code events} with its pending rows, the cursors, the rollups,
+ * {@code meta}: among them the ones updated in place) is copied whole for every report if
+ * it has at most {@link #WHOLE_ROWS} rows. A report reading anything else (a big table's
+ * latest rows, one agent's rows) is copied as before ({@link #take} answers null), and so
+ * is a report that finds the copies in use by another. Thread-safe: one report at a time holds the copies (a lock, never waited for).
  *
  * <p>What a report sees. A windowed table holds every hour some report's window checked,
  * those of this report's window checked now; reports filter their window themselves (each
@@ -66,10 +72,15 @@ import org.jooq.impl.DSL;
 public final class ResidentCopies implements AutoCloseable {
     /** Tables with at most this many rows in the file are copied whole for every report. */
     static final long WHOLE_ROWS = 10_000;
-    /** Rows held at most (every column but row_json: about 100 to 150 bytes a row in memory). */
+    /** Rows held at most (about 100 to 150 bytes a row in memory). */
     static final long MAX_ROWS = 2_000_000;
     /** A window of more hours than this (92 days) is copied as before. */
     static final long MAX_HOURS = 92 * 24;
+
+    /** Every windowed table's id and ts columns (quoted), and the condition selecting one range of hours. */
+    private static final String ID = quoted(Envelope.ID);
+    private static final String TS = quoted(Envelope.TS);
+    private static final String HOURS = " WHERE " + TS + " >= ? AND " + TS + " < ?";
 
     private static final Map<Path, ResidentCopies> KEPT = new ConcurrentHashMap<>();
 
@@ -81,12 +92,12 @@ public final class ResidentCopies implements AutoCloseable {
     private long wholeRows = WHOLE_ROWS;
     private long maxRows = MAX_ROWS;
     private Connection memory;
-    /** The file the copies were taken from (its inode and creation time): another file, other copies. */
+    /** The file the copies were taken from ({@link #fileKey()}): another file, other copies. */
     private Object fileKey;
     /** Windowed tables: the hours held, by table name. */
     private Map<String, Hours> windowed = new HashMap<>();
     /** Tables held whole (copied again for every report). */
-    private final java.util.Set<String> whole = new java.util.HashSet<>();
+    private final Set<String> whole = new HashSet<>();
 
     /** The prime the id sums are taken modulo: sums of a few billion rows cannot overflow. */
     private static final long P = 2_147_483_647L;
@@ -208,7 +219,7 @@ public final class ResidentCopies implements AutoCloseable {
             Map<String, Long> rows = new HashMap<>();
             Map<String, Hours> before = new HashMap<>();
             windowed.forEach((k, v) -> before.put(k, v.copy()));
-            java.util.Set<String> wholeBefore = new java.util.HashSet<>(whole);
+            Set<String> wholeBefore = new HashSet<>(whole);
             boolean served = false;
             try (Statement s = memory.createStatement()) {
                 s.execute("ATTACH DATABASE " + Snapshot.quote(SqliteFiles.readOnlyUri(db)) + " AS src");
@@ -270,8 +281,8 @@ public final class ResidentCopies implements AutoCloseable {
         for (TableCopy t : hourly) {
             String name = t.table().getName();
             Hours h = windowed.get(name);
-            java.util.Set<String> wanted = new java.util.HashSet<>(quoted(t.columns()));
-            wanted.addAll(List.of("\"id\"", "\"ts\""));
+            Set<String> wanted = new HashSet<>(quoted(t.columns()));
+            wanted.addAll(List.of(ID, TS));
             if (h != null && !h.columns.containsAll(wanted)) {
                 wanted.addAll(h.columns);
                 dropTable(name);
@@ -283,14 +294,14 @@ public final class ResidentCopies implements AutoCloseable {
         }
         // Each table's changed hours, and every hour this report needs (kept if hours must go).
         Map<String, Map<Instant, Fingerprint>> changed = new HashMap<>();
-        Map<String, java.util.Set<Instant>> needed = new HashMap<>();
+        Map<String, Set<Instant>> needed = new HashMap<>();
         long neededRows = 0;
         for (TableCopy t : hourly) {
             String name = t.table().getName();
             Map<Instant, Fingerprint> c = fingerprints(t);
             changed.computeIfAbsent(name, k -> new HashMap<>()).putAll(c);
             Hours h = windowed.get(name);
-            java.util.Set<Instant> mine = needed.computeIfAbsent(name, k -> new java.util.HashSet<>());
+            Set<Instant> mine = needed.computeIfAbsent(name, k -> new HashSet<>());
             for (Instant hour = hourOf(t.window().since()); !hour.isAfter(t.window().until()); hour = hour.plus(Duration.ofHours(1))) {
                 if (mine.add(hour)) {
                     Fingerprint f = c.containsKey(hour) ? c.get(hour) : h.held.get(hour);
@@ -333,8 +344,8 @@ public final class ResidentCopies implements AutoCloseable {
         if (n < 1) {
             return changed; // a window ending before it begins (--since after --now): no rows
         }
-        try (PreparedStatement fp = memory.prepareStatement("SELECT count(*), coalesce(sum(id % " + P + "), 0),"
-                + " coalesce(sum(id * id % " + P + "), 0) FROM src." + name(t.table()) + " WHERE ts >= ? AND ts < ?")) {
+        try (PreparedStatement fp = memory.prepareStatement("SELECT count(*), coalesce(sum(" + ID + " % " + P + "), 0),"
+                + " coalesce(sum(" + ID + " * " + ID + " % " + P + "), 0) FROM src." + name(t.table()) + HOURS)) {
             compare(fp, hours, first, n, null, changed);
         }
         return changed;
@@ -406,9 +417,9 @@ public final class ResidentCopies implements AutoCloseable {
         }
         String list = String.join(", ", hours.columns);
         String t = name(table);
-        try (PreparedStatement delete = memory.prepareStatement("DELETE FROM main." + t + " WHERE ts >= ? AND ts < ?");
+        try (PreparedStatement delete = memory.prepareStatement("DELETE FROM main." + t + HOURS);
              PreparedStatement insert = memory.prepareStatement("INSERT INTO main." + t + " (" + list + ") SELECT " + list
-                     + " FROM src." + t + " WHERE ts >= ? AND ts < ? ORDER BY ts, id")) {
+                     + " FROM src." + t + HOURS + " ORDER BY " + TS + ", " + ID)) {
             for (Map.Entry<Instant, Fingerprint> e : new TreeMap<>(file).entrySet()) {
                 Fingerprint had = hours.held.get(e.getKey());
                 if (e.getValue().equals(had)) {
@@ -432,11 +443,11 @@ public final class ResidentCopies implements AutoCloseable {
     }
 
     /** Drops every held hour that none of {@code needed} (hours by table) is. */
-    private void dropHoursBut(Map<String, java.util.Set<Instant>> needed) throws SQLException {
+    private void dropHoursBut(Map<String, Set<Instant>> needed) throws SQLException {
         for (Map.Entry<String, Hours> e : windowed.entrySet()) {
-            java.util.Set<Instant> keep = needed.getOrDefault(e.getKey(), java.util.Set.of());
-            String t = "\"" + e.getKey().replace("\"", "\"\"") + "\"";
-            try (PreparedStatement delete = memory.prepareStatement("DELETE FROM main." + t + " WHERE ts >= ? AND ts < ?")) {
+            Set<Instant> keep = needed.getOrDefault(e.getKey(), Set.of());
+            String t = quoted(e.getKey());
+            try (PreparedStatement delete = memory.prepareStatement("DELETE FROM main." + t + HOURS)) {
                 for (Instant h : new ArrayList<>(e.getValue().held.keySet())) {
                     if (!keep.contains(h)) {
                         delete.setString(1, Timestamps.format(h));
@@ -472,13 +483,17 @@ public final class ResidentCopies implements AutoCloseable {
             }
         }
         try (Statement s = memory.createStatement()) {
-            s.execute("CREATE TABLE main." + name(table) + " (" + String.join(", ", defs) + ", PRIMARY KEY (ts, id))"
-                    + " WITHOUT ROWID");
+            s.execute("CREATE TABLE main." + name(table) + " (" + String.join(", ", defs) + ", PRIMARY KEY (" + TS + ", " + ID
+                    + ")) WITHOUT ROWID");
         }
     }
 
     private static String quoted(Field<?> f) {
-        return "\"" + f.getName().replace("\"", "\"\"") + "\"";
+        return quoted(f.getName());
+    }
+
+    private static String quoted(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     private static List<String> quoted(List<Field<?>> fields) {
@@ -499,12 +514,12 @@ public final class ResidentCopies implements AutoCloseable {
 
     private void dropTable(String name) throws SQLException {
         try (Statement s = memory.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS main.\"" + name.replace("\"", "\"\"") + "\"");
+            s.execute("DROP TABLE IF EXISTS main." + quoted(name));
         }
     }
 
     private static String name(Table<?> table) {
-        return "\"" + table.getName().replace("\"", "\"\"") + "\"";
+        return quoted(table.getName());
     }
 
     /**
@@ -516,7 +531,7 @@ public final class ResidentCopies implements AutoCloseable {
     private Object fileKey() throws IOException {
         BasicFileAttributes a = Files.readAttributes(db, BasicFileAttributes.class);
         boolean born = !a.creationTime().equals(a.lastModifiedTime());
-        return java.util.Arrays.asList(String.valueOf(a.fileKey()), born ? a.creationTime() : null);
+        return Arrays.asList(String.valueOf(a.fileKey()), born ? a.creationTime() : null);
     }
 
     /** Forgets every copy. */
@@ -543,7 +558,7 @@ public final class ResidentCopies implements AutoCloseable {
         closed = true;
         KEPT.remove(key(db), this);
         try {
-            if (lock.tryLock(1, java.util.concurrent.TimeUnit.MINUTES)) {
+            if (lock.tryLock(1, TimeUnit.MINUTES)) {
                 try {
                     reset();
                 } finally {
