@@ -29,6 +29,10 @@ command -v sqlite3 >/dev/null || { echo "bench/serve.sh needs the sqlite3 shell"
 # costs every python3 start ~100 ms here, which would flatter every ratio).
 python="$(python3 -c 'import sys; print(sys.executable)')"
 
+# The two reports measured, as command lines.
+cost_args=(cost --by model --since 7d --json)
+summary_args=(summary --json)
+
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 canonical() { "$python" -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))'; }
@@ -55,24 +59,23 @@ for scale in 1 10; do
   echo "== $db: ${size} MB, $runs rounds (medians, ms)"
 
   # The same answers first (and a warm server, page cache and start-up archive).
-  same_cost=$(diff <("$metadb" --db "$db" --now "$now" cost --by model --since 7d --json | canonical) \
+  same_cost=$(diff <("$metadb" --db "$db" --now "$now" "${cost_args[@]}" | canonical) \
                    <("$python" "$root/bench/cost_by_model.py" "$db" "$now" | canonical) >/dev/null && echo yes || echo NO)
-  same_summary=$(diff <("$metadb" --db "$db" --now "$now" summary --json | canonical) \
+  same_summary=$(diff <("$metadb" --db "$db" --now "$now" "${summary_args[@]}" | canonical) \
                       <("$python" "$root/bench/summary.py" "$db" "$now" | canonical) >/dev/null && echo yes || echo NO)
   METADB_NO_SERVER=1 "$metadb" --db "$db" --now "$now" summary >/dev/null
 
   declare -A t=()
   for _ in $(seq "$runs"); do
-    t[cost_served]+="$(ms "$metadb" --db "$db" --now "$now" cost --by model --since 7d --json) "
-    t[cost_inproc]+="$(METADB_NO_SERVER=1 ms "$metadb" --db "$db" --now "$now" cost --by model --since 7d --json) "
+    t[cost_served]+="$(ms "$metadb" --db "$db" --now "$now" "${cost_args[@]}") "
+    t[cost_inproc]+="$(METADB_NO_SERVER=1 ms "$metadb" --db "$db" --now "$now" "${cost_args[@]}") "
     t[cost_python]+="$(ms "$python" "$root/bench/cost_by_model.py" "$db" "$now") "
-    t[summary_served]+="$(ms "$metadb" --db "$db" --now "$now" summary --json) "
-    t[summary_inproc]+="$(METADB_NO_SERVER=1 ms "$metadb" --db "$db" --now "$now" summary --json) "
+    t[summary_served]+="$(ms "$metadb" --db "$db" --now "$now" "${summary_args[@]}") "
+    t[summary_inproc]+="$(METADB_NO_SERVER=1 ms "$metadb" --db "$db" --now "$now" "${summary_args[@]}") "
     t[summary_python]+="$(ms "$python" "$root/bench/summary.py" "$db" "$now") "
     t[floor]+="$(ms "$metadb" --db "$db" query "SELECT 1" --json) "
     for r in cost summary; do
-      args=(summary --json)
-      [ "$r" = cost ] && args=(cost --by model --since 7d --json)
+      declare -n args="${r}_args"
       # "metadb: snapshot of N tables in X ms, report in Y ms"
       read -r copy_ms own_ms < <("$metadb" --db "$db" --now "$now" --debug "${args[@]}" 2>&1 >/dev/null \
         | sed -n 's/.* in \([0-9]*\)\.[0-9] ms, report in \([0-9]*\)\.[0-9] ms$/\1 \2/p')

@@ -1,7 +1,6 @@
 package io.metadb.analytics;
 
 import io.metadb.core.BadInputException;
-import io.metadb.core.SqliteFiles;
 import io.metadb.generated.DefaultSchema;
 import io.metadb.generated.envelope.JsonRowTable;
 import java.nio.file.Path;
@@ -182,7 +181,7 @@ public final class Catalog {
     /** Reads {@code db} attached read-only, in one read transaction, as a snapshot does (same checks, same errors). */
     private static <T> T read(Path db, Reading<T> reading) {
         try (Connection c = Snapshot.openMemory(db); Statement s = c.createStatement()) {
-            s.execute("ATTACH DATABASE '" + SqliteFiles.readOnlyUri(db).replace("'", "''") + "' AS src");
+            Snapshot.attachSource(s, db);
             s.execute("BEGIN");
             Snapshot.checkVersion(c, "src", db);
             T result = reading.read(c);

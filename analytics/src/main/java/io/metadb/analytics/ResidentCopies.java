@@ -31,10 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Table;
-import org.jooq.impl.DSL;
 
 /**
  * The in-memory copies of one file's tables, kept between reports by a process that answers
@@ -96,8 +94,6 @@ public final class ResidentCopies implements AutoCloseable {
     private Object fileKey;
     /** Windowed tables: the hours held, by table name. */
     private Map<String, Hours> windowed = new HashMap<>();
-    /** Tables held whole (copied again for every report). */
-    private final Set<String> whole = new HashSet<>();
 
     /** The prime the id sums are taken modulo: sums of a few billion rows cannot overflow. */
     private static final long P = 2_147_483_647L;
@@ -219,10 +215,9 @@ public final class ResidentCopies implements AutoCloseable {
             Map<String, Long> rows = new HashMap<>();
             Map<String, Hours> before = new HashMap<>();
             windowed.forEach((k, v) -> before.put(k, v.copy()));
-            Set<String> wholeBefore = new HashSet<>(whole);
             boolean served = false;
             try (Statement s = memory.createStatement()) {
-                s.execute("ATTACH DATABASE " + Snapshot.quote(SqliteFiles.readOnlyUri(db)) + " AS src");
+                Snapshot.attachSource(s, db);
                 try {
                     s.execute("BEGIN");
                     try {
@@ -233,8 +228,6 @@ public final class ResidentCopies implements AutoCloseable {
                 } finally {
                     if (!served) {
                         windowed = before;
-                        whole.clear();
-                        whole.addAll(wholeBefore);
                     }
                     s.execute("DETACH DATABASE src");
                 }
@@ -258,9 +251,7 @@ public final class ResidentCopies implements AutoCloseable {
     private boolean bringUpToDate(List<TableCopy> copies, Map<String, Long> rows) throws SQLException {
         Snapshot.checkVersion(memory, "src", location);
         List<TableCopy> all = Snapshot.withMeta(copies);
-        DSLContext base = SqliteFiles.dsl(memory);
-        DSLContext dsl = DSL.using(base.configuration().derive(base.settings().withRenderSchema(true)));
-        rows.putAll(Snapshot.counts(dsl, all, t -> DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName())));
+        rows.putAll(Snapshot.counts(Snapshot.sourceDsl(memory), all, Snapshot::inSource));
         List<TableCopy> hourly = new ArrayList<>();
         List<TableCopy> wholly = new ArrayList<>();
         for (TableCopy t : all) {
@@ -402,15 +393,14 @@ public final class ResidentCopies implements AutoCloseable {
     }
 
     /**
-     * Copies again every hour of {@code table} whose rows in the file are not those held; a
-     * table not held yet is created with {@code columns}.
+     * Copies again the hours of {@code table} that changed in the file ({@code changed}: their
+     * fingerprints now); a table not held yet is created with {@code columns}.
      */
-    private void update(Table<?> table, List<String> columns, Map<Instant, Fingerprint> file) throws SQLException {
+    private void update(Table<?> table, List<String> columns, Map<Instant, Fingerprint> changed) throws SQLException {
         String name = table.getName();
         Hours hours = windowed.get(name);
         if (hours == null) {
             dropTable(name);
-            whole.remove(name);
             createHourly(table, columns);
             hours = new Hours(columns);
             windowed.put(name, hours);
@@ -420,11 +410,8 @@ public final class ResidentCopies implements AutoCloseable {
         try (PreparedStatement delete = memory.prepareStatement("DELETE FROM main." + t + HOURS);
              PreparedStatement insert = memory.prepareStatement("INSERT INTO main." + t + " (" + list + ") SELECT " + list
                      + " FROM src." + t + HOURS + " ORDER BY " + TS + ", " + ID)) {
-            for (Map.Entry<Instant, Fingerprint> e : new TreeMap<>(file).entrySet()) {
+            for (Map.Entry<Instant, Fingerprint> e : changed.entrySet()) {
                 Fingerprint had = hours.held.get(e.getKey());
-                if (e.getValue().equals(had)) {
-                    continue;
-                }
                 String from = Timestamps.format(e.getKey());
                 String to = Timestamps.format(e.getKey().plus(Duration.ofHours(1)));
                 if (had != null && had.rows() > 0) {
@@ -509,7 +496,6 @@ public final class ResidentCopies implements AutoCloseable {
             s.execute("CREATE TABLE main." + name(table) + " AS SELECT " + String.join(", ", quoted(TableCopy.of(table).columns()))
                     + " FROM src." + name(table));
         }
-        whole.add(name);
     }
 
     private void dropTable(String name) throws SQLException {
@@ -537,7 +523,6 @@ public final class ResidentCopies implements AutoCloseable {
     /** Forgets every copy. */
     private void reset() {
         windowed = new HashMap<>();
-        whole.clear();
         fileKey = null;
         if (memory != null) {
             try {

@@ -97,7 +97,7 @@ public final class Snapshot implements AutoCloseable {
      */
     private static void copyBySql(Connection c, Path db) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("ATTACH DATABASE " + quote(SqliteFiles.readOnlyUri(db)) + " AS src");
+            attachSource(s, db);
             s.execute("BEGIN");
             List<String[]> objects = new ArrayList<>();
             try (var rs = s.executeQuery("SELECT type, name, sql FROM src.sqlite_master WHERE sql IS NOT NULL"
@@ -156,28 +156,43 @@ public final class Snapshot implements AutoCloseable {
         checkDistinct(copies);
         Map<String, Long> rows = new HashMap<>();
         Snapshot snapshot = take(db, c -> {
-            // The file's tables are named "src"."t": metadb's usual settings leave schemas out of
-            // names, which would silently read the copy's own "t" instead.
-            DSLContext base = SqliteFiles.dsl(c);
-            DSLContext dsl = DSL.using(base.configuration().derive(base.settings().withRenderSchema(true)));
+            DSLContext dsl = sourceDsl(c);
             try (Statement s = c.createStatement()) {
-                s.execute("ATTACH DATABASE " + quote(SqliteFiles.readOnlyUri(db)) + " AS src");
+                attachSource(s, db);
                 s.execute("BEGIN");
                 // Before copying: an older file lacks tables a report reads, which would fail
                 // with "no such table" instead of saying what to do.
                 checkVersion(c, "src", db);
                 List<TableCopy> all = withMeta(copies);
-                java.util.function.Function<TableCopy, Table<?>> source =
-                        t -> DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName());
                 for (TableCopy t : all) {
-                    dsl.createTable(t.table()).as(selectOf(t, source.apply(t))).execute();
+                    dsl.createTable(t.table()).as(selectOf(t, inSource(t))).execute();
                 }
-                rows.putAll(counts(dsl, all, source));
+                rows.putAll(counts(dsl, all, Snapshot::inSource));
                 s.execute("COMMIT");
                 s.execute("DETACH DATABASE src");
             }
         });
         return snapshot.planned(copies, rows);
+    }
+
+    /** Attaches {@code db} to the statement's connection as schema {@code src}, read-only (its read-only URI). */
+    static void attachSource(Statement s, Path db) throws SQLException {
+        s.execute("ATTACH DATABASE " + quote(SqliteFiles.readOnlyUri(db)) + " AS src");
+    }
+
+    /**
+     * jOOQ over {@code c} rendering schemas: the file's tables are named "src"."t", and
+     * metadb's usual settings leave schemas out of names, which would silently read the
+     * copy's own "t" instead.
+     */
+    static DSLContext sourceDsl(Connection c) {
+        DSLContext base = SqliteFiles.dsl(c);
+        return DSL.using(base.configuration().derive(base.settings().withRenderSchema(true)));
+    }
+
+    /** {@code t}'s table in the attached file ({@link #attachSource}), under its own name. */
+    static Table<?> inSource(TableCopy t) {
+        return DSL.table(DSL.name("src", t.table().getName())).as(t.table().getName());
     }
 
     /** {@code copies} and, unless among them, the whole {@code meta} table (every snapshot checks its version). */
@@ -623,7 +638,7 @@ public final class Snapshot implements AutoCloseable {
         }
     }
 
-    static String quote(String s) {
+    private static String quote(String s) {
         return "'" + s.replace("'", "''") + "'";
     }
 
