@@ -42,7 +42,14 @@ public final class ReadOnlyQuery {
     private static final int SQLITE_READONLY = 8;
     private static final int SQLITE_INTERRUPT = 9;
     private static final java.util.Set<Integer> BAD_STATEMENT_CODES = java.util.Set.of(SQLITE_ERROR,
-            18 /* TOOBIG */, 19 /* CONSTRAINT */, 20 /* MISMATCH */, 23 /* AUTH */, 25 /* RANGE */);
+            19 /* CONSTRAINT */, 20 /* MISMATCH */, 23 /* AUTH */, 25 /* RANGE */);
+
+    /**
+     * The most characters one row of a result holds in memory (each value is at most
+     * {@link SqliteFiles#MAX_VALUE_BYTES}; a row of many such values is refused here): a few
+     * requests at once stay well inside the JVM's heap.
+     */
+    static final long MAX_ROW_CHARS = 16L * 1024 * 1024;
 
     private static final Pattern LEADING_COMMENTS = Pattern.compile("^(\\s+|--[^\\n]*(\\n|$)|/\\*.*?\\*/)*", Pattern.DOTALL);
 
@@ -195,8 +202,15 @@ public final class ReadOnlyQuery {
                 clock.resume();
                 while (rs.next()) {
                     List<Object> row = new ArrayList<>(n);
+                    long rowChars = 0;
                     for (int i = 1; i <= n; i++) {
                         Object v = rs.getObject(i);
+                        rowChars += v instanceof String t ? t.length() : v instanceof byte[] b ? b.length : 8;
+                        if (rowChars > MAX_ROW_CHARS) {
+                            throw new IllegalStateException("query: a row of the result is over "
+                                    + MAX_ROW_CHARS / (1024 * 1024) + " MiB (metadb's bound on one row); select fewer or"
+                                    + " shorter columns");
+                        }
                         row.add(v instanceof Integer x ? Long.valueOf(x) : v instanceof Float f ? Double.valueOf(f) : v);
                     }
                     clock.pause();
@@ -215,7 +229,7 @@ public final class ReadOnlyQuery {
     }
 
     /**
-     * What SQLite's refusal means: the statement's fault (bad SQL, a value too big, a write)
+     * What SQLite's refusal means: the statement's fault (bad SQL, a write)
      * is bad input; anything else (the disk, memory, a corrupt page, an interrupt) is a
      * failure of the run, not of what was asked.
      */
@@ -224,6 +238,14 @@ public final class ReadOnlyQuery {
         int code = e instanceof SQLiteException se ? se.getResultCode().code & 0xff : SQLITE_ERROR;
         if (code == SQLITE_READONLY || message.contains("query_only")) {
             return new RefusedException("query: writes are refused (" + SqliteFiles.reason(e) + ")");
+        }
+        if (code == 18 /* TOOBIG */) {
+            return new IllegalStateException("query: a value would be over " + SqliteFiles.MAX_VALUE_BYTES / (1024 * 1024)
+                    + " MiB (metadb's bound on one string or blob): " + SqliteFiles.reason(e), e);
+        }
+        if (code == 7 /* NOMEM */) {
+            return new IllegalStateException("query: SQLite's memory in this process reached its bound ("
+                    + SqliteFiles.MAX_SQLITE_HEAP_BYTES / (1024 * 1024) + " MiB): " + SqliteFiles.reason(e), e);
         }
         if (BAD_STATEMENT_CODES.contains(code)) {
             return new BadInputException(message, e);

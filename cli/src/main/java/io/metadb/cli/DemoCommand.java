@@ -48,6 +48,12 @@ final class DemoCommand extends RootSubcommand {
                 if (!replace) {
                     throw new BadInputException(db + " exists; pass --replace to overwrite it with demo data");
                 }
+                try {
+                    io.metadb.migrations.Migrations.requireMetadbOrAbsent(db); // another program's file is not ours to delete
+                } catch (io.metadb.migrations.MigrationException e) {
+                    throw new BadInputException("--replace replaces only a metadb database: "
+                            + e.getMessage().replaceFirst("^cannot migrate ", ""));
+                }
                 for (String suffix : new String[] {"", "-wal", "-shm"}) {
                     Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
                 }

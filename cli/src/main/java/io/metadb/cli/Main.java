@@ -19,6 +19,8 @@ public final class Main {
     private static final int USAGE_WIDTH = 100;
     /** Exit code for a failure (locked file, I/O, a bug). */
     public static final int EXIT_FAILURE = 1;
+    /** The charset of everything the command prints, in-process and served. */
+    public static final java.nio.charset.Charset OUTPUT_CHARSET = java.nio.charset.StandardCharsets.UTF_8;
 
     /** Held so that the level set in {@link #quietLibraries()} is not lost when the logger is collected. */
     private static java.util.logging.Logger jooqLog;
@@ -107,12 +109,14 @@ public final class Main {
     public static void main(String[] args) {
         // Standard output unbuffered by System.out's PrintStream (128 bytes, a lock per write)
         // and not flushed per line: a streamed result of a million lines would pay a system
-        // call per line. The output sinks flush as they go; run() flushes at the end. Same
-        // charset as System.out's writer had (the platform's).
+        // call per line. The output sinks flush as they go; run() flushes at the end. UTF-8
+        // whatever the locale (cron and systemd start with LANG=C, whose ASCII turns every
+        // emoji into '?'), on stdout and stderr alike, as the server answers.
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(
-                new java.io.FileOutputStream(java.io.FileDescriptor.out), java.nio.charset.Charset.defaultCharset()),
-                STDOUT_BUFFER_CHARS));
-        System.exit(run(secretArguments(args, System.getenv()), out, new PrintWriter(System.err, true)));
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), OUTPUT_CHARSET), STDOUT_BUFFER_CHARS));
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(
+                new java.io.FileOutputStream(java.io.FileDescriptor.err), OUTPUT_CHARSET), true);
+        System.exit(run(secretArguments(args, System.getenv()), out, err));
     }
 
     /** Prefix of an argument the launcher passed in the environment instead of the command line. */
@@ -170,10 +174,14 @@ public final class Main {
         }
         cl.setOut(out);
         cl.setErr(err);
+        // An argument is what it says: "@/etc/passwd" is text, never that file's lines (a
+        // served request's arguments come from whoever sent it; a user who wants a file's
+        // content has a shell).
+        cl.setExpandAtFiles(false);
         // Wide enough that no option's description breaks inside a path ("./meta.db").
         cl.setUsageHelpWidth(USAGE_WIDTH);
         cl.setParameterExceptionHandler((ex, ignored) -> {
-            err.println("metadb: " + usageError(ex));
+            err.println("metadb: " + Output.printable(usageError(ex)));
             err.flush();
             return EXIT_BAD_INPUT;
         });
@@ -185,7 +193,9 @@ public final class Main {
             if (root.debug) {
                 cause.printStackTrace(err);
             }
-            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            String message = cause instanceof OutOfMemoryError
+                    ? "out of memory (" + cause.getMessage() + "); the command was stopped"
+                    : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
             message = message.lines().findFirst().orElse(message);
             // jOOQ puts the whole statement first ("SQL [insert …]; ERROR: …"): the reason is what follows.
             message = message.replaceFirst("^SQL \\[.*\\]; (ERROR: )?", "");
@@ -199,19 +209,27 @@ public final class Main {
             }
             if (cause instanceof io.metadb.dao.JsonIngest.BadLineException lines) {
                 // Every bad line, each on a line of its own: the input can be fixed in one go.
-                lines.problems().forEach(p -> err.println("metadb: " + p));
+                lines.problems().forEach(p -> err.println("metadb: " + Output.printable(p)));
                 if (lines.more() > 0) {
                     err.println("metadb: and " + lines.more() + " more bad lines; nothing was written");
                 } else {
                     err.println("metadb: nothing was written");
                 }
             } else {
-                err.println("metadb: " + message);
+                err.println("metadb: " + Output.printable(message));
             }
             err.flush();
             return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only exceptions to the handler above; an Error would end the JVM
+            // with a stack trace. What was committed stays committed; this command's work is lost.
+            err.println("metadb: out of memory (" + e.getMessage() + "); the command was stopped");
+            code = EXIT_FAILURE;
+        }
         out.flush();
         err.flush();
         return code;

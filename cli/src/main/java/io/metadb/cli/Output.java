@@ -393,8 +393,50 @@ final class Output {
         if (v instanceof Long || v instanceof Integer) {
             return column.equals("id") ? v.toString() : grouped(v.toString());
         }
-        String text = text(v).replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
-        return text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT - 1) + "\u2026" : text;
+        String text = printable(text(v).replace("\\", "\\\\"));
+        if (text.length() <= MAX_TEXT) {
+            return text;
+        }
+        int cut = MAX_TEXT - 1;
+        if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--; // never half a character (an emoji is two chars)
+        }
+        return text.substring(0, cut) + "\u2026";
+    }
+
+    /**
+     * Text safe to show on a terminal: every control character (C0, DEL, C1) and the line and
+     * paragraph separators escaped ({@code \n}, {@code \t}, {@code \r}, else {@code \x1b},
+     * {@code \u2028}), so that a name chosen by whoever wrote a row cannot move the cursor,
+     * clear the screen or retitle the window. Human output only: JSON, CSV and NL stay exact.
+     */
+    static String printable(String s) {
+        int i = 0;
+        while (i < s.length() && !escaped(s.charAt(i))) {
+            i++;
+        }
+        if (i == s.length()) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + 8).append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!escaped(c)) {
+                b.append(c);
+                continue;
+            }
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> b.append(c < 0x100 ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean escaped(char c) {
+        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
     }
 
     /**

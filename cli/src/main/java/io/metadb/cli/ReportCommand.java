@@ -95,7 +95,8 @@ final class ReportCommand implements Callable<Integer> {
             String shown = known.isEmpty() ? "none"
                     : String.join(", ", known.subList(0, Math.min(KNOWN_SHOWN, known.size())))
                             + (known.size() > KNOWN_SHOWN ? " and " + (known.size() - KNOWN_SHOWN) + " more" : "");
-            err.println("metadb: nothing about '" + given.get(p.name()) + "'; known " + p.naming().plural() + ": " + shown);
+            err.println(Output.printable("metadb: nothing about '" + given.get(p.name()) + "'; known " + p.naming().plural()
+                    + ": " + shown));
         }
     }
 

@@ -69,14 +69,19 @@ final class ServeCommand extends RootSubcommand {
         }
         Discovery running = Discovery.read(db);
         if (running != null && running.alive() && answers(running)) {
-            throw new IllegalStateException("a server already answers for " + db + " at " + url(running) + " (pid "
-                    + running.pid() + "); stop it with: metadb --db " + db + " serve --stop");
+            throw alreadyServed(db, running);
         }
         if (detach) {
             return detach(db);
         }
         InetAddress address = InetAddress.getByName(bind);
-        Server server = Server.start(db, address, port, maxRequests, root.timeout());
+        Server server;
+        try {
+            server = Server.start(db, address, port, maxRequests, root.timeout());
+        } catch (Server.AlreadyServedException e) {
+            Discovery winner = awaitServer(db, TimeUnit.SECONDS.toNanos(10));
+            throw winner != null ? alreadyServed(db, winner) : e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -101,15 +106,46 @@ final class ServeCommand extends RootSubcommand {
         return "http://" + host + ":" + d.port() + "/";
     }
 
-    /** Whether the server of a discovery file answers its status request. */
+    /**
+     * The dashboard's address: the token in the fragment, which a browser never sends to any
+     * server; the page keeps it for this tab and sends it to this server only, as a header.
+     */
+    static String dashboardUrl(Discovery d) {
+        return url(d) + "#token=" + d.token();
+    }
+
+    private static IllegalStateException alreadyServed(Path db, Discovery d) {
+        return new IllegalStateException("a server already answers for " + db + " at " + url(d) + " (pid " + d.pid()
+                + "); stop it with: metadb --db " + db + " serve --stop");
+    }
+
+    /** The server of {@code db} once one answers as its discovery file's own, within {@code nanos}; else null. */
+    private static Discovery awaitServer(Path db, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        do {
+            Discovery d = Discovery.read(db);
+            if (d != null && d.alive() && answers(d)) {
+                return d;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        return null;
+    }
+
+    /**
+     * Whether the server of a discovery file answers as that file's server: its status, with
+     * the file's proof (a process that took a dead server's port, or a file of someone else's,
+     * cannot show it). Within a few seconds: a stopped or wedged server does not answer.
+     */
     static boolean answers(Discovery d) {
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             String host = d.bind().equals("0.0.0.0") || d.bind().equals("::") ? "127.0.0.1" : d.bind();
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host)
                             + ":" + d.port() + "/-/status.json"))
-                    .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + d.token()).GET().build();
-            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    .timeout(Duration.ofSeconds(3)).header("Authorization", "Bearer " + d.token()).GET().build();
+            HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200 && r.headers().firstValue(Discovery.PROOF_HEADER).orElse("").equals(d.proof());
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -118,42 +154,92 @@ final class ServeCommand extends RootSubcommand {
         }
     }
 
+    /** Null if the discovery file may be trusted (or is absent); else the line saying why not. */
+    private static String distrust(Path db) {
+        String why = Discovery.untrusted(Discovery.fileOf(db));
+        return why == null ? null : "no server of yours answers for " + db + ": " + Discovery.fileOf(db)
+                + " is not to be trusted (" + why + "); remove it";
+    }
+
+    /** Whether the process of {@code d} holds the database's server lock (a server that does not answer). */
+    private static boolean holdsLock(Path db, Discovery d) {
+        return Discovery.lockHolder(db) == d.pid();
+    }
+
     private int status(Path db) {
+        String distrust = distrust(db);
+        if (distrust != null) {
+            out().println(distrust);
+            return 1;
+        }
         Discovery d = Discovery.read(db);
         if (d == null) {
             out().println("no server answers for " + db);
             return 1;
         }
         if (!d.alive() || !answers(d)) {
-            out().println("no server answers for " + db + " (the discovery file of pid " + d.pid() + " is stale)");
+            if (d.alive() && holdsLock(db, d)) {
+                out().println("the server of " + db + " (pid " + d.pid() + ") does not answer (stopped, or busy);"
+                        + " stop it with: metadb --db " + db + " serve --stop");
+            } else {
+                out().println("no server answers for " + db + " (the discovery file of pid " + d.pid() + " is stale)");
+            }
             return 1;
         }
         out().println("serving " + db + " at " + url(d) + " (pid " + d.pid() + ")");
-        out().println("dashboard: " + url(d) + "?_token=" + d.token());
+        out().println("dashboard: " + dashboardUrl(d));
         return 0;
     }
 
-    private int stop(Path db) throws InterruptedException {
+    /** How long a server told to stop may take before it is killed. */
+    private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private int stop(Path db) throws InterruptedException, IOException {
+        String distrust = distrust(db);
+        if (distrust != null) {
+            out().println(distrust);
+            return 1; // nothing is signalled on the word of a file that is not ours
+        }
         Discovery d = Discovery.read(db);
-        if (d == null || !d.alive()) {
+        ProcessHandle process = d == null ? null : ProcessHandle.of(d.pid()).orElse(null);
+        if (d == null || process == null || !process.isAlive()) {
             out().println("no server answers for " + db);
             return 1;
         }
-        ProcessHandle process = ProcessHandle.of(d.pid()).orElse(null);
-        if (process == null || !answers(d)) {
-            out().println("no server answers for " + db + " (the discovery file of pid " + d.pid() + " is stale)");
+        boolean answered = answers(d);
+        if (!answered && !holdsLock(db, d)) {
+            if (Discovery.lockHolder(db) == -1) {
+                Discovery.removeStale(db);
+            }
+            out().println("no server answers for " + db + " (the discovery file of pid " + d.pid() + " was stale)");
             return 1;
         }
         process.destroy(); // SIGTERM: the server's shutdown hook closes it cleanly
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (process.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        if (!answered) {
+            // Stopped (kill -STOP) or wedged: a stopped process acts on SIGTERM only once continued.
+            new ProcessBuilder("kill", "-CONT", Long.toString(d.pid())).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
         }
-        if (process.isAlive()) {
-            throw new IllegalStateException("the server of " + db + " (pid " + d.pid() + ") did not stop within 30 s");
+        if (!awaitExit(process, STOP_WAIT_NANOS)) {
+            process.destroyForcibly();
+            if (!awaitExit(process, STOP_WAIT_NANOS)) {
+                throw new IllegalStateException("the server of " + db + " (pid " + d.pid() + ") did not stop, even killed");
+            }
+            Discovery.removeStale(db);
+            out().println("killed the server of " + db + " (pid " + d.pid() + "): it did not stop within "
+                    + TimeUnit.NANOSECONDS.toSeconds(STOP_WAIT_NANOS) + " s of being told to");
+            return 0;
         }
         out().println("stopped the server of " + db + " (pid " + d.pid() + ")");
         return 0;
+    }
+
+    private static boolean awaitExit(ProcessHandle process, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return !process.isAlive();
     }
 
     /** Starts this same command without --detach in a new session, and waits until it answers. */
@@ -170,22 +256,38 @@ final class ServeCommand extends RootSubcommand {
             }
         }
         Path log = db.resolveSibling(db.getFileName() + "-serve.log");
-        // The log holds the dashboard's URL, token included: the owner's only, like the discovery file.
-        Files.deleteIfExists(log);
-        Files.createFile(log, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Process child = new ProcessBuilder(command).redirectOutput(log.toFile()).redirectErrorStream(true)
+        // The log holds the dashboard's URL, token included: the owner's only, like the discovery
+        // file. Appended to, never replaced: a second start at the same moment must not unlink
+        // the log the first one's server writes.
+        if (Discovery.untrusted(log) != null) {
+            Files.delete(log); // another's, or open to others: not where a token goes
+        }
+        try {
+            Files.createFile(log, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // ours, owner-only: appended to
+        }
+        Process child = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             Discovery d = Discovery.read(db);
-            if (d != null && child.isAlive() && answers(d)) {
+            // Only our own child's file counts: any other (one left behind, another's) is not this start's.
+            if (d != null && child.isAlive() && (d.pid() == child.pid()
+                    || child.descendants().anyMatch(h -> h.pid() == d.pid())) && answers(d)) {
                 out().println("serving " + db + " at " + url(d) + " in the background (pid " + d.pid() + "; log: " + log
                         + "; stop with: metadb --db " + db + " serve --stop)");
-                out().println("dashboard: " + url(d) + "?_token=" + d.token());
+                out().println("dashboard: " + dashboardUrl(d));
                 return 0;
             }
             if (!child.isAlive()) {
+                // Two started at once: one holds the lock and serves; this one says which.
+                Discovery winner = awaitServer(db, TimeUnit.SECONDS.toNanos(10));
+                if (winner != null) {
+                    throw alreadyServed(db, winner);
+                }
                 throw new IllegalStateException("the server did not start (exit " + child.exitValue() + "); see " + log);
             }
             Thread.sleep(50);

@@ -1,7 +1,6 @@
 package io.metadb.cli;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
@@ -29,8 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -67,17 +64,15 @@ final class Server implements AutoCloseable {
     private static final int MAX_TICKET_CHARS = 100;
     /** Characters of a body buffered before a chunk is sent. */
     private static final int BODY_BUFFER_CHARS = 1 << 16;
-    /**
-     * The bytes of the answers: the platform's charset, as the command's own standard output
-     * has, so that the served bytes are the in-process bytes on this machine.
-     */
-    static final java.nio.charset.Charset CHARSET = java.nio.charset.Charset.defaultCharset();
+    /** The bytes of the answers: the command's own (UTF-8, whatever the server's locale). */
+    static final java.nio.charset.Charset CHARSET = Main.OUTPUT_CHARSET;
     /** The charset as Content-Type names it (lower case, as the HTTP examples write it). */
     private static final String CHARSET_NAME = CHARSET.name().toLowerCase(Locale.ROOT);
 
     private final Path db;
-    private final HttpServer http;
-    private final ExecutorService threads;
+    private final HttpListener http;
+    /** Held for the server's life: one server per database. */
+    private final java.nio.channels.FileLock lock;
     private final Semaphore slots;
     private final int maxRequests;
     private final byte[] token;
@@ -89,12 +84,12 @@ final class Server implements AutoCloseable {
     /** The in-memory copies kept between answers (reports copy only what changed since the last). */
     private final ResidentCopies resident;
 
-    private Server(Path db, HttpServer http, ExecutorService threads, int maxRequests, String token,
-            Duration statementLimit) {
+    private Server(Path db, HttpListener http, java.nio.channels.FileLock lock, int maxRequests, String token,
+            String proof, Duration statementLimit) {
         this.db = db;
+        this.lock = lock;
         this.statementLimit = statementLimit;
         this.http = http;
-        this.threads = threads;
         this.maxRequests = maxRequests;
         this.slots = new Semaphore(maxRequests, true);
         this.token = token.getBytes(StandardCharsets.US_ASCII);
@@ -102,34 +97,54 @@ final class Server implements AutoCloseable {
         List<String> names = new ArrayList<>();
         Reports.all().forEach(r -> names.add(r.name()));
         names.add(QUERY);
-        this.discovery = new Discovery(http.getAddress().getPort(), ProcessHandle.current().pid(), token,
-                http.getAddress().getAddress().getHostAddress(), System.getProperty("java.class.path"),
+        this.discovery = new Discovery(http.address().getPort(), ProcessHandle.current().pid(), token, proof,
+                http.address().getAddress().getHostAddress(), System.getProperty("java.class.path"),
                 String.join(" ", names));
     }
 
-    /** Listens on {@code bind}:{@code port} (0: any free port) and writes the discovery file. */
+    /** Another server holds the database's server lock. */
+    static final class AlreadyServedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        AlreadyServedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Takes the database's server lock, listens on {@code bind}:{@code port} (0: any free
+     * port) and writes the discovery file.
+     *
+     * @throws AlreadyServedException if another process serves the database (or is starting to)
+     */
     static Server start(Path db, InetAddress bind, int port, int maxRequests, Duration statementLimit)
             throws IOException {
-        // Answers are written as headers, then body: with Nagle's algorithm on, the body's
-        // write waits for the client's delayed ACK of the headers (40 ms on Linux, every
-        // request). Read by the JDK's server when its first server starts.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        java.nio.channels.FileLock lock = Discovery.lock(db);
+        if (lock == null) {
+            throw new AlreadyServedException("another metadb serve holds " + Discovery.lockOf(db) + " (pid "
+                    + Discovery.lockHolder(db) + ")");
+        }
+        SecureRandom random = new SecureRandom();
         byte[] secret = new byte[24];
-        new SecureRandom().nextBytes(secret);
-        HttpServer http = HttpServer.create(new InetSocketAddress(bind, port), 64);
-        // More threads than slots: a request beyond the limit is still read and told 503.
-        ExecutorService threads = Executors.newFixedThreadPool(maxRequests + 4, r -> {
-            Thread t = new Thread(r, "metadb-serve");
-            t.setDaemon(true);
-            return t;
-        });
-        http.setExecutor(threads);
-        Server server = new Server(db.toAbsolutePath(), http, threads, maxRequests, HexFormat.of().formatHex(secret),
-                statementLimit);
-        http.createContext("/", server::handle);
-        http.start();
-        server.discovery.write(db);
-        return server;
+        random.nextBytes(secret);
+        byte[] proof = new byte[24];
+        random.nextBytes(proof);
+        Server[] server = new Server[1];
+        HttpListener http = null;
+        try {
+            http = HttpListener.start(new InetSocketAddress(bind, port), 64, ex -> server[0].handle(ex),
+                    HttpListener.Limits.defaults());
+            server[0] = new Server(db.toAbsolutePath(), http, lock, maxRequests, HexFormat.of().formatHex(secret),
+                    HexFormat.of().formatHex(proof), statementLimit);
+            server[0].discovery.write(db);
+        } catch (IOException | RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
+            lock.channel().close();
+            throw e;
+        }
+        return server[0];
     }
 
     Discovery discovery() {
@@ -158,19 +173,29 @@ final class Server implements AutoCloseable {
             Map<String, String> params = queryParams(ex.getRequestURI().getRawQuery());
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
-            if (!authorised(ex, params.get("_token"))) {
-                send(ex, 401, "text/plain", "metadb: this server answers requests that carry its token (Authorization:"
-                        + " Bearer, from " + Discovery.fileOf(db) + "); a browser opens the URL metadb serve prints\n");
+            if (!hostAllowed(ex)) {
+                // A page of another site whose name was made to resolve to 127.0.0.1 (DNS
+                // rebinding) still sends its own name: only this server's addresses are answered.
+                send(ex, 421, "text/plain", "metadb: this server answers only requests addressed to it\n");
                 ex.close();
                 return;
             }
+            boolean page = method.equals("GET") && (path.equals("/") || path.startsWith("/-/assets/")
+                    || path.equals("/favicon.ico"));
+            if (!page && !authorised(ex)) {
+                send(ex, 401, "text/plain", "metadb: this server answers only requests that carry its token"
+                        + " (Authorization: Bearer …); a browser opens the address metadb serve prints\n");
+                ex.close();
+                return;
+            }
+            if (!page) {
+                ex.getResponseHeaders().set(Discovery.PROOF_HEADER, discovery.proof()); // we are the server the file names
+            }
             if (path.equals("/favicon.ico")) {
                 send(ex, 204, "text/plain", ""); // no icon: a browser asks for one on every page
-            } else if (path.equals("/") && method.equals("GET") && params.containsKey("_token")) {
-                logIn(ex, params);
-            } else if (path.equals("/") && method.equals("GET")) {
+            } else if (path.equals("/")) {
                 sendAsset(ex, "index.html");
-            } else if (path.startsWith("/-/assets/") && method.equals("GET")) {
+            } else if (path.startsWith("/-/assets/")) {
                 sendAsset(ex, path.substring("/-/assets/".length()));
             } else if (path.equals("/-/reports.json") && method.equals("GET")) {
                 send(ex, 200, "application/json", Dashboard.reportsJson(db));
@@ -228,49 +253,32 @@ final class Server implements AutoCloseable {
     }
 
     /**
-     * Whether the request carries the token: {@code Authorization: Bearer}, {@code ?_token=},
-     * or the cookie a browser got by opening the URL {@code metadb serve} prints (HttpOnly,
-     * SameSite=Strict: no other site's page can send it, no script can read it).
+     * Whether the request carries the token, in {@code Authorization: Bearer}: the only place it
+     * travels. Never a cookie (a browser sends a cookie of 127.0.0.1 to every port of
+     * 127.0.0.1, so any local service would receive it), never the URL (logs, history).
      */
-    private boolean authorised(HttpExchange ex, String queryToken) {
+    private boolean authorised(HttpExchange ex) {
         String header = ex.getRequestHeaders().getFirst("Authorization");
-        String given = header != null && header.startsWith("Bearer ") ? header.substring("Bearer ".length()).trim() : queryToken;
-        if (given == null) {
-            given = cookie(ex);
-        }
+        String given = header != null && header.startsWith("Bearer ") ? header.substring("Bearer ".length()).trim() : null;
         return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** The cookie's name: one per server port, as browsers keep cookies per host, not per port. */
-    private String cookieName() {
-        return "metadb_" + discovery.port();
-    }
-
-    private String cookie(HttpExchange ex) {
-        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
-            for (String pair : header.split(";")) {
-                String[] kv = pair.trim().split("=", 2);
-                if (kv.length == 2 && kv[0].equals(cookieName())) {
-                    return kv[1];
-                }
-            }
+    /**
+     * Whether the request's Host names this server: on a loopback address, only the loopback
+     * names with this port (a server bound to another address answers the names it is reached by).
+     */
+    private boolean hostAllowed(HttpExchange ex) {
+        java.net.InetAddress bound = http.address().getAddress();
+        if (!bound.isLoopbackAddress()) {
+            return true;
         }
-        return null;
-    }
-
-    /** {@code GET /?_token=…}: the browser's way in: the token becomes its cookie, and the URL loses it. */
-    private void logIn(HttpExchange ex, Map<String, String> params) throws IOException {
-        ex.getResponseHeaders().add("Set-Cookie", cookieName() + "=" + new String(token, StandardCharsets.US_ASCII)
-                + "; Path=/; HttpOnly; SameSite=Strict");
-        StringBuilder rest = new StringBuilder();
-        params.forEach((k, v) -> {
-            if (!k.equals("_token")) {
-                rest.append(rest.length() == 0 ? "?" : "&").append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8))
-                        .append('=').append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8));
-            }
-        });
-        ex.getResponseHeaders().set("Location", "/" + rest);
-        send(ex, 303, "text/plain", "");
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (host == null) {
+            return ex.getProtocol().equals("HTTP/1.0"); // HTTP/1.0 may leave it out
+        }
+        int port = discovery.port();
+        return host.equals("127.0.0.1:" + port) || host.equals("localhost:" + port) || host.equals("[::1]:" + port)
+                || host.equals(bound.getHostAddress() + ":" + port);
     }
 
     private static void sendAsset(HttpExchange ex, String name) throws IOException {
@@ -287,9 +295,9 @@ final class Server implements AutoCloseable {
         send(ex, 200, asset.contentType(), asset.bytes());
     }
 
-    /** The dashboard's URL, carrying the token once (the browser keeps it as a cookie). */
+    /** The dashboard's address. */
     String dashboardUrl() {
-        return ServeCommand.url(discovery) + "?_token=" + discovery.token();
+        return ServeCommand.dashboardUrl(discovery);
     }
 
     /**
@@ -642,8 +650,12 @@ final class Server implements AutoCloseable {
     @Override
     public void close() {
         discovery.remove(db);
-        http.stop(1);
-        threads.shutdownNow();
+        http.close();
+        try {
+            lock.channel().close(); // (released by the process's end anyway)
+        } catch (IOException e) {
+            // released at exit
+        }
         resident.close();
     }
 }

@@ -222,11 +222,12 @@ class DashboardIT {
     void theDashboardShowsWhatTheApiAnswersAndFollowsItsWindow() throws Exception {
         ChromeDriver b = browser();
         long start = System.nanoTime();
-        b.get(dashboard + "&now=" + NOW + "&window=24h");
+        b.get(page("now=" + NOW + "&window=24h"));
         awaitLoads(b, 1);
         long wallMs = (System.nanoTime() - start) / 1_000_000;
-        // The token left the address bar; the browser holds it as a cookie.
-        assertThat(b.getCurrentUrl()).doesNotContain("_token").contains("window=24h");
+        // The token left the address bar; the tab keeps it (sessionStorage), no cookie holds it.
+        assertThat(b.getCurrentUrl()).doesNotContain("token").doesNotContain(discovery.token()).contains("window=24h");
+        assertThat(js(b, "return document.cookie")).isEqualTo("");
         System.out.println("dashboard: interactive " + js(b, "return window.metadb.readyMs") + " ms after the page"
                 + " started (" + wallMs + " ms from the request, login redirect included), on the live-shape demo");
         shoot(b, "dashboard-24h");
@@ -301,25 +302,85 @@ class DashboardIT {
         System.out.println("dashboard: page weight " + weight + " bytes (HTML+JS+CSS, uPlot included)");
     }
 
+    /** The dashboard's address with {@code query}: the token in the fragment, as {@code metadb serve} prints it. */
+    private static String page(String query) {
+        String root = dashboard.substring(0, dashboard.indexOf('#'));
+        return root + "?" + query + dashboard.substring(dashboard.indexOf('#'));
+    }
+
     @Test
     void aBrowserWithoutTheTokenIsRefused() throws Exception {
         ChromeDriver b = browser();
-        String root = dashboard.substring(0, dashboard.indexOf('?'));
+        String root = dashboard.substring(0, dashboard.indexOf('#'));
         b.get(root);
-        assertThat(b.findElement(By.tagName("body")).getText()).startsWith("metadb: this server answers requests that carry its token");
-        assertThat(js(b, "return typeof window.metadb")).isEqualTo("undefined");
-        b.get(root + "?_token=" + discovery.token().substring(1) + "0");
-        assertThat(b.findElement(By.tagName("body")).getText()).startsWith("metadb: this server answers requests that carry its token");
-        shoot(b, "dashboard-refused");
-        for (String path : new String[] {"/", "/-/assets/app.js", "/-/reports.json", "/summary.json"}) {
+        await("the page's refusal", () -> b.findElement(By.tagName("body")).getText().contains("needs the address"));
+        assertThat(b.findElement(By.tagName("body")).getText()).contains("This page needs the address `metadb serve` printed");
+        ChromeDriver wrong = browser();
+        wrong.get(root + "#token=" + discovery.token().substring(1) + "0");
+        await("the page's refusal", () -> wrong.findElement(By.tagName("body")).getText().contains("needs the address"));
+        shoot(wrong, "dashboard-refused");
+        // The page itself holds no data and is open; every answer needs the token, as a header.
+        for (String path : new String[] {"/-/reports.json", "/summary.json", "/query.json?sql=select+1", "/-/status.json"}) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(root.replaceAll("/$", "") + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path).isEqualTo(401);
+            assertThat(r.body()).as("a refusal names no file").doesNotContain("/").doesNotContain("-serve");
+            HttpResponse<String> byQuery = HTTP.send(HttpRequest.newBuilder(URI.create(root.replaceAll("/$", "") + path
+                    + (path.contains("?") ? "&" : "?") + "_token=" + discovery.token())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(byQuery.statusCode()).as(path + " with the token in the URL").isEqualTo(401);
+            HttpResponse<String> byCookie = HTTP.send(HttpRequest.newBuilder(URI.create(root.replaceAll("/$", "") + path))
+                    .header("Cookie", "metadb_" + discovery.port() + "=" + discovery.token()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(byCookie.statusCode()).as(path + " with the token as a cookie").isEqualTo(401);
         }
-        // The cookie is HttpOnly and bound to this site: page scripts cannot read it.
-        ChromeDriver in = browser();
-        in.get(dashboard + "&now=" + NOW);
-        awaitLoads(in, 1);
-        assertThat(js(in, "return document.cookie")).isEqualTo("");
+    }
+
+    /**
+     * Issue 21, finding 2: the token must reach this server only. A second local server (another
+     * port of 127.0.0.1, as any local user may run) logs every request the same browser sends it
+     * after the dashboard was opened and used; none may carry the token, in any header or the URL.
+     */
+    @Test
+    void theTokenReachesNoOtherPortOfThisHost() throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+        other.createContext("/", ex -> {
+            StringBuilder request = new StringBuilder(ex.getRequestMethod() + " " + ex.getRequestURI());
+            ex.getRequestHeaders().forEach((k, v) -> request.append('\n').append(k).append(": ").append(String.join(", ", v)));
+            seen.add(request.toString());
+            byte[] body = "<!doctype html><title>other</title><img src=/pixel.png><script src=/x.js></script>"
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", ex.getRequestURI().getPath().equals("/") ? "text/html" : "text/plain");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        other.start();
+        try {
+            ChromeDriver b = browser();
+            b.get(page("now=" + NOW));
+            awaitLoads(b, 1);
+            String otherRoot = "http://127.0.0.1:" + other.getAddress().getPort() + "/";
+            // The same browser goes to the other port: by a link, and from a fresh navigation; and
+            // the other page's own subresources and a script's fetch are sent there too.
+            b.get(otherRoot + "?from=address-bar");
+            js(b, "return fetch('/from-script', {credentials: 'include'}).then(r => r.status)");
+            b.navigate().back();
+            awaitLoads(b, 1);
+            js(b, "location.href = arguments[0]", otherRoot + "?from=dashboard-link");
+            await("the other server's requests", () -> seen.stream().anyMatch(r -> r.contains("from=dashboard-link")));
+            assertThat(seen).as("requests the other server received").hasSizeGreaterThanOrEqualTo(3);
+            for (String request : seen) {
+                assertThat(request).as("a request to another port").doesNotContain(discovery.token())
+                        .doesNotContainIgnoringCase("cookie: metadb");
+            }
+            // And the dashboard still answers with the token the tab keeps (a reload needs no new address).
+            b.navigate().back();
+            awaitLoads(b, 1);
+            assertThat(js(b, "return window.metadb.requests.length")).isNotEqualTo(0L);
+        } finally {
+            other.stop(0);
+        }
     }
 }

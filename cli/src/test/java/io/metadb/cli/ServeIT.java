@@ -214,7 +214,8 @@ class ServeIT {
             assertThat(refused.statusCode()).as("token " + token).isEqualTo(401);
             assertThat(refused.body()).doesNotContain("rows_total");
         }
-        assertThat(get("/summary.json?_token=" + discovery.token(), null).statusCode()).isEqualTo(200);
+        // The token travels in the Authorization header only: never the URL (logs, history).
+        assertThat(get("/summary.json?_token=" + discovery.token(), null).statusCode()).isEqualTo(401);
         // A write sent to the command-line endpoint is refused; the launcher never sends one.
         HttpRequest ingest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + discovery.port() + "/-/run"))
                 .header("Authorization", "Bearer " + discovery.token()).header(Server.TICKET_HEADER, "t1")
@@ -408,7 +409,8 @@ class ServeIT {
         assertThat(run(Map.of(), "--db", db.toString(), "serve", "--status").code()).isEqualTo(1);
 
         // A stale file (a dead pid, a port nobody answers on) is ignored: the command runs in-process.
-        String line = discovery.port() + " 999999 " + discovery.token();
+        String line = discovery.port() + " 999999 " + discovery.token() + " " + discovery.proof();
+        Files.createFile(Discovery.fileOf(db), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(Discovery.fileOf(db), line + "\n" + discovery.bind() + "\n" + discovery.build() + "\n"
                 + discovery.commands() + "\n");
         Run summary = run(Map.of(), "--db", db.toString(), "--now", NOW, "summary", "--json");

@@ -166,7 +166,35 @@ public final class SqliteFiles {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(DEFAULT_BUSY_TIMEOUT_MS);
         config.setCacheSize(-CACHE_KIB);
-        return connect("jdbc:sqlite:" + readOnlyUri(file), config);
+        return bounded(connect("jdbc:sqlite:" + readOnlyUri(file), config));
+    }
+
+    /**
+     * The longest string or blob a read connection builds (SQLite's {@code SQLITE_LIMIT_LENGTH}):
+     * SQLite sees an interrupt (the time limit) only between its steps, and one step may build
+     * one value ({@code printf('%.*c', 999999999, 'x')}: 30 s, 1 GB). At this length a step
+     * takes ~30 ms; a stored row is at most ~2 MiB (a payload is at most 1 MiB).
+     */
+    public static final int MAX_VALUE_BYTES = 4 * 1024 * 1024;
+    /**
+     * SQLite's own memory in a process that reads ({@code PRAGMA hard_heap_limit}, process-wide:
+     * the JVM's -Xmx does not cover it). Past it, the statement that asks for more fails with
+     * "out of memory"; what other statements hold stays. The server's kept copies at 10x the
+     * live shape need ~200 MiB of it.
+     */
+    public static final long MAX_SQLITE_HEAP_BYTES = 1024L * 1024 * 1024;
+    private static volatile boolean heapLimited;
+
+    /** The read bounds on a new connection; the first one sets the process's heap limit. */
+    private static Connection bounded(Connection c) throws SQLException {
+        c.unwrap(org.sqlite.SQLiteConnection.class).setLimit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES);
+        if (!heapLimited) {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("PRAGMA hard_heap_limit = " + MAX_SQLITE_HEAP_BYTES);
+            }
+            heapLimited = true;
+        }
+        return c;
     }
 
     /**
@@ -175,7 +203,7 @@ public final class SqliteFiles {
      * operator's report pays at start-up.
      */
     public static Connection memory() throws SQLException {
-        return new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new Properties());
+        return bounded(new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new Properties()));
     }
 
     /**

@@ -101,84 +101,188 @@ public final class JsonIngest {
     }
 
     /**
+     * The longest line read, in bytes: a payload is at most {@link Json#MAX_PAYLOAD_BYTES},
+     * and a line also holds its {@code ts} and any spacing. A longer line (or input with no
+     * newline at all, such as {@code /dev/zero}) stops the read there, before it is held.
+     */
+    public static final int MAX_LINE_BYTES = 2 * Json.MAX_PAYLOAD_BYTES;
+
+    /**
      * Like {@link #prepare(String, BufferedReader, Instant)} from bytes that must be UTF-8: a
      * line that is not (a byte sequence with no character) is a bad line, named like the
-     * others, rather than a replacement character written silently.
+     * others, rather than a replacement character written silently. Read as a stream, one
+     * line at a time: only the validated rows are held, never the input whole.
      */
     public static Prepared prepare(String tableName, java.io.InputStream in, Instant now) throws IOException {
-        byte[] bytes = in.readAllBytes();
-        List<String> lines = new ArrayList<>();
-        List<String> undecodable = new ArrayList<>();
-        java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+        Validation v = new Validation(tableName, now);
+        Lines lines = new Lines(v);
+        byte[] buf = new byte[1 << 16];
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        int n;
+        boolean pending = false; // bytes of a line not ended yet
+        while ((n = in.read(buf)) >= 0) {
+            int from = 0;
+            for (int i = 0; i < n; i++) {
+                if (buf[i] != '\n') {
+                    continue;
+                }
+                if (line.size() + (i - from) > MAX_LINE_BYTES) {
+                    return lines.tooLong();
+                }
+                line.write(buf, from, i - from);
+                lines.add(line.toByteArray());
+                line.reset();
+                pending = false;
+                from = i + 1;
+            }
+            if (line.size() + (n - from) > MAX_LINE_BYTES) {
+                return lines.tooLong();
+            }
+            line.write(buf, from, n - from);
+            pending = pending || n > from;
+        }
+        if (pending) {
+            lines.add(line.toByteArray()); // the last line, without a newline
+        }
+        lines.flush();
+        return v.finish();
+    }
+
+    /** Decoded lines waiting for their chunk's validation. Not thread-safe. */
+    private static final class Lines {
+        private final Validation validation;
+        private final List<String> text = new ArrayList<>();
+        private final List<String> bad = new ArrayList<>();
+        private final java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                 .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
-        int start = 0;
-        while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
-            }
-            int stop = end > start && bytes[end - 1] == '\r' ? end - 1 : end; // as readLine: CRLF too
-            try {
-                lines.add(utf8.decode(java.nio.ByteBuffer.wrap(bytes, start, stop - start)).toString());
-                undecodable.add(null);
-            } catch (java.nio.charset.CharacterCodingException e) {
-                lines.add("");
-                undecodable.add("not valid UTF-8");
-            }
-            start = end + 1;
+
+        Lines(Validation validation) {
+            this.validation = validation;
         }
-        return prepare(tableName, lines, undecodable.toArray(String[]::new), now);
+
+        void add(byte[] bytes) {
+            int stop = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length; // CRLF too
+            try {
+                text.add(utf8.decode(java.nio.ByteBuffer.wrap(bytes, 0, stop)).toString());
+                bad.add(null);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                text.add("");
+                bad.add("not valid UTF-8");
+            }
+            if (text.size() == Validation.CHUNK_LINES) {
+                flush();
+            }
+        }
+
+        void flush() {
+            validation.add(text, bad);
+            text.clear();
+            bad.clear();
+        }
+
+        /** The line too long to read ends the read (it may never end): it is the last one named. */
+        Prepared tooLong() {
+            text.add("");
+            bad.add("longer than " + MAX_LINE_BYTES / (1024 * 1024) + " MiB (a payload is at most "
+                    + Json.MAX_PAYLOAD_BYTES / (1024 * 1024) + " MiB); stopped reading there");
+            flush();
+            return validation.finish();
+        }
     }
 
     private static Prepared prepare(String tableName, List<String> lines, String[] badLines, Instant now) {
-        JsonTable table = JsonTables.byName(tableName);
-        String nowTs = Json.ts(now);
-        // Lines are independent: validate them on every core, keeping input order; the
-        // errors are reported in line order, as a sequential pass would find them.
-        int n = lines.size();
-        String[] tss = new String[n];
-        String[] rows = new String[n];
-        String[] errors = badLines.clone();
-        IntStream.range(0, n).parallel().forEach(i -> {
-            if (errors[i] != null) {
-                return;
-            }
-            try {
-                String[] row = parseLine(table, lines.get(i), nowTs);
-                if (row != null) {
-                    tss[i] = row[0];
-                    rows[i] = row[1];
+        Validation v = new Validation(tableName, now);
+        v.add(lines, java.util.Arrays.asList(badLines));
+        return v.finish();
+    }
+
+    /** Lines validated in chunks as they are read; only the rows they make are kept. Not thread-safe. */
+    private static final class Validation {
+        /** Lines validated together (on every core). */
+        static final int CHUNK_LINES = 8192;
+        private final JsonTable table;
+        private final String nowTs;
+        private final List<String> keptTs = new ArrayList<>();
+        private final List<String> keptRows = new ArrayList<>();
+        private final List<String> problems = new ArrayList<>();
+        private long lineNo;
+        private long firstBad;
+        private long more;
+
+        Validation(String tableName, Instant now) {
+            this.table = JsonTables.byName(tableName); // an unknown table fails before any line is read
+            this.nowTs = Json.ts(now);
+        }
+
+        /** Validates lines (and takes the reasons of those already known to be bad, else null). */
+        void add(List<String> lines, List<String> badLines) {
+            // Lines are independent: validate them on every core, keeping input order; the
+            // errors are reported in line order, as a sequential pass would find them.
+            int n = lines.size();
+            String[] tss = new String[n];
+            String[] rows = new String[n];
+            String[] errors = badLines.toArray(String[]::new);
+            IntStream.range(0, n).parallel().forEach(i -> {
+                if (errors[i] != null) {
+                    return;
                 }
-            } catch (IllegalArgumentException e) {
-                errors[i] = e.getMessage();
-            }
-        });
-        List<String> keptTs = new ArrayList<>(n);
-        List<String> keptRows = new ArrayList<>(n);
-        List<String> problems = new ArrayList<>();
-        long firstBad = 0;
-        long more = 0;
-        for (int i = 0; i < n; i++) {
-            if (errors[i] != null) {
-                firstBad = firstBad == 0 ? i + 1 : firstBad;
-                if (problems.size() < MAX_BAD_LINES_NAMED) {
-                    problems.add("line " + (i + 1) + ": " + errors[i]);
-                } else {
-                    more++;
+                try {
+                    String[] row = parseLine(table, lines.get(i), nowTs);
+                    if (row != null) {
+                        tss[i] = row[0];
+                        rows[i] = row[1];
+                    }
+                } catch (IllegalArgumentException e) {
+                    errors[i] = e.getMessage();
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                long number = lineNo + i + 1;
+                if (errors[i] != null) {
+                    firstBad = firstBad == 0 ? number : firstBad;
+                    if (problems.size() < MAX_BAD_LINES_NAMED) {
+                        problems.add("line " + number + ": " + errors[i]);
+                    } else {
+                        more++;
+                    }
+                } else if (rows[i] != null && problems.isEmpty()) {
+                    keptTs.add(tss[i]);
+                    keptRows.add(rows[i]);
                 }
             }
-        }
-        if (!problems.isEmpty()) {
-            throw new BadLineException(firstBad, problems, more);
-        }
-        for (int i = 0; i < n; i++) {
-            if (rows[i] != null) {
-                keptTs.add(tss[i]);
-                keptRows.add(rows[i]);
+            if (!problems.isEmpty()) {
+                keptTs.clear(); // nothing will be written: hold nothing more
+                keptRows.clear();
             }
+            lineNo += n;
         }
-        return new Prepared(table, keptTs.toArray(String[]::new), keptRows.toArray(String[]::new));
+
+        Prepared finish() {
+            if (!problems.isEmpty()) {
+                throw new BadLineException(firstBad, problems, more);
+            }
+            return new Prepared(table, keptTs.toArray(String[]::new), keptRows.toArray(String[]::new));
+        }
+    }
+
+    /**
+     * Copies the value at the parser's current token, numbers as their text: a number is kept
+     * as given ({@code 1e999999} stays that, not the string "Infinity"; {@code 1e-400} not 0.0).
+     */
+    private static void copyExactly(JsonParser in, JsonGenerator out) throws IOException {
+        int depth = 0;
+        do {
+            JsonToken t = in.currentToken();
+            switch (t) {
+                case START_OBJECT -> { out.writeStartObject(); depth++; }
+                case START_ARRAY -> { out.writeStartArray(); depth++; }
+                case END_OBJECT -> { out.writeEndObject(); depth--; }
+                case END_ARRAY -> { out.writeEndArray(); depth--; }
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.writeNumber(in.getText());
+                default -> out.copyCurrentEvent(in);
+            }
+        } while (depth > 0 && in.nextToken() != null);
     }
 
     private static final JsonFactory STRICT = JsonFactory.builder()
@@ -220,7 +324,7 @@ public final class JsonIngest {
                     present[key] = spec.checkValue(key, in);
                 }
                 out.writeFieldName(name);
-                out.copyCurrentStructure(in);
+                copyExactly(in, out);
             }
             if (in.currentToken() != JsonToken.END_OBJECT || in.nextToken() != null) {
                 throw new BadInputException("not valid JSON: trailing content after the object");

@@ -97,6 +97,16 @@ public final class Migrations {
         }
     }
 
+    /**
+     * Returns if {@code db} is missing, empty, or a SQLite file that is a metadb database (or
+     * holds no tables at all): what a command may replace or delete as metadb's own.
+     *
+     * @throws MigrationException naming what the file is instead
+     */
+    public static void requireMetadbOrAbsent(Path db) {
+        io.metadb.migrations.internal.FileShape.requireMetadbOrAbsent(db);
+    }
+
     /** The file's {@code meta.schema_version}, 0 if the file has no schema yet. */
     public static int schemaVersion(Path db) {
         try (Connection c = SqliteFiles.open(db)) {

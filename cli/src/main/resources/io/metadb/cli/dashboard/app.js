@@ -7,6 +7,20 @@
   const WINDOWS = [['1h', 3600e3], ['6h', 6 * 3600e3], ['24h', 24 * 3600e3], ['7d', 7 * 86400e3], ['30d', 30 * 86400e3]];
   const LINKS = { agent: 'agent', dispatcher: 'agent', task_id: 'tasks', channel: 'delivery', day: 'audit' };
   const started = performance.now();
+  // The token: handed over once in the address's fragment (#token=…, which a browser sends to
+  // no server), then kept in this tab's sessionStorage (this server's origin only: its port
+  // included) and sent to this server only, as an Authorization header. Never a cookie: a
+  // browser sends a cookie of 127.0.0.1 to every port of 127.0.0.1.
+  const TOKEN_KEY = 'metadb.token';
+  const handed = /^#token=([0-9a-f]+)$/.exec(location.hash);
+  if (handed) {
+    sessionStorage.setItem(TOKEN_KEY, handed[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const NO_TOKEN = 'This page needs the address `metadb serve` printed (it ends in #token=…); ' +
+    '`metadb --db DB serve --status` prints it again.';
+  const authorized = { Authorization: 'Bearer ' + token };
   const url = new URLSearchParams(location.search);
   const state = {
     window: WINDOWS.some(w => w[0] === url.get('window')) ? url.get('window') : '24h',
@@ -48,8 +62,9 @@
     const source = `/${name}.json?${p}`;
     if (!win.answers.has(source)) {
       metadb.requests.push(source);
-      win.answers.set(source, fetch(source, { credentials: 'same-origin', cache: 'no-store' }).then(async r => {
+      win.answers.set(source, fetch(source, { headers: authorized, credentials: 'omit', cache: 'no-store' }).then(async r => {
         const text = await r.text();
+        if (r.status === 401) throw new Error(NO_TOKEN);
         if (!r.ok) throw new Error(text.trim() || String(r.status));
         return { source, rows: JSON.parse(text) };
       }));
@@ -377,6 +392,7 @@
   }
 
   async function start() {
+    if (!token) throw new Error(NO_TOKEN);
     for (const [w] of WINDOWS) {
       const b = document.createElement('button');
       b.type = 'button';
@@ -403,7 +419,10 @@
       load();
     });
     // The report forms need the registry; the charts do not wait for it.
-    const meta = fetch('/-/reports.json', { credentials: 'same-origin' }).then(r => r.json()).then(m => {
+    const meta = fetch('/-/reports.json', { headers: authorized, credentials: 'omit' }).then(r => {
+      if (r.status === 401) throw new Error(NO_TOKEN);
+      return r.json();
+    }).then(m => {
       reports = m.reports;
       $('db').textContent = m.db;
       document.title = `metadb · ${m.db}`;

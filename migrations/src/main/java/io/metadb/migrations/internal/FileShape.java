@@ -29,6 +29,31 @@ public final class FileShape {
 
     private FileShape() {}
 
+    /** The first 16 bytes of every SQLite database file. */
+    private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** See {@link io.metadb.migrations.Migrations#requireMetadbOrAbsent}. */
+    public static void requireMetadbOrAbsent(Path db) {
+        try {
+            if (!Files.exists(db) || Files.isRegularFile(db) && Files.size(db) == 0) {
+                return;
+            }
+            if (!Files.isRegularFile(db)) {
+                throw new MigrationException(db + " is not a file; the file was not changed");
+            }
+            byte[] head;
+            try (java.io.InputStream in = Files.newInputStream(db)) {
+                head = in.readNBytes(SQLITE_HEADER.length);
+            }
+            if (!java.util.Arrays.equals(head, SQLITE_HEADER)) {
+                throw new MigrationException(db + " is not a metadb database (not a SQLite file at all)" + NOTHING_CHANGED);
+            }
+        } catch (java.io.IOException e) {
+            throw new MigrationException("cannot read " + db + ": " + e.getMessage(), e);
+        }
+        refuseForeign(db);
+    }
+
     /**
      * Refuses a file that has tables but neither a metadb schema version nor a metadb
      * Liquibase history (another application's database, or a metadb file whose {@code meta}

@@ -1,0 +1,832 @@
+package io.metadb.cli;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpPrincipal;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP/1.x listener under {@link Server}: a thread per connection, at most
+ * {@link Limits#maxConnections} of them, each request head read within
+ * {@link Limits#headTimeout} and at most {@link Limits#maxHeadBytes}, an idle keep-alive
+ * connection closed after {@link Limits#idleTimeout}. A connection counts as unauthenticated
+ * while it has not delivered a whole request head (nobody can be authenticated before that):
+ * when every connection is taken, the one that has waited longest in that state is closed to
+ * let the new one in, so silent or trickling clients can hold neither threads nor the
+ * answers of those who send requests. (The JDK's own server read request heads on its
+ * request threads with no time limit: eight clients sending one byte each held all eight.)
+ * Requests are handed to the handler as {@link HttpExchange}s with the JDK server's framing
+ * rules: {@code sendResponseHeaders(code, 0)} streams (chunked to HTTP/1.1, to the end of the
+ * connection for HTTP/1.0), {@code -1} has no body; an exchange the handler leaves unclosed,
+ * or a handler that throws, drops the connection (the client sees an incomplete answer).
+ * Thread-safe.
+ */
+final class HttpListener implements AutoCloseable {
+    /**
+     * The listener's bounds.
+     *
+     * @param maxConnections connections open at once
+     * @param headTimeout time to deliver a request's line and headers, from its first byte
+     * @param idleTimeout time a kept-alive connection may wait for its next request
+     * @param bodyReadTimeout time a request body may pause between bytes
+     * @param maxHeadBytes the largest request line and headers
+     */
+    record Limits(int maxConnections, Duration headTimeout, Duration idleTimeout, Duration bodyReadTimeout,
+            int maxHeadBytes) {
+        static final int DEFAULT_MAX_CONNECTIONS = 64;
+        static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(5);
+        static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+        static final Duration DEFAULT_BODY_READ_TIMEOUT = Duration.ofSeconds(30);
+        static final int DEFAULT_MAX_HEAD_BYTES = 16 * 1024;
+
+        static Limits defaults() {
+            return new Limits(DEFAULT_MAX_CONNECTIONS, DEFAULT_HEAD_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+                    DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_HEAD_BYTES);
+        }
+
+        Limits {
+            if (maxConnections < 2) {
+                throw new IllegalArgumentException("maxConnections must be >= 2, was " + maxConnections);
+            }
+        }
+    }
+
+    /** What answers a request. */
+    interface Handler {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+
+    private final ServerSocket socket;
+    private final Handler handler;
+    private final Limits limits;
+    private final ThreadPoolExecutor threads;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private HttpListener(ServerSocket socket, Handler handler, Limits limits) {
+        this.socket = socket;
+        this.handler = handler;
+        this.limits = limits;
+        // One thread per open connection, never more (the connection count is bounded).
+        this.threads = new ThreadPoolExecutor(0, limits.maxConnections() + 1, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "metadb-serve");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.acceptor = new Thread(this::acceptLoop, "metadb-serve-accept");
+        this.acceptor.setDaemon(true);
+    }
+
+    /** Listens on {@code address} (port 0: any free one) and starts accepting. */
+    static HttpListener start(InetSocketAddress address, int backlog, Handler handler, Limits limits) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(address, backlog);
+        HttpListener listener = new HttpListener(socket, handler, limits);
+        listener.acceptor.start();
+        return listener;
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /** Connections open now. */
+    int openConnections() {
+        return open.size();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket s;
+            try {
+                s = socket.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                continue; // (out of file descriptors, say: the next accept may succeed)
+            }
+            try {
+                admit(s);
+            } catch (IOException | RuntimeException | Error e) {
+                closeQuietly(s);
+            }
+        }
+    }
+
+    private void admit(Socket s) throws java.net.SocketException {
+        s.setTcpNoDelay(true); // headers, then body: no wait for the client's delayed ACK
+        if (open.size() >= limits.maxConnections() && !evictOneWaiting()) {
+            // Every connection is running a request: this one is told so, and closed.
+            try {
+                s.setSoTimeout(1000);
+                s.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        + "Content-Length: 48\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+                        + "metadb: every connection is busy; try again\n    ").getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                // gone already
+            }
+            closeQuietly(s);
+            return;
+        }
+        Connection c = new Connection(s);
+        open.add(c);
+        try {
+            threads.execute(c);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            open.remove(c);
+            closeQuietly(s);
+        }
+    }
+
+    /** Closes the connection that has waited longest for a request head; false if none waits. */
+    private boolean evictOneWaiting() {
+        Connection oldest = null;
+        for (Connection c : open) {
+            if (c.waiting && (oldest == null || c.waitingSince < oldest.waitingSince)) {
+                oldest = c;
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        oldest.drop();
+        return true;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // nothing left to do
+        }
+    }
+
+    /** Stops accepting and drops every connection; requests running get a second to finish. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closed
+        }
+        threads.shutdown();
+        try {
+            threads.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        open.forEach(Connection::drop);
+        threads.shutdownNow();
+    }
+
+    /** A request that cannot be read: answered with {@code status} and the connection closed. */
+    private static final class BadRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        BadRequest(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** One client connection, served on its own thread. */
+    private final class Connection implements Runnable {
+        private final Socket s;
+        private volatile boolean waiting = true;
+        private volatile long waitingSince = System.nanoTime();
+
+        Connection(Socket s) {
+            this.s = s;
+        }
+
+        void drop() {
+            closeQuietly(s);
+        }
+
+        @Override
+        public void run() {
+            try (s) {
+                InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 8192);
+                // Buffered: a chunk's size line, its bytes and its line end leave in one write.
+                OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16);
+                boolean first = true;
+                while (!closed) {
+                    waitingSince = System.nanoTime();
+                    waiting = true;
+                    Request request;
+                    try {
+                        request = readHead(in, first);
+                    } catch (BadRequest e) {
+                        answerBad(out, e);
+                        return;
+                    }
+                    if (request == null) {
+                        return; // the client closed, or idled out
+                    }
+                    waiting = false;
+                    first = false;
+                    Exchange ex = new Exchange(request, in, out, s);
+                    try {
+                        handler.handle(ex);
+                    } catch (IOException | RuntimeException e) {
+                        return; // a cut answer, or the client gone: drop the connection
+                    }
+                    if (!ex.reusable()) {
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                // the connection is dropped; the listener goes on
+            } finally {
+                open.remove(this);
+            }
+        }
+
+        /**
+         * The next request's line and headers; null if the client closed the connection or
+         * sent nothing in time (a kept-alive connection waits {@link Limits#idleTimeout} for
+         * its next request, then the head must come whole within {@link Limits#headTimeout}).
+         */
+        private Request readHead(InputStream in, boolean first) throws IOException, BadRequest {
+            long headNanos = limits.headTimeout().toNanos();
+            s.setSoTimeout((int) (first ? limits.headTimeout() : limits.idleTimeout()).toMillis());
+            int b;
+            try {
+                b = in.read();
+                while (b == '\r' || b == '\n') { // stray line ends between requests
+                    b = in.read();
+                }
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            if (b < 0) {
+                return null;
+            }
+            long deadline = System.nanoTime() + headNanos;
+            ByteArrayOutputStream head = new ByteArrayOutputStream(512);
+            head.write(b);
+            int ends = 0; // of "\r\n\r\n" or "\n\n"
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new BadRequest(408, "the request's head did not arrive within "
+                            + limits.headTimeout().toSeconds() + " s");
+                }
+                s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                try {
+                    b = in.read();
+                } catch (SocketTimeoutException e) {
+                    throw new BadRequest(408, "the request's head did not arrive within "
+                            + limits.headTimeout().toSeconds() + " s");
+                }
+                if (b < 0) {
+                    return null;
+                }
+                if (head.size() >= limits.maxHeadBytes()) {
+                    throw new BadRequest(431, "the request's head is over " + limits.maxHeadBytes() + " bytes");
+                }
+                head.write(b);
+                if (b == '\n') {
+                    if (++ends == 2) {
+                        break;
+                    }
+                } else if (b != '\r') {
+                    ends = 0;
+                }
+            }
+            s.setSoTimeout((int) limits.bodyReadTimeout().toMillis());
+            return Request.parse(head.toString(StandardCharsets.ISO_8859_1));
+        }
+
+        private void answerBad(OutputStream out, BadRequest e) {
+            byte[] body = ("metadb: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+            String reason = switch (e.status) {
+                case 408 -> "Request Timeout";
+                case 431 -> "Request Header Fields Too Large";
+                case 413 -> "Content Too Large";
+                default -> "Bad Request";
+            };
+            try {
+                s.setSoTimeout(1000);
+                out.write(("HTTP/1.1 " + e.status + " " + reason + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+            } catch (IOException ignored) {
+                // the client is gone
+            }
+        }
+    }
+
+    /** A parsed request line and headers. */
+    private record Request(String method, URI uri, String protocol, Headers headers) {
+        private static final java.util.regex.Pattern METHOD = java.util.regex.Pattern.compile("[A-Z]{1,16}");
+
+        static Request parse(String head) throws BadRequest {
+            String[] lines = head.split("\r?\n");
+            String[] line = lines[0].split(" ", -1);
+            if (line.length != 3 || !METHOD.matcher(line[0]).matches() || !line[2].matches("HTTP/1\\.[01]")
+                    || !line[1].startsWith("/")) {
+                throw new BadRequest(400, "not an HTTP/1.x request line");
+            }
+            URI uri;
+            try {
+                uri = new URI(line[1]);
+            } catch (java.net.URISyntaxException e) {
+                throw new BadRequest(400, "not a request target: " + e.getReason());
+            }
+            Headers headers = new Headers();
+            for (int i = 1; i < lines.length; i++) {
+                if (lines[i].isEmpty()) {
+                    break;
+                }
+                int colon = lines[i].indexOf(':');
+                if (colon <= 0 || lines[i].charAt(0) == ' ' || lines[i].charAt(0) == '\t') {
+                    throw new BadRequest(400, "not a header line");
+                }
+                headers.add(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
+            }
+            return new Request(line[0], uri, line[2], headers);
+        }
+    }
+
+    /** One request and its answer, with the JDK server's {@link HttpExchange} semantics. */
+    private static final class Exchange extends HttpExchange {
+        private final Request request;
+        private final Socket socket;
+        private final OutputStream raw;
+        private final Headers responseHeaders = new Headers();
+        private final Map<String, Object> attributes = new HashMap<>();
+        private final BodyIn body;
+        private final boolean keepAliveAsked;
+        private OutputStream responseBody;
+        private int status = -1;
+        private boolean closed;
+        private boolean framed; // the answer's end is known to the client without the connection closing
+
+        Exchange(Request request, InputStream in, OutputStream out, Socket socket) throws IOException {
+            this.request = request;
+            this.socket = socket;
+            this.raw = out;
+            String connection = request.headers().getFirst("Connection");
+            boolean http11 = request.protocol().equals("HTTP/1.1");
+            this.keepAliveAsked = http11 ? connection == null || !connection.equalsIgnoreCase("close")
+                    : connection != null && connection.equalsIgnoreCase("keep-alive");
+            this.body = BodyIn.of(request.headers(), in, () -> {
+                if (status < 0 && "100-continue".equalsIgnoreCase(request.headers().getFirst("Expect"))) {
+                    raw.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    raw.flush();
+                }
+            });
+        }
+
+        /** Whether the connection may carry the next request. */
+        boolean reusable() {
+            return closed && framed && keepAliveAsked && body.drained();
+        }
+
+        @Override
+        public Headers getRequestHeaders() {
+            return request.headers();
+        }
+
+        @Override
+        public Headers getResponseHeaders() {
+            return responseHeaders;
+        }
+
+        @Override
+        public URI getRequestURI() {
+            return request.uri();
+        }
+
+        @Override
+        public String getRequestMethod() {
+            return request.method();
+        }
+
+        @Override
+        public HttpContext getHttpContext() {
+            return null;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (status < 0) {
+                    sendResponseHeaders(500, -1);
+                }
+                responseBody.close();
+            } catch (IOException e) {
+                framed = false;
+            }
+        }
+
+        @Override
+        public InputStream getRequestBody() {
+            return body;
+        }
+
+        @Override
+        public OutputStream getResponseBody() {
+            if (responseBody == null) {
+                throw new IllegalStateException("sendResponseHeaders first");
+            }
+            return responseBody;
+        }
+
+        @Override
+        public void sendResponseHeaders(int code, long length) throws IOException {
+            if (status >= 0) {
+                throw new IOException("headers already sent");
+            }
+            status = code;
+            boolean http11 = request.protocol().equals("HTTP/1.1");
+            boolean keepAlive = keepAliveAsked && (length != 0 || http11);
+            StringBuilder head = new StringBuilder(256).append(http11 ? "HTTP/1.1 " : "HTTP/1.0 ").append(code).append(' ')
+                    .append(reason(code)).append("\r\n");
+            for (Map.Entry<String, List<String>> h : responseHeaders.entrySet()) {
+                for (String v : h.getValue()) {
+                    head.append(h.getKey()).append(": ").append(v).append("\r\n");
+                }
+            }
+            boolean noBody = length < 0 || code == 204 || code == 304 || request.method().equals("HEAD");
+            if (noBody) {
+                if (code != 204 && code != 304) {
+                    head.append("Content-Length: 0\r\n");
+                }
+                responseBody = new Framed(raw, 0);
+                framed = true;
+            } else if (length > 0) {
+                head.append("Content-Length: ").append(length).append("\r\n");
+                responseBody = new Framed(raw, length);
+                framed = true;
+            } else if (http11) {
+                head.append("Transfer-Encoding: chunked\r\n");
+                responseBody = new Chunked(raw);
+                framed = true;
+            } else {
+                responseBody = new Unframed(raw); // to the end of the connection (HTTP/1.0)
+                framed = false;
+            }
+            head.append(keepAlive && framed ? (http11 ? "" : "Connection: keep-alive\r\n") : "Connection: close\r\n");
+            head.append("\r\n");
+            raw.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (noBody || length > 0) {
+                raw.flush();
+            }
+            if (!keepAlive) {
+                framed = false;
+            }
+        }
+
+        private static String reason(int code) {
+            return switch (code) {
+                case 100 -> "Continue";
+                case 200 -> "OK";
+                case 204 -> "No Content";
+                case 303 -> "See Other";
+                case 400 -> "Bad Request";
+                case 401 -> "Unauthorized";
+                case 403 -> "Forbidden";
+                case 404 -> "Not Found";
+                case 405 -> "Method Not Allowed";
+                case 408 -> "Request Timeout";
+                case 413 -> "Content Too Large";
+                case 421 -> "Misdirected Request";
+                case 422 -> "Unprocessable Content";
+                case 429 -> "Too Many Requests";
+                case 500 -> "Internal Server Error";
+                case 503 -> "Service Unavailable";
+                default -> "Status";
+            };
+        }
+
+        @Override
+        public InetSocketAddress getRemoteAddress() {
+            return (InetSocketAddress) socket.getRemoteSocketAddress();
+        }
+
+        @Override
+        public int getResponseCode() {
+            return status;
+        }
+
+        @Override
+        public InetSocketAddress getLocalAddress() {
+            return (InetSocketAddress) socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public String getProtocol() {
+            return request.protocol();
+        }
+
+        @Override
+        public Object getAttribute(String name) {
+            return attributes.get(name);
+        }
+
+        @Override
+        public void setAttribute(String name, Object value) {
+            attributes.put(name, value);
+        }
+
+        @Override
+        public void setStreams(InputStream i, OutputStream o) {
+            throw new UnsupportedOperationException("the streams are the connection's");
+        }
+
+        @Override
+        public HttpPrincipal getPrincipal() {
+            return null;
+        }
+    }
+
+    /** A request body: {@code Content-Length} bytes, chunked, or none. */
+    private abstract static class BodyIn extends InputStream {
+        /** Called before the first byte is read (for {@code Expect: 100-continue}). */
+        interface BeforeRead {
+            void run() throws IOException;
+        }
+
+        private BeforeRead before;
+
+        static BodyIn of(Headers headers, InputStream in, BeforeRead before) throws IOException {
+            String te = headers.getFirst("Transfer-Encoding");
+            String cl = headers.getFirst("Content-Length");
+            BodyIn body;
+            if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+                body = new ChunkedIn(in);
+            } else if (cl != null) {
+                long n;
+                try {
+                    n = Long.parseLong(cl.trim());
+                } catch (NumberFormatException e) {
+                    throw new IOException("a bad Content-Length: " + cl);
+                }
+                if (n < 0) {
+                    throw new IOException("a bad Content-Length: " + cl);
+                }
+                body = new LengthIn(in, n);
+            } else {
+                body = new LengthIn(in, 0);
+            }
+            body.before = before;
+            return body;
+        }
+
+        /** Whether every byte of the body was read (so the next request starts right after it). */
+        abstract boolean drained();
+
+        final void beforeRead() throws IOException {
+            if (before != null) {
+                BeforeRead b = before;
+                before = null;
+                b.run();
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+
+    private static final class LengthIn extends BodyIn {
+        private final InputStream in;
+        private long left;
+
+        LengthIn(InputStream in, long length) {
+            this.in = in;
+            this.left = length;
+        }
+
+        @Override
+        boolean drained() {
+            return left == 0;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left == 0) {
+                return -1;
+            }
+            beforeRead();
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) {
+                throw new IOException("the request body ended early");
+            }
+            left -= n;
+            return n;
+        }
+    }
+
+    private static final class ChunkedIn extends BodyIn {
+        private final InputStream in;
+        private long chunkLeft;
+        private boolean done;
+
+        ChunkedIn(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        boolean drained() {
+            return done;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) {
+                return -1;
+            }
+            beforeRead();
+            if (chunkLeft == 0) {
+                String size = line();
+                int semi = size.indexOf(';');
+                try {
+                    chunkLeft = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("a bad chunk size: " + size);
+                }
+                if (chunkLeft < 0) {
+                    throw new IOException("a bad chunk size: " + size);
+                }
+                if (chunkLeft == 0) {
+                    while (!line().isEmpty()) {
+                        // trailers: ignored
+                    }
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, (int) Math.min(len, chunkLeft));
+            if (n < 0) {
+                throw new IOException("the request body ended early");
+            }
+            chunkLeft -= n;
+            if (chunkLeft == 0 && !line().isEmpty()) {
+                throw new IOException("a chunk without its line end");
+            }
+            return n;
+        }
+
+        private String line() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                if (sb.length() > 1024) {
+                    throw new IOException("a chunk line over 1 KiB");
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            if (c < 0) {
+                throw new IOException("the request body ended early");
+            }
+            return sb.toString();
+        }
+    }
+
+    /** A body of a known length; closing it before the end leaves the answer cut (the connection is dropped). */
+    private static final class Framed extends OutputStream {
+        private final OutputStream out;
+        private long left;
+
+        Framed(OutputStream out, long length) {
+            this.out = out;
+            this.left = length;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > left) {
+                throw new IOException("more bytes than the answer's length");
+            }
+            out.write(b, off, len);
+            left -= len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+            if (left != 0) {
+                throw new IOException("the answer ended before its length");
+            }
+        }
+    }
+
+    /** A chunked body (HTTP/1.1): each write one chunk; close writes the last chunk. */
+    private static final class Chunked extends OutputStream {
+        private final OutputStream out;
+        private boolean done;
+
+        Chunked(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return;
+            }
+            out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(b, off, len);
+            out.write(CRLF);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!done) {
+                done = true;
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        }
+
+        private static final byte[] CRLF = {'\r', '\n'};
+    }
+
+    /** A body that ends where the connection does (an HTTP/1.0 streamed answer). */
+    private static final class Unframed extends OutputStream {
+        private final OutputStream out;
+
+        Unframed(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}
