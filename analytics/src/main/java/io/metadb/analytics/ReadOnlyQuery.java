@@ -184,6 +184,15 @@ public final class ReadOnlyQuery {
 
     /** Checks {@code sql}, switches the connection to read-only and streams the statement's rows. */
     private static void execute(Connection c, String sql, Duration limit, RowSink sink) throws SQLException {
+        SqliteFiles.Bounds bounds = SqliteFiles.boundUserStatements(c);
+        try {
+            executeBounded(c, sql, limit, sink);
+        } finally {
+            bounds.restore();
+        }
+    }
+
+    private static void executeBounded(Connection c, String sql, Duration limit, RowSink sink) throws SQLException {
         checkSyntax(c, sql);
         String statement = single(c, sql);
         try (Statement s = c.createStatement()) {
@@ -242,10 +251,6 @@ public final class ReadOnlyQuery {
         if (code == 18 /* TOOBIG */) {
             return new IllegalStateException("query: a value would be over " + SqliteFiles.MAX_VALUE_BYTES / (1024 * 1024)
                     + " MiB (metadb's bound on one string or blob): " + SqliteFiles.reason(e), e);
-        }
-        if (code == 7 /* NOMEM */) {
-            return new IllegalStateException("query: SQLite's memory in this process reached its bound ("
-                    + SqliteFiles.MAX_SQLITE_HEAP_BYTES / (1024 * 1024) + " MiB): " + SqliteFiles.reason(e), e);
         }
         if (BAD_STATEMENT_CODES.contains(code)) {
             return new BadInputException(message, e);

@@ -62,6 +62,11 @@ final class Server implements AutoCloseable {
     /** The header naming a run, under which its exit code and stderr are kept. */
     static final String TICKET_HEADER = "X-Metadb-Ticket";
     private static final int MAX_TICKET_CHARS = 100;
+    /** The largest command line a run sends (NUL-separated arguments). */
+    private static final int MAX_RUN_BYTES = 1 << 20;
+    /** Statements users wrote ({@code query}) running at once. */
+    static final int MAX_USER_STATEMENTS = 2;
+    private final Semaphore userStatements = new Semaphore(MAX_USER_STATEMENTS, true);
     /** Characters of a body buffered before a chunk is sent. */
     private static final int BODY_BUFFER_CHARS = 1 << 16;
     /** The bytes of the answers: the command's own (UTF-8, whatever the server's locale). */
@@ -315,7 +320,11 @@ final class Server implements AutoCloseable {
         }
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(1 << 20);
+            body = in.readNBytes(MAX_RUN_BYTES + 1);
+        }
+        if (body.length > MAX_RUN_BYTES) {
+            send(ex, 413, "text/plain", "metadb: a command line over " + MAX_RUN_BYTES / 1024 + " KiB is not answered here\n");
+            return;
         }
         List<String> args = new ArrayList<>();
         String text = new String(body, StandardCharsets.UTF_8);
@@ -332,20 +341,56 @@ final class Server implements AutoCloseable {
             send(ex, 422, "text/plain", "metadb: not answered here; run it in-process\n");
             return;
         }
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=" + CHARSET_NAME);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(200, 0);
-        StringWriter err = new StringWriter();
-        int code;
-        try (OutputStream body2 = ex.getResponseBody()) {
-            PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(body2, CHARSET), BODY_BUFFER_CHARS));
-            code = Main.run(onThisDb(args), out, new PrintWriter(err), true);
-            answered.incrementAndGet();
-            results.put(ticket, code, err.toString());
-            out.flush();
-        } catch (IOException e) {
-            return; // the client went away (its result is kept until it expires)
+        if (!statementSlot(invoked)) {
+            send(ex, 503, "text/plain", busyStatements());
+            return;
         }
+        try {
+            ex.getResponseHeaders().set("Content-Type", "text/plain; charset=" + CHARSET_NAME);
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.sendResponseHeaders(200, 0);
+            StringWriter err = new StringWriter();
+            int code;
+            try (OutputStream body2 = ex.getResponseBody()) {
+                PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(body2, CHARSET), BODY_BUFFER_CHARS));
+                code = Main.run(onThisDb(args), out, new PrintWriter(err), true);
+                answered.incrementAndGet();
+                results.put(ticket, code, err.toString());
+                out.flush();
+            } catch (IOException e) {
+                return; // the client went away (its result is kept until it expires)
+            }
+        } finally {
+            releaseStatementSlot(invoked);
+        }
+    }
+
+    /**
+     * Takes one of the slots for statements users wrote ({@code query}), waiting at most
+     * {@link #ADMISSION_WAIT_MS}; true at once for a report (its statements are the code's).
+     * One such statement may hold up to ~200 MiB of SQLite's memory at once (see
+     * {@link io.metadb.core.SqliteFiles#boundUserStatements}); two at once bound the server's.
+     */
+    private boolean statementSlot(String command) {
+        if (!command.equals(QUERY)) {
+            return true;
+        }
+        try {
+            return userStatements.tryAcquire(ADMISSION_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void releaseStatementSlot(String command) {
+        if (command.equals(QUERY)) {
+            userStatements.release();
+        }
+    }
+
+    private static String busyStatements() {
+        return "metadb: the server is running " + MAX_USER_STATEMENTS + " queries; try again\n";
     }
 
     /** {@code GET /-/result?ticket=T}: the exit code, a newline, then the stderr of that run. */
@@ -454,13 +499,21 @@ final class Server implements AutoCloseable {
             }
             args.addAll(0, List.of("--timeout", params.get("_timeout")));
         }
-        StringWriter err = new StringWriter();
-        DeferredBody body = new DeferredBody(ex, contentType);
-        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(body, CHARSET), BODY_BUFFER_CHARS));
-        int code = Main.run(onThisDb(args), out, new PrintWriter(err), true);
-        answered.incrementAndGet();
-        out.flush();
-        body.finish(code, err.toString());
+        if (!statementSlot(name)) {
+            send(ex, 503, "text/plain", busyStatements());
+            return;
+        }
+        try {
+            StringWriter err = new StringWriter();
+            DeferredBody body = new DeferredBody(ex, contentType);
+            PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(body, CHARSET), BODY_BUFFER_CHARS));
+            int code = Main.run(onThisDb(args), out, new PrintWriter(err), true);
+            answered.incrementAndGet();
+            out.flush();
+            body.finish(code, err.toString());
+        } finally {
+            releaseStatementSlot(name);
+        }
     }
 
     /**

@@ -85,7 +85,7 @@ class HardeningTest {
         long ms = (System.nanoTime() - start) / 1_000_000;
         System.out.println("hardening: a 1 GB printf refused in " + ms + " ms (it ran 31.8 s before the bound)");
         assertThat(huge.code()).isEqualTo(Main.EXIT_FAILURE);
-        assertThat(huge.err()).isEqualTo("metadb: query: a value would be over 4 MiB (metadb's bound on one string or"
+        assertThat(huge.err()).isEqualTo("metadb: query: a value would be over 2 MiB (metadb's bound on one string or"
                 + " blob): string or blob too big\n");
         Run blob = run("--db", db.toString(), "query", "SELECT zeroblob(300000000)");
         assertThat(blob.code()).as("too big is a failure, not bad input").isEqualTo(Main.EXIT_FAILURE);
@@ -94,16 +94,23 @@ class HardeningTest {
         assertThat(big.code()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(big.err()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
         // Within the bound a value is whole; a row of many such values is refused before it is held.
-        Run fits = run("--db", db.toString(), "query", "SELECT length(printf('%.*c', 4000000, 'x')) AS n", "--csv");
-        assertThat(fits).isEqualTo(new Run(0, "n\r\n4000000\r\n", ""));
+        Run fits = run("--db", db.toString(), "query", "SELECT length(printf('%.*c', 2000000, 'x')) AS n", "--csv");
+        assertThat(fits).isEqualTo(new Run(0, "n\r\n2000000\r\n", ""));
         StringBuilder wide = new StringBuilder("SELECT ");
-        for (int i = 0; i < 8; i++) {
-            wide.append(i == 0 ? "" : ", ").append("printf('%.*c', 4000000, 'x') AS c").append(i);
+        for (int i = 0; i < 9; i++) {
+            wide.append(i == 0 ? "" : ", ").append("printf('%.*c', 2000000, 'x') AS c").append(i);
         }
         Run row = run("--db", db.toString(), "query", wide.toString(), "--csv");
         assertThat(row.code()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(row.err()).isEqualTo("metadb: query: a row of the result is over 16 MiB (metadb's bound on one row);"
                 + " select fewer or shorter columns\n");
+        StringBuilder many = new StringBuilder("SELECT 1");
+        for (int i = 0; i < 64; i++) {
+            many.append(", ").append(i);
+        }
+        Run columns = run("--db", db.toString(), "query", many.toString());
+        assertThat(columns.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(columns.err()).isEqualTo("metadb: query: too many columns in result set\n");
     }
 
     @Test

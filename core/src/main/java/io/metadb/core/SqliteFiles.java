@@ -166,35 +166,46 @@ public final class SqliteFiles {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(DEFAULT_BUSY_TIMEOUT_MS);
         config.setCacheSize(-CACHE_KIB);
-        return bounded(connect("jdbc:sqlite:" + readOnlyUri(file), config));
+        return connect("jdbc:sqlite:" + readOnlyUri(file), config);
     }
 
     /**
-     * The longest string or blob a read connection builds (SQLite's {@code SQLITE_LIMIT_LENGTH}):
+     * The longest string or blob a statement of {@code query} builds ({@code SQLITE_LIMIT_LENGTH}):
      * SQLite sees an interrupt (the time limit) only between its steps, and one step may build
      * one value ({@code printf('%.*c', 999999999, 'x')}: 30 s, 1 GB). At this length a step
-     * takes ~30 ms; a stored row is at most ~2 MiB (a payload is at most 1 MiB).
+     * takes ~15 ms; a stored value is at most 1 MiB (a payload's bound).
      */
-    public static final int MAX_VALUE_BYTES = 4 * 1024 * 1024;
-    /**
-     * SQLite's own memory in a process that reads ({@code PRAGMA hard_heap_limit}, process-wide:
-     * the JVM's -Xmx does not cover it). Past it, the statement that asks for more fails with
-     * "out of memory"; what other statements hold stays. The server's kept copies at 10x the
-     * live shape need ~200 MiB of it.
-     */
-    public static final long MAX_SQLITE_HEAP_BYTES = 1024L * 1024 * 1024;
-    private static volatile boolean heapLimited;
+    public static final int MAX_VALUE_BYTES = 2 * 1024 * 1024;
+    /** The most columns a statement of {@code query} returns or a function takes: what one row can hold at once. */
+    public static final int MAX_RESULT_COLUMNS = 64;
+    public static final int MAX_FUNCTION_ARGS = 32;
 
-    /** The read bounds on a new connection; the first one sets the process's heap limit. */
-    private static Connection bounded(Connection c) throws SQLException {
-        c.unwrap(org.sqlite.SQLiteConnection.class).setLimit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES);
-        if (!heapLimited) {
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("PRAGMA hard_heap_limit = " + MAX_SQLITE_HEAP_BYTES);
-            }
-            heapLimited = true;
+    /** Bounds set by {@link #boundUserStatements}, and what they replaced. */
+    public record Bounds(Connection connection, int[] previous) {
+        /** Puts back the connection's own limits (a snapshot's connection is left as it was given). */
+        public void restore() throws SQLException {
+            org.sqlite.core.DB db = connection.unwrap(org.sqlite.SQLiteConnection.class).getDatabase();
+            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH.getId(), previous[0]);
+            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_COLUMN.getId(), previous[1]);
+            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG.getId(), previous[2]);
         }
-        return c;
+    }
+
+    /**
+     * Bounds what one statement written by a user can build on {@code c} ({@code sqlite3_limit}):
+     * a value at most {@link #MAX_VALUE_BYTES}, a row at most {@link #MAX_RESULT_COLUMNS} values,
+     * a function at most {@link #MAX_FUNCTION_ARGS} arguments; so SQLite's memory for one such
+     * statement stays within about (64 + 32) x 2 MiB, and every step within a few ms. (SQLite's
+     * own heap limit, {@code PRAGMA hard_heap_limit}, is no bound here: sqlite-jdbc's build keeps
+     * no memory statistics, SQLITE_DEFAULT_MEMSTATUS=0, and then SQLite ignores the limit.)
+     */
+    public static Bounds boundUserStatements(Connection c) throws SQLException {
+        org.sqlite.core.DB db = c.unwrap(org.sqlite.SQLiteConnection.class).getDatabase();
+        int[] previous = {
+            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH.getId(), MAX_VALUE_BYTES),
+            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_COLUMN.getId(), MAX_RESULT_COLUMNS),
+            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG.getId(), MAX_FUNCTION_ARGS)};
+        return new Bounds(c, previous);
     }
 
     /**
@@ -203,7 +214,7 @@ public final class SqliteFiles {
      * operator's report pays at start-up.
      */
     public static Connection memory() throws SQLException {
-        return bounded(new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new Properties()));
+        return new org.sqlite.JDBC().connect("jdbc:sqlite::memory:", new Properties());
     }
 
     /**
