@@ -27,6 +27,7 @@ final class PgQuery {
 
     static void stream(Location db, String sql, Duration limit, RowSink sink) {
         String statement = single(sql);
+        refuseEffects(statement);
         boolean catalog = CATALOG.matcher(statement).find();
         // A statement naming the catalogue gets its views made before the transaction turns read-only.
         try (Connection c = catalog ? PgDatabases.repeatableRead(db) : PgDatabases.readSnapshot(db)) {
@@ -37,6 +38,7 @@ final class PgQuery {
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL statement_timeout = " + Math.max(1, limit.toMillis()));
             }
+            dropSuperuser(c);
             try (Statement s = c.createStatement()) {
                 s.setFetchSize(1_000);
                 try (ResultSet rs = s.executeQuery(statement)) {
@@ -60,6 +62,82 @@ final class PgQuery {
             c.rollback(); // nothing to keep: ends the read transaction
         } catch (SQLException e) {
             throw failure(e, limit);
+        }
+    }
+
+    /**
+     * Functions that do more than read (signal or end other sessions, read or write the server's
+     * files, change settings, the role included, take locks, notify, replicate), refused by name
+     * wherever the statement calls them outside strings and comments, quoted names included.
+     * A read-only transaction stops writes to tables, not these.
+     */
+    private static final java.util.regex.Pattern EFFECTS = java.util.regex.Pattern.compile("(?i)pg_terminate_backend"
+            + "|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_read_file|pg_read_binary_file|pg_ls_\\w+"
+            + "|pg_stat_file|pg_file_\\w+|lo_\\w+|pg_switch_wal|pg_create_restore_point|pg_start_backup|pg_stop_backup"
+            + "|pg_backup_start|pg_backup_stop|pg_promote|pg_notify|set_config|pg_(try_)?advisory_\\w+|dblink\\w*"
+            + "|pg_logical_\\w+|pg_replication_\\w+|pg_create_\\w+_slot|pg_drop_replication_slot|pg_copy_\\w+_slot"
+            + "|pg_import_system_collations|pg_log_backend_memory_contexts|pg_wal_replay_\\w+");
+
+    /** Refuses a call of a function in {@link #EFFECTS}. */
+    static void refuseEffects(String statement) {
+        int i = 0;
+        int n = statement.length();
+        while (i < n) {
+            char ch = statement.charAt(i);
+            String name = null;
+            int end;
+            if (ch == '"') {
+                end = skipQuoted(statement, i);
+                name = statement.substring(i + 1, Math.max(i + 1, end - 1)).replace("\"\"", "\"");
+            } else if (Character.isLetter(ch) || ch == '_') {
+                end = i;
+                while (end < n && (Character.isLetterOrDigit(statement.charAt(end)) || statement.charAt(end) == '_'
+                        || statement.charAt(end) == '$')) {
+                    end++;
+                }
+                name = statement.substring(i, end);
+            } else {
+                end = skipQuoted(statement, i);
+                i = end > i ? end : i + 1;
+                continue;
+            }
+            int next = end;
+            while (next < n) { // spaces and comments may stand between a name and its arguments
+                if (Character.isWhitespace(statement.charAt(next))) {
+                    next++;
+                } else if (statement.startsWith("--", next) || statement.startsWith("/*", next)) {
+                    next = skipQuoted(statement, next);
+                } else {
+                    break;
+                }
+            }
+            if (next < n && statement.charAt(next) == '(' && EFFECTS.matcher(name).matches()) {
+                throw new ReadOnlyQuery.RefusedException("query: " + name + "() does more than read; query only reads");
+            }
+            i = end;
+        }
+    }
+
+    /**
+     * A superuser's statement runs as the predefined role {@code pg_read_all_data} (PostgreSQL
+     * 14 and later: it reads every table and nothing else), so that what the name check above
+     * cannot see (a function of the database's own that calls another) still has a reader's
+     * rights only. The schemas the statement resolves names in are fixed first: {@code $user}
+     * would otherwise name the new role. Any other role keeps its own rights (see docs).
+     */
+    private static void dropSuperuser(Connection c) throws SQLException {
+        String path;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT r.rolsuper AND EXISTS (SELECT 1"
+                + " FROM pg_roles WHERE rolname = 'pg_read_all_data'), array_to_string(ARRAY(SELECT quote_ident(x)"
+                + " FROM unnest(current_schemas(false)) AS x), ',') FROM pg_roles r WHERE r.rolname = current_user")) {
+            if (!rs.next() || !rs.getBoolean(1)) {
+                return;
+            }
+            path = rs.getString(2);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL search_path TO " + (path == null || path.isEmpty() ? "pg_catalog" : path));
+            s.execute("SET LOCAL ROLE pg_read_all_data");
         }
     }
 

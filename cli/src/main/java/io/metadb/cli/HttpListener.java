@@ -53,7 +53,7 @@ final class HttpListener implements AutoCloseable {
      */
     record Limits(int maxConnections, Duration headTimeout, Duration idleTimeout, Duration bodyReadTimeout,
             int maxHeadBytes) {
-        static final int DEFAULT_MAX_CONNECTIONS = 64;
+        static final int DEFAULT_MAX_CONNECTIONS = 256;
         static final Duration DEFAULT_HEAD_TIMEOUT = Duration.ofSeconds(5);
         static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
         static final Duration DEFAULT_BODY_READ_TIMEOUT = Duration.ofSeconds(30);

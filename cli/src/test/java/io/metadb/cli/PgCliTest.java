@@ -184,6 +184,28 @@ class PgCliTest {
         assertThat(run("--db", pg, "query", "SELECT count(*) AS n FROM information_schema.tables", "--csv").out().lines())
                 .containsExactly("n", "32");
 
+        // Issue 21, finding 14: what a read-only transaction lets through for a superuser is refused
+        // by name (quoted names and comments too), and what the name cannot show runs with a
+        // reader's rights only (pg_read_all_data).
+        for (String effect : List.of("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()",
+                "SELECT pg_read_file('/etc/hostname')", "SELECT \"pg_read_file\" /* c */ ('/etc/hostname')",
+                "SELECT pg_catalog.PG_CANCEL_BACKEND(1)", "SELECT set_config('role', 'metadb', true)",
+                "SELECT * FROM pg_ls_dir('.')", "SELECT pg_advisory_lock(1)", "SELECT lo_import('/etc/hostname')")) {
+            Run refused = run("--db", pg, "query", effect);
+            assertThat(refused.code()).as(effect).isEqualTo(2);
+            assertThat(refused.err()).as(effect).startsWith("metadb: query: ")
+                    .endsWith("() does more than read; query only reads\n").hasLineCount(1);
+        }
+        assertThat(run("--db", pg, "query", "SELECT 'pg_read_file(x)' AS s -- pg_terminate_backend(1)\n", "--csv").out())
+                .as("a name inside a string or comment is no call").isEqualTo("s\r\npg_read_file(x)\r\n");
+        assertThat(PgSql.value(pg, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).isEqualTo("t");
+        assertThat(run("--db", pg, "query", "SELECT current_user AS u, (SELECT rolsuper FROM pg_roles"
+                + " WHERE rolname = current_user) AS s, count(*) > 0 AS t FROM ticks", "--csv").out())
+                .isEqualTo("u,s,t\r\npg_read_all_data,0,1\r\n");
+        Run privileged = run("--db", pg, "query", "SELECT pg_current_logfile() AS f");
+        assertThat(privileged.code()).as(privileged.out()).isEqualTo(2);
+        assertThat(privileged.err()).contains("permission denied");
+
         Run tables = run("--db", pg, "tables", "--csv");
         assertThat(tables.out()).isEqualTo(run("--db", file.toString(), "tables", "--csv").out());
         Run schema = run("--db", pg, "schema", "token_usage");

@@ -186,7 +186,7 @@ class ServeAttackIT {
         Run expected = inProcess("--db", db.toString(), "--now", NOW, "summary", "--json");
         List<Socket> silent = new ArrayList<>();
         try {
-            for (int i = 0; i < 200; i++) { // the finding needed 8; more than the listener's 64 connections
+            for (int i = 0; i < 300; i++) { // the finding needed 8; more than the listener's 256 connections
                 Socket s = new Socket(InetAddress.getLoopbackAddress(), discovery.port());
                 s.getOutputStream().write('G');
                 silent.add(s);
