@@ -156,13 +156,12 @@ final class Server implements AutoCloseable {
         return discovery;
     }
 
-    /** Nanoseconds since the last request arrived. */
+    /** Nanoseconds since the last request with the token arrived. */
     long idleNanos() {
         return System.nanoTime() - lastRequestNanos;
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        lastRequestNanos = System.nanoTime();
         try {
             route(ex);
         } catch (CutAnswer e) {
@@ -195,6 +194,7 @@ final class Server implements AutoCloseable {
             }
             if (!page) {
                 ex.getResponseHeaders().set(Discovery.PROOF_HEADER, discovery.proof()); // we are the server the file names
+                lastRequestNanos = System.nanoTime(); // only those with the token keep an --idle-timeout server up
             }
             if (path.equals("/favicon.ico")) {
                 send(ex, 204, "text/plain", ""); // no icon: a browser asks for one on every page

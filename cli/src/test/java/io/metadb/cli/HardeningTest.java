@@ -181,6 +181,8 @@ class HardeningTest {
         assertThat(zero.code()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(zero.err()).isEqualTo("metadb: line 1: longer than 2 MiB (a payload is at most 1 MiB); stopped reading"
                 + " there\nmetadb: nothing was written\n");
+        Run devZero = run("--db", db.toString(), "ingest", "ticks", "/dev/zero");
+        assertThat(devZero).isEqualTo(zero);
         String good = "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n";
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 20_000; i++) {

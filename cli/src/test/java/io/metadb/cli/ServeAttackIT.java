@@ -237,6 +237,34 @@ class ServeAttackIT {
         assertThat(Discovery.fileOf(db)).doesNotExist();
     }
 
+    /** Requests without the token do not keep an {@code --idle-timeout} server alive (issue 22's review). */
+    @Test
+    void refusedRequestsDoNotKeepAnIdleServerUp() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(metadb.toString(), "--db", db.toString(), "serve", "--idle-timeout", "3s")
+                .redirectErrorStream(true);
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        server = pb.start();
+        server.getOutputStream().close();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).startsWith("serving ");
+        discovery = Discovery.read(db);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int refused = 0;
+        while (server.isAlive() && System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + discovery.port()
+                        + "/summary.json")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(401);
+                refused++;
+            } catch (IOException gone) {
+                break; // it stopped while we asked
+            }
+            Thread.sleep(250);
+        }
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("the server stopped for want of requests with the token").isTrue();
+        assertThat(refused).as("refused requests were sent all along").isGreaterThan(4);
+    }
+
     /** A stand-in for an attacker's service: answers every request with forged rows, and counts them. */
     private static HttpServer impostor(List<String> seen) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
