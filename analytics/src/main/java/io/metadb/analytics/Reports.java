@@ -194,7 +194,7 @@ public final class Reports implements AutoCloseable {
                 if (String.valueOf(e.getMessage()).contains("integer overflow")) {
                     // Only this report fails: its sums meet values written before metadb checked ranges.
                     throw new ArithmeticException(request.report().name() + ": a sum is beyond 64-bit integers: the file"
-                            + " holds values outside the valid ranges (see README, Payload values), written before metadb"
+                            + " holds values outside the valid ranges (see docs/cli.md, Payload values), written before metadb"
                             + " checked them");
                 }
                 throw e;

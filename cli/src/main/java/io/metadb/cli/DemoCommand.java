@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code metadb demo}: a realistic meta.db written through the DAOs. */
-@Command(name = "demo", description = {"Write a realistic demo meta.db (SPEC §6 shape at scale 1: ~131k rows, 64 MB) through the DAOs.",
+@Command(name = "demo", description = {"Write a realistic demo meta.db (the live shape at scale 1: ~131k rows, 64 MB) through the DAOs.",
     "Refuses an existing file unless --replace is given."},
         footer = {"", "Examples:", "  metadb --db demo.db demo --replace", "  metadb --db small.db demo --rows-scale 0.1 --seed 7"})
 final class DemoCommand extends RootSubcommand {

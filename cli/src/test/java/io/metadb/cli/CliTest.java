@@ -669,7 +669,7 @@ class CliTest {
         Run cost = run("--db", db.toString(), "--now", NOW, "cost");
         assertThat(cost.code()).isEqualTo(1);
         assertThat(cost.err()).isEqualTo("metadb: cost: a sum is beyond 64-bit integers: the file holds values outside the"
-                + " valid ranges (see README, Payload values), written before metadb checked them\n");
+                + " valid ranges (see docs/cli.md, Payload values), written before metadb checked them\n");
         assertThat(run("--db", db.toString(), "--now", NOW, "mcp").code()).isZero();
         assertThat(run("--db", db.toString(), "--now", NOW, "hot-tables").code()).isZero();
         Run retention = run("--db", db.toString(), "--now", NOW, "retention", "--csv");

@@ -27,7 +27,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The README's steps for adding a report, walked with a throw-away one: a class with its
+ * CONTRIBUTING.md's steps for adding a report, walked with a throw-away one: a class with its
  * parameters, plan, query and row type is all the library, the command and the benchmark
  * need. (Listing it in Reports.ALL is the one step a test cannot take.)
  */
