@@ -336,7 +336,9 @@ public final class ResidentCopies implements AutoCloseable {
             return changed; // a window ending before it begins (--since after --now): no rows
         }
         try (PreparedStatement fp = memory.prepareStatement("SELECT count(*), coalesce(sum(" + ID + " % " + P + "), 0),"
-                + " coalesce(sum(" + ID + " * " + ID + " % " + P + "), 0) FROM src." + name(t.table()) + HOURS)) {
+                // Reduced before squaring: an id past ~3.04e9 squared overflows 64 bits, and SQLite
+                // turns the product into a REAL, under which different ids look alike.
+                + " coalesce(sum((" + ID + " % " + P + ") * (" + ID + " % " + P + ") % " + P + "), 0) FROM src." + name(t.table()) + HOURS)) {
             compare(fp, hours, first, n, null, changed);
         }
         return changed;

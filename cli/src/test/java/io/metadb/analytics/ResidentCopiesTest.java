@@ -123,6 +123,33 @@ class ResidentCopiesTest {
         assertSameAsFresh(file);
     }
 
+    /**
+     * Ids past ~3.04e9 (a fleet's ids only grow): their squares overflow 64 bits, so the
+     * fingerprint must square them modulo the prime, not square then reduce (SQLite turns an
+     * overflowing product into a REAL, and two different id sets then look alike). Rows {X,
+     * X+1} replaced by {X-1, X+2} in one hour: same count, same id sum, other squares.
+     */
+    @Test
+    void rowsWithIdsBeyondThreeBillionAreSeenToChange() {
+        Path file = demo("demo.db", 11);
+        long x = 4_000_000_000L;
+        String ts = io.metadb.generated.convert.Timestamps.format(NOW.minus(Duration.ofHours(30)));
+        String row = "'{\"agent\":\"big\",\"provider\":\"anthropic\",\"model\":\"m1\",\"input_tokens\":1,"
+                + "\"output_tokens\":1,\"cost_usd\":%s}'";
+        Sql.exec(file, "INSERT INTO token_usage (id, ts, row_json) VALUES (" + x + ", '" + ts + "', " + String.format(row, "1.0")
+                + "), (" + (x + 1) + ", '" + ts + "', " + String.format(row, "1.0") + ")");
+        kept = ResidentCopies.keep(file);
+        assertSameAsFresh(file);
+        Sql.exec(file, "DELETE FROM token_usage WHERE id IN (" + x + ", " + (x + 1) + ")");
+        Sql.exec(file, "INSERT INTO token_usage (id, ts, row_json) VALUES (" + (x - 1) + ", '" + ts + "', "
+                + String.format(row, "100.0") + "), (" + (x + 2) + ", '" + ts + "', " + String.format(row, "100.0") + ")");
+        assertSameAsFresh(file);
+        try (Reports resident = Reports.open(file, NOW)) {
+            assertThat(resident.run(CostReport.of(NOW.minus(Duration.ofDays(7)), CostReport.By.AGENT)))
+                    .anyMatch(r -> r.key().equals("big") && r.costUsd() == 200.0);
+        }
+    }
+
     private static TokenUsage usage(String agent, double cost) {
         return new TokenUsage(agent, null, "anthropic", "m1", 10L, 2L, null, null, cost);
     }
