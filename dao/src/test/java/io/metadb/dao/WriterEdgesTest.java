@@ -54,6 +54,34 @@ class WriterEdgesTest {
         return t;
     }
 
+    /**
+     * A whole write that does not fit the batch being gathered opens the next one, so no
+     * transaction holds more than maxBatchRows rows (issue 22's review: it was taken in, 14 rows
+     * in a batch of at most 10). The writer is held up by another connection's write lock while
+     * the queue fills: then one write, nine single rows, a recordAll of five.
+     */
+    @Test
+    void noBatchGrowsPastMaxBatchRows(@MigratedDb Path file) throws Exception {
+        try (MetaDb db = MetaDb.open(file, MetaDbOptions.builder().maxBatchRows(10).build());
+                java.sql.Connection lock = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            var ticks = db.dao(Tick.class);
+            ticks.record(tick(0)).join(); // the writer's ids leased and its statements ready
+            long before = db.commits();
+            lock.createStatement().execute("BEGIN IMMEDIATE");
+            List<CompletableFuture<?>> writes = new ArrayList<>();
+            writes.add(ticks.record(tick(1)));
+            Thread.sleep(200); // the writer has taken it and waits for the lock
+            for (int i = 0; i < 9; i++) {
+                writes.add(ticks.record(tick(10 + i)));
+            }
+            writes.add(ticks.recordAll(List.of(tick(20), tick(21), tick(22), tick(23), tick(24))));
+            lock.createStatement().execute("COMMIT");
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(HANG_S, TimeUnit.SECONDS);
+            assertThat(db.commits() - before).as("transactions: 1, then 9 rows, then the 5 that did not fit").isEqualTo(3);
+        }
+        assertThat(Sql.value(file, "SELECT count(*) FROM ticks")).isEqualTo("16");
+    }
+
     @Test
     void aCallbackThatInterruptsTheWriterThreadDoesNotStopIt(@MigratedDb Path file) throws Exception {
         MetaDb db = MetaDb.open(file);

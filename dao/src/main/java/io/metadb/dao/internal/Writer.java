@@ -176,6 +176,8 @@ public final class Writer implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Writes queued by callbacks running on the writer thread (never blocks it on itself). */
     private final ArrayDeque<Op> own = new ArrayDeque<>();
+    /** A write taken from the queue that did not fit the batch it was taken for (writer thread only). */
+    private Op carried;
     private long lastBusyCheckpointNanos;
     private volatile long commits; // written by the writer thread only, read by any
     private volatile long reconnects; // likewise
@@ -313,6 +315,10 @@ public final class Writer implements AutoCloseable {
                 if (more == null) {
                     break;
                 }
+                if (rows + more.rows() > options.maxBatchRows()) {
+                    carried = more; // it opens the next batch: no batch is pushed past the bound by a whole write
+                    break;
+                }
                 batch.add(more);
                 rows += more.rows();
             }
@@ -332,6 +338,11 @@ public final class Writer implements AutoCloseable {
 
     /** The next write: a callback's first, else the queue's, waiting up to {@code waitNanos}. */
     private Op next(long waitNanos) {
+        if (carried != null) {
+            Op c = carried;
+            carried = null;
+            return c;
+        }
         Op op = own.poll();
         if (op != null) {
             return op;
