@@ -167,6 +167,8 @@ public final class Writer implements AutoCloseable {
     private DSLContext dsl;
     /** When the PostgreSQL server was first found unreachable, 0 while it is reachable. */
     private long unreachableSinceNanos;
+    /** When a connection to the PostgreSQL server last failed. */
+    private long lastFailedAttemptNanos;
     private final IdLeases leases;
     private final BlockingQueue<Op> queue;
     private final Thread thread;
@@ -422,15 +424,20 @@ public final class Writer implements AutoCloseable {
     /** Connects again, retrying with backoff until the server has been away for the configured wait. */
     private void reconnect() throws MetaDbUnavailableException {
         long now = System.nanoTime();
-        if (unreachableSinceNanos == 0) {
+        long waitNanos = TimeUnit.MILLISECONDS.toNanos(options.busyTimeoutMs());
+        // The clock of an outage runs while writes keep finding the server away (they then fail
+        // at once, not after a whole wait each); one that nobody tried for a whole wait may have
+        // ended and this be another, which gets its whole wait.
+        if (unreachableSinceNanos == 0 || now - lastFailedAttemptNanos > waitNanos) {
             unreachableSinceNanos = now;
         }
-        long deadline = unreachableSinceNanos + TimeUnit.MILLISECONDS.toNanos(options.busyTimeoutMs());
+        long deadline = unreachableSinceNanos + waitNanos;
         long backoffMs = 20;
         SQLException last = null;
         do {
+            Connection fresh = null;
             try {
-                Connection fresh = connector.open();
+                fresh = connector.open();
                 fresh.setAutoCommit(false);
                 connection = fresh;
                 dsl = PgDatabases.dsl(fresh);
@@ -439,6 +446,10 @@ public final class Writer implements AutoCloseable {
                 return;
             } catch (SQLException e) {
                 last = e;
+                lastFailedAttemptNanos = System.nanoTime();
+                if (fresh != null) {
+                    closeQuietly(fresh); // opened, then failed: never left open
+                }
             }
             try {
                 Thread.sleep(backoffMs);
@@ -450,6 +461,14 @@ public final class Writer implements AutoCloseable {
         throw new MetaDbUnavailableException(location + " has been unreachable for over "
                 + options.busyTimeoutMs() / 1000.0 + " s (" + PgDatabases.reason(last) + "); the write was not committed",
                 last);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // already broken
+        }
     }
 
     private void dropConnection() {
