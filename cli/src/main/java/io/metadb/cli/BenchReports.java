@@ -44,6 +44,9 @@ final class BenchReports implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (runs < 1) {
+            throw new io.metadb.core.BadInputException("--runs must be >= 1, was " + runs);
+        }
         MetadbCommand root = (MetadbCommand) spec.parent().parent().userObject();
         Instant now = root.now();
         PrintWriter out = spec.commandLine().getOut();

@@ -34,16 +34,34 @@ final class WarmCommand implements Callable<Integer> {
             StringWriter sink = new StringWriter();
             List<String> runs = new ArrayList<>();
             Reports.all().forEach(r -> runs.addAll(r.examples()));
+            List<String> failed = new ArrayList<>();
             for (String run : runs) {
                 for (String format : new String[] {"", "--json", "--csv"}) {
-                    String[] args = (("--db " + db + " --now " + now + " ") + run + " " + format).trim().split(" ");
-                    Main.run(args, new PrintWriter(sink), new PrintWriter(sink));
+                    // The path is one argument whatever it holds (a TMPDIR with a space split it).
+                    List<String> args = new ArrayList<>(List.of("--db", db.toString(), "--now", now.toString()));
+                    args.addAll(List.of(run.split(" ")));
+                    if (!format.isEmpty()) {
+                        args.add(format);
+                    }
+                    if (Main.run(args.toArray(String[]::new), new PrintWriter(sink), new PrintWriter(sink)) != 0) {
+                        failed.add(String.join(" ", args));
+                    }
                 }
             }
             for (String format : new String[] {"--csv", "--json"}) {
-                Main.run(new String[] {"--db", db.toString(), "query", "SELECT 1", format}, new PrintWriter(sink),
-                        new PrintWriter(sink));
+                if (Main.run(new String[] {"--db", db.toString(), "query", "SELECT 1", format}, new PrintWriter(sink),
+                        new PrintWriter(sink)) != 0) {
+                    failed.add("query SELECT 1 " + format);
+                }
             }
+            if (!failed.isEmpty()) {
+                // A partial run would train an archive missing what the failed runs load: say so, and
+                // fail, so that bin/metadb keeps no archive of it.
+                System.err.println("metadb: the training run failed: " + failed.get(0) + " (and " + (failed.size() - 1)
+                        + " more)");
+                return Main.EXIT_FAILURE;
+            }
+            System.out.println("metadb: trained on " + (runs.size() * 3 + 2) + " command lines, all answered");
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
