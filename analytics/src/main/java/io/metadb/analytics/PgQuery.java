@@ -39,29 +39,62 @@ final class PgQuery {
                 s.execute("SET LOCAL statement_timeout = " + Math.max(1, limit.toMillis()));
             }
             dropSuperuser(c);
-            try (Statement s = c.createStatement()) {
-                s.setFetchSize(1_000);
-                try (ResultSet rs = s.executeQuery(statement)) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    int n = md.getColumnCount();
-                    List<String> columns = new ArrayList<>(n);
-                    for (int i = 1; i <= n; i++) {
-                        columns.add(md.getColumnLabel(i));
-                    }
-                    sink.columns(columns);
-                    while (rs.next()) {
-                        List<Object> row = new ArrayList<>(n);
-                        for (int i = 1; i <= n; i++) {
-                            row.add(value(rs.getObject(i)));
-                        }
-                        sink.row(row);
-                    }
-                    sink.end();
-                }
-            }
+            streamRows(c, statement, sink);
             c.rollback(); // nothing to keep: ends the read transaction
         } catch (SQLException e) {
             throw failure(e, limit);
+        }
+    }
+
+    /**
+     * {@code sql} inside the read-only transaction a PostgreSQL snapshot holds (see
+     * {@link Snapshot#inPlace}), left as it was given: the statement's settings (its time
+     * limit, the reader's role) and any error are undone by rolling back to a savepoint. The
+     * catalogue views need temporary views, which a read-only transaction cannot make: a
+     * statement naming them is refused here ({@link #stream} has them).
+     */
+    static void run(Connection c, String sql, Duration limit, RowSink sink) {
+        String statement = single(sql);
+        refuseEffects(statement);
+        if (CATALOG.matcher(statement).find()) {
+            throw new BadInputException("query: information_schema.tables/.columns are not available on a PostgreSQL"
+                    + " snapshot (its read-only transaction cannot make their views); query the database itself");
+        }
+        try {
+            java.sql.Savepoint before = c.setSavepoint();
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL statement_timeout = " + Math.max(1, limit.toMillis()));
+                dropSuperuser(c);
+                streamRows(c, statement, sink);
+            } finally {
+                c.rollback(before);
+                c.releaseSavepoint(before);
+            }
+        } catch (SQLException e) {
+            throw failure(e, limit);
+        }
+    }
+
+    private static void streamRows(Connection c, String statement, RowSink sink) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.setFetchSize(1_000);
+            try (ResultSet rs = s.executeQuery(statement)) {
+                ResultSetMetaData md = rs.getMetaData();
+                int n = md.getColumnCount();
+                List<String> columns = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    columns.add(md.getColumnLabel(i));
+                }
+                sink.columns(columns);
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>(n);
+                    for (int i = 1; i <= n; i++) {
+                        row.add(value(rs.getObject(i)));
+                    }
+                    sink.row(row);
+                }
+                sink.end();
+            }
         }
     }
 
@@ -86,6 +119,11 @@ final class PgQuery {
             char ch = statement.charAt(i);
             String name = null;
             int end;
+            int escaped = (ch == 'E' || ch == 'e') ? skipQuoted(statement, i) : i;
+            if (escaped > i) {
+                i = escaped; // an escape string E'…'
+                continue;
+            }
             if (ch == '"') {
                 end = skipQuoted(statement, i);
                 name = statement.substring(i + 1, Math.max(i + 1, end - 1)).replace("\"\"", "\"");
@@ -188,6 +226,23 @@ final class PgQuery {
     /** The end of a string, quoted name, comment or dollar-quoted body starting at {@code i}; {@code i} if none does. */
     private static int skipQuoted(String s, int i) {
         char ch = s.charAt(i);
+        if ((ch == 'E' || ch == 'e') && i + 1 < s.length() && s.charAt(i + 1) == '\''
+                && (i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)) && s.charAt(i - 1) != '_')) {
+            int j = i + 2; // an escape string: a backslash escapes the next character, a quote included
+            while (j < s.length()) {
+                char c = s.charAt(j);
+                if (c == '\\') {
+                    j += 2;
+                } else if (c == '\'' && j + 1 < s.length() && s.charAt(j + 1) == '\'') {
+                    j += 2;
+                } else if (c == '\'') {
+                    return j + 1;
+                } else {
+                    j++;
+                }
+            }
+            return s.length();
+        }
         if (ch == '\'' || ch == '"') {
             int j = i + 1;
             while (j < s.length()) {
@@ -243,26 +298,46 @@ final class PgQuery {
         return v.toString();
     }
 
-    /** The one statement of {@code sql} as the driver splits it; refuses several and anything but a read. */
-    private static String single(String sql) {
-        List<org.postgresql.core.NativeQuery> parts;
-        try {
-            parts = org.postgresql.core.Parser.parseJdbcSql(sql, true, false, true, false, false);
-        } catch (SQLException e) {
-            throw new BadInputException("query: " + PgDatabases.reason(e), e);
+    /**
+     * The one statement of {@code sql}, split as PostgreSQL's own lexer does at a {@code ;}
+     * outside strings (escape strings {@code E'…'} included), quoted names, comments and
+     * dollar-quoted bodies; refuses several and anything but a read. (Written here: the
+     * driver's parser is internal API.)
+     */
+    static String single(String sql) {
+        int i = 0;
+        int n = sql.length();
+        int end = -1;
+        while (i < n && end < 0) {
+            int skipped = skipQuoted(sql, i);
+            if (skipped > i) {
+                i = skipped;
+            } else if (sql.charAt(i) == ';') {
+                end = i;
+            } else {
+                i++;
+            }
         }
-        parts = parts.stream().filter(q -> !q.nativeSql.isBlank()).toList();
-        if (parts.size() > 1) {
-            throw new ReadOnlyQuery.RefusedException("query: one statement at a time");
+        if (end >= 0) {
+            for (int j = end; j < n; ) {
+                int skipped = skipQuoted(sql, j);
+                if (skipped > j && (sql.startsWith("--", j) || sql.startsWith("/*", j))) {
+                    j = skipped;
+                } else if (Character.isWhitespace(sql.charAt(j)) || sql.charAt(j) == ';') {
+                    j++;
+                } else {
+                    throw new ReadOnlyQuery.RefusedException("query: one statement at a time");
+                }
+            }
         }
-        String body = parts.isEmpty() ? "" : parts.get(0).nativeSql.strip();
-        String head = body.replaceFirst("^(\\s*(--[^\\n]*\\n|/\\*(?s:.*?)\\*/))*\\s*", "");
+        String body = (end < 0 ? sql : sql.substring(0, end)).strip();
+        String head = body.replaceFirst("^(\\s*(--[^\\n]*(\\n|$)|/\\*(?s:.*?)\\*/))*\\s*", "");
         String first = head.split("[\\s(]", 2)[0].toUpperCase(Locale.ROOT);
         if (!List.of("SELECT", "WITH", "VALUES", "EXPLAIN", "TABLE").contains(first)) {
             throw new ReadOnlyQuery.RefusedException("query: only read-only statements (SELECT, WITH, VALUES, EXPLAIN)"
                     + " are allowed, not " + (first.isEmpty() ? "an empty statement" : first));
         }
-        return sql;
+        return body; // without its ";" and what follows (comments): the driver sends one statement
     }
 
     private static RuntimeException failure(SQLException e, Duration limit) {

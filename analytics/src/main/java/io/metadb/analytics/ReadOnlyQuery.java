@@ -44,6 +44,14 @@ public final class ReadOnlyQuery {
     private static final java.util.Set<Integer> BAD_STATEMENT_CODES = java.util.Set.of(SQLITE_ERROR,
             19 /* CONSTRAINT */, 20 /* MISMATCH */, 23 /* AUTH */, 25 /* RANGE */);
 
+    private static boolean isPostgres(Connection c) {
+        try {
+            return !c.isWrapperFor(org.sqlite.SQLiteConnection.class);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /**
      * The most characters one row of a result holds in memory (each value is at most
      * {@link SqliteFiles#MAX_VALUE_BYTES}; a row of many such values is refused here): a few
@@ -69,27 +77,33 @@ public final class ReadOnlyQuery {
         List<String> columns = new ArrayList<>();
         List<List<Object>> rows = new ArrayList<>();
         Connection c = snapshot.connection();
+        RowSink collect = new RowSink() {
+            @Override
+            public void columns(List<String> names) {
+                columns.addAll(names);
+            }
+
+            @Override
+            public void row(List<Object> values) {
+                rows.add(values);
+            }
+
+            @Override
+            public void end() {
+                // collected
+            }
+        };
+        if (isPostgres(c)) {
+            // A PostgreSQL database read in place: its own SQL, not SQLite's ATTACH and PRAGMA.
+            PgQuery.run(c, sql, snapshot.statementLimit(), collect);
+            return new Tabular(columns, rows);
+        }
         try {
             // The catalogue and the read-only switch live only as long as this call: the
             // snapshot is left as it was given (a second run, or a report, on it works).
             attachCatalog(c);
             try {
-                execute(c, sql, snapshot.statementLimit(), new RowSink() {
-                    @Override
-                    public void columns(List<String> names) {
-                        columns.addAll(names);
-                    }
-
-                    @Override
-                    public void row(List<Object> values) {
-                        rows.add(values);
-                    }
-
-                    @Override
-                    public void end() {
-                        // collected
-                    }
-                });
+                execute(c, sql, snapshot.statementLimit(), collect);
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA query_only = 0");

@@ -153,7 +153,7 @@ class PgCliTest {
     }
 
     @Test
-    void queryIsOneReadOnlyBoundedStatementAndTablesAndSchemaWork() {
+    void queryIsOneReadOnlyBoundedStatementAndTablesAndSchemaWork() throws Exception {
         Run q = run("--db", pg, "query", "SELECT model, count(*) AS n, bool_and(true) AS b FROM token_usage"
                 + " GROUP BY model ORDER BY model", "--json");
         assertThat(q.code()).as(q.err()).isZero();
@@ -161,6 +161,16 @@ class PgCliTest {
         Run two = run("--db", pg, "query", "SELECT 1; DELETE FROM ticks");
         assertThat(two.code()).isEqualTo(2);
         assertThat(two.err()).isEqualTo("metadb: query: one statement at a time\n");
+        // Split as PostgreSQL's lexer does (metadb's own splitter: the driver's parser is internal API).
+        for (String one : List.of("SELECT 'a;b' AS s;", "SELECT $x$;$x$ AS s", "SELECT 1 AS s; -- done\n;",
+                "SELECT \"a;b\" FROM (SELECT 1 AS \"a;b\") t /* ; */", "SELECT E'\\';' AS s")) {
+            Run ok = run("--db", pg, "query", one, "--csv");
+            assertThat(ok.code()).as(one + ": " + ok.err()).isZero();
+        }
+        for (String several : List.of("SELECT E'\\'' AS s; DELETE FROM ticks", "SELECT 1;SELECT 2", "SELECT $$;$$; VALUES (1)")) {
+            Run refused = run("--db", pg, "query", several);
+            assertThat(refused.err()).as(several).isEqualTo("metadb: query: one statement at a time\n");
+        }
         Run write = run("--db", pg, "query", "WITH d AS (DELETE FROM ticks RETURNING id) SELECT count(*) FROM d");
         assertThat(write.code()).isEqualTo(2);
         assertThat(write.err()).startsWith("metadb: query: writes are refused");
@@ -205,6 +215,32 @@ class PgCliTest {
         Run privileged = run("--db", pg, "query", "SELECT pg_current_logfile() AS f");
         assertThat(privileged.code()).as(privileged.out()).isEqualTo(2);
         assertThat(privileged.err()).contains("permission denied");
+
+        // The library's query on a PostgreSQL snapshot read in place goes through PostgreSQL (it sent
+        // SQLite's ATTACH and PRAGMA there), and leaves the snapshot as it was given.
+        try (io.metadb.analytics.Snapshot snapshot = io.metadb.analytics.Snapshot.inPlace(io.metadb.core.Location.parse(pg))) {
+            String ticks = PgSql.value(pg, "SELECT count(*) FROM ticks");
+            io.metadb.analytics.Tabular count = io.metadb.analytics.ReadOnlyQuery.run(snapshot,
+                    "SELECT count(*) AS n, current_user AS u FROM ticks");
+            assertThat(count.rows()).containsExactly(List.of(Long.parseLong(ticks), "pg_read_all_data"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.metadb.analytics.ReadOnlyQuery.run(snapshot,
+                    "SELECT nope FROM ticks")).isInstanceOf(io.metadb.core.BadInputException.class)
+                    .hasMessageContaining("nope");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.metadb.analytics.ReadOnlyQuery.run(snapshot,
+                    "SELECT pg_read_file('/etc/hostname')")).hasMessage("query: pg_read_file() does more than read; query only reads");
+            assertThat(io.metadb.analytics.ReadOnlyQuery.run(snapshot, "SELECT current_user AS u").rows())
+                    .containsExactly(List.of("pg_read_all_data"));
+            try (java.sql.Statement st = snapshot.connection().createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT current_user, current_setting('statement_timeout')")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("the snapshot's own role, after the statements").isEqualTo("metadb");
+                assertThat(rs.getString(2)).isEqualTo("0");
+            }
+            try (Reports reports = Reports.on(snapshot, java.time.Instant.parse(NOW))) {
+                assertThat(reports.run(io.metadb.analytics.report.SummaryReport.of(java.time.Instant.parse(NOW)
+                        .minus(java.time.Duration.ofDays(1))))).hasSize(1);
+            }
+        }
 
         Run tables = run("--db", pg, "tables", "--csv");
         assertThat(tables.out()).isEqualTo(run("--db", file.toString(), "tables", "--csv").out());
