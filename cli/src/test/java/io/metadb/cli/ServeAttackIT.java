@@ -174,6 +174,10 @@ class ServeAttackIT {
             assertThat(body).doesNotContain("TOP-SECRET");
         }
         assertThat(other).as("no @file moved the server to another database").doesNotExist();
+        // A command line over the server's bound is refused whole, never run cut short (issue 22's review).
+        HttpResponse<String> huge = runLine("query", "SELECT '" + "x".repeat(1_500_000) + "' AS s");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(huge.body()).isEqualTo("metadb: a command line over 1024 KiB is not answered here\n");
         Run cli = inProcess("--db", db.toString(), "query", "@" + secret);
         assertThat(cli.code()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(cli.err()).doesNotContain("TOP-SECRET");

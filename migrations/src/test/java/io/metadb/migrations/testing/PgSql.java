@@ -31,10 +31,13 @@ public final class PgSql {
         }
     }
 
-    /** The first column of the first row. */
+    /** The single value of a query (as {@link Sql#value}: anything but one row of one column throws). */
     public static String value(String url, String sql) {
         List<List<String>> rows = rows(url, sql);
-        return rows.isEmpty() ? null : rows.get(0).get(0);
+        if (rows.size() != 1 || rows.get(0).size() != 1) {
+            throw new IllegalStateException(sql + " returned " + rows);
+        }
+        return rows.get(0).get(0);
     }
 
     /** Runs statements in one transaction. */
