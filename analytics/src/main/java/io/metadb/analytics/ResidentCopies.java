@@ -30,7 +30,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jooq.Field;
 import org.jooq.Table;
 
@@ -84,7 +83,12 @@ public final class ResidentCopies implements AutoCloseable {
 
     private final Path db;
     private final Location location;
-    private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held while a report runs on the copies: a permit, not a thread's lock, since the snapshot
+     * that releases it may be closed on any thread (a ReentrantLock released there threw, and
+     * stayed held for good).
+     */
+    private final java.util.concurrent.Semaphore inUse = new java.util.concurrent.Semaphore(1);
     private final AtomicLong answered = new AtomicLong();
     private volatile boolean closed;
     private long wholeRows = WHOLE_ROWS;
@@ -155,13 +159,13 @@ public final class ResidentCopies implements AutoCloseable {
 
     /** Other bounds than {@link #WHOLE_ROWS} and {@link #MAX_ROWS} (for tests); returns this. */
     ResidentCopies limits(long wholeRows, long maxRows) {
-        lock.lock();
+        inUse.acquireUninterruptibly();
         try {
             this.wholeRows = wholeRows;
             this.maxRows = maxRows;
             return this;
         } finally {
-            lock.unlock();
+            inUse.release();
         }
     }
 
@@ -179,23 +183,23 @@ public final class ResidentCopies implements AutoCloseable {
      * @throws SnapshotException as a fresh copy would (a file missing, of another version)
      */
     Snapshot take(List<TableCopy> copies) {
-        if (lock.isHeldByCurrentThread() || !lock.tryLock()) {
-            return null;
+        if (!inUse.tryAcquire()) {
+            return null; // another report (or one further up this thread) runs on them
         }
         if (closed) {
-            lock.unlock();
+            inUse.release();
             return null;
         }
         try {
             Snapshot s = refresh(copies);
             if (s == null) {
-                lock.unlock();
+                inUse.release();
             } else {
                 answered.incrementAndGet();
             }
             return s;
         } catch (RuntimeException | Error e) {
-            lock.unlock();
+            inUse.release();
             throw e;
         }
     }
@@ -233,7 +237,7 @@ public final class ResidentCopies implements AutoCloseable {
                 }
             }
             SqliteFiles.tidy(db);
-            return served ? Snapshot.resident(location, memory, lock::unlock, copies, rows) : null;
+            return served ? Snapshot.resident(location, memory, inUse::release, copies, rows) : null;
         } catch (SQLException | IOException e) {
             reset(); // a failure half-way through: start again from nothing next time
             throw new SnapshotException("cannot snapshot " + db + ": " + SqliteFiles.reason(e), e);
@@ -545,11 +549,11 @@ public final class ResidentCopies implements AutoCloseable {
         closed = true;
         KEPT.remove(key(db), this);
         try {
-            if (lock.tryLock(1, TimeUnit.MINUTES)) {
+            if (inUse.tryAcquire(1, TimeUnit.MINUTES)) {
                 try {
                     reset();
                 } finally {
-                    lock.unlock();
+                    inUse.release();
                 }
             }
         } catch (InterruptedException e) {

@@ -46,6 +46,7 @@ public final class Snapshot implements AutoCloseable {
     private final Connection connection;
     /** Run by {@link #close()} instead of closing the connection (a resident copy's); null otherwise. */
     private final Runnable release;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private Duration statementLimit = DEFAULT_STATEMENT_LIMIT;
     private DSLContext dsl;
     /** Row counts of the copied tables in the file, by table name; null for a whole-file copy. */
@@ -621,8 +622,12 @@ public final class Snapshot implements AutoCloseable {
         return source;
     }
 
+    /** Frees the copy (or hands the server's kept copies back). Idempotent; safe from any thread. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (release != null) {
             release.run();
         } else {

@@ -186,6 +186,28 @@ class ResidentCopiesTest {
         assertThat(kept.answered()).isEqualTo(before + 1);
     }
 
+    /** A snapshot of the kept copies may be closed twice, or on another thread, and hands them back once (issue 22). */
+    @Test
+    void aSnapshotClosesOnceFromAnyThread() throws Exception {
+        Path file = demo("demo.db", 11);
+        kept = ResidentCopies.keep(file);
+        Request<?, ?> cost = CostReport.of(NOW.minus(Duration.ofDays(7)), CostReport.By.MODEL);
+        Snapshot held = ResidentCopies.of(Location.of(file)).take(cost.reads(NOW));
+        assertThat(held).isNotNull();
+        Thread other = new Thread(held::close);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        other.setUncaughtExceptionHandler((t, e) -> thrown.set(e));
+        other.start();
+        other.join();
+        assertThat(thrown.get()).as("closed on another thread").isNull();
+        held.close(); // again, on this one: nothing more happens
+        Snapshot again = ResidentCopies.of(Location.of(file)).take(cost.reads(NOW));
+        assertThat(again).as("the copies were handed back").isNotNull();
+        again.close();
+        again.close();
+        assertThat(ResidentCopies.of(Location.of(file)).take(cost.reads(NOW))).isNotNull().satisfies(Snapshot::close);
+    }
+
     @Test
     void beyondTheRowBoundHoursNoReportNeedsAreDroppedAndBiggerWindowsCopiedAsBefore() {
         Path file = demo("demo.db", 11);
