@@ -138,7 +138,7 @@ class ServeAttackIT {
     private HttpResponse<String> runLine(String... args) throws Exception {
         String body = String.join("\0", args) + "\0";
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + discovery.port() + "/-/run"))
-                .header("Authorization", "Bearer " + discovery.token()).header(Server.TICKET_HEADER, "t" + System.nanoTime())
+                .header("Authorization", "Bearer " + discovery.token()).header(LauncherProtocol.TICKET_HEADER, "t" + System.nanoTime())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

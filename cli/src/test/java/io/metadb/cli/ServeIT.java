@@ -218,7 +218,7 @@ class ServeIT {
         assertThat(get("/summary.json?_token=" + discovery.token(), null).statusCode()).isEqualTo(401);
         // A write sent to the command-line endpoint is refused; the launcher never sends one.
         HttpRequest ingest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + discovery.port() + "/-/run"))
-                .header("Authorization", "Bearer " + discovery.token()).header(Server.TICKET_HEADER, "t1")
+                .header("Authorization", "Bearer " + discovery.token()).header(LauncherProtocol.TICKET_HEADER, "t1")
                 .POST(HttpRequest.BodyPublishers.ofString("ingest\0ticks\0/dev/null\0")).build();
         HttpResponse<String> refused = HTTP.send(ingest, HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).as("not the server's to answer").isEqualTo(422);

@@ -1,0 +1,117 @@
+package io.metadb.cli;
+
+import io.metadb.analytics.Reports;
+import io.metadb.analytics.Snapshot;
+import io.metadb.core.Durations;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The commands the server answers, run as the operator would run them ({@link Main#run} in
+ * resident mode) on the server's own database, within its statement limit and its slots for
+ * statements users wrote. Shared by the launcher's protocol and the HTTP API. Thread-safe.
+ */
+final class Commands {
+    /** The commands answered besides the reports. */
+    static final String QUERY = "query";
+    /** Statements users wrote ({@code query}) running at once. */
+    static final int MAX_USER_STATEMENTS = 2;
+    /** How long a request waits for a free slot before 503. */
+    static final long ADMISSION_WAIT_MS = 2_000;
+
+    private final Path db;
+    private final Duration statementLimit;
+    private final Semaphore userStatements = new Semaphore(MAX_USER_STATEMENTS, true);
+    private final AtomicLong answered = new AtomicLong();
+
+    Commands(Path db, Duration statementLimit) {
+        this.db = db;
+        this.statementLimit = statementLimit;
+    }
+
+    Duration statementLimit() {
+        return statementLimit;
+    }
+
+    /** Commands answered so far. */
+    long answered() {
+        return answered.get();
+    }
+
+    /** Runs {@code args} on the served database; its exit code. */
+    int run(List<String> args, PrintWriter out, PrintWriter err) {
+        int code = Main.run(onThisDb(args), out, err, true);
+        answered.incrementAndGet();
+        return code;
+    }
+
+    static boolean answers(String command) {
+        return command.equals(QUERY) || Reports.named(command) != null;
+    }
+
+    /** Whether this server runs statements for as long as {@code limit}. */
+    boolean allows(Duration limit) {
+        return limit.compareTo(statementLimit) <= 0;
+    }
+
+    /** Whether the run's statement limit ({@code --timeout}, else the default) is within the server's. */
+    boolean withinLimit(List<String> args) {
+        String given = Main.optionValue(args, "--timeout");
+        if (given == null) {
+            return allows(Snapshot.DEFAULT_STATEMENT_LIMIT);
+        }
+        try {
+            return allows(Durations.parse(given));
+        } catch (IllegalArgumentException e) {
+            return true; // the command says what is wrong with it, as in-process
+        }
+    }
+
+    /**
+     * Takes one of the slots for statements users wrote ({@code query}), waiting at most
+     * {@link #ADMISSION_WAIT_MS}; true at once for a report (its statements are the code's).
+     * One such statement may hold up to ~200 MiB of SQLite's memory at once (see
+     * {@link io.metadb.core.SqliteFiles#boundUserStatements}); two at once bound the server's.
+     */
+    boolean statementSlot(String command) {
+        if (!command.equals(QUERY)) {
+            return true;
+        }
+        try {
+            return userStatements.tryAcquire(ADMISSION_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void releaseStatementSlot(String command) {
+        if (command.equals(QUERY)) {
+            userStatements.release();
+        }
+    }
+
+    static String busyStatements() {
+        return "metadb: the server is running " + MAX_USER_STATEMENTS + " queries; try again\n";
+    }
+
+    /** The arguments with {@code --db} naming the served file (the client's cwd is not ours). */
+    private String[] onThisDb(List<String> args) {
+        List<String> out = new ArrayList<>(List.of("--db", db.toString()));
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--db")) {
+                i++;
+            } else if (!a.startsWith("--db=")) {
+                out.add(a);
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+}
