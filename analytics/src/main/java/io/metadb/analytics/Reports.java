@@ -46,28 +46,21 @@ public final class Reports implements AutoCloseable {
 
     private static final Map<String, Report<?, ?>> BY_NAME = byName();
 
-    /**
-     * Reports that copy what they read from PostgreSQL into memory and run on SQLite, instead
-     * of reading in place. Measured with {@code metadb bench reports} at the live shape and at
-     * 10x (README, "Fleet: PostgreSQL"): every report gives the same rows both ways and reads
-     * in place faster, so none is copied today. A report whose PostgreSQL rendering ever
-     * differs from SQLite's goes here.
-     */
-    private static final java.util.Set<String> COPIED_ON_POSTGRES = java.util.Set.of();
+
 
     private final Location file;
     private final Snapshot snapshot;
     private final Instant now;
     private final Duration limit;
-    private final boolean alwaysCopy;
+    private final RowSource source;
     private long snapshotNanos;
 
-    private Reports(Location file, Snapshot snapshot, Instant now, Duration limit, boolean alwaysCopy) {
+    private Reports(Location file, Snapshot snapshot, Instant now, Duration limit, RowSource source) {
         this.file = file;
         this.snapshot = snapshot;
         this.now = now;
         this.limit = limit;
-        this.alwaysCopy = alwaysCopy;
+        this.source = source;
     }
 
     /**
@@ -79,16 +72,23 @@ public final class Reports implements AutoCloseable {
         if (snapshot != null) {
             snapshot.limitStatements(limit);
         }
-        return new Reports(file, snapshot, now, limit, alwaysCopy);
+        return new Reports(file, snapshot, now, limit, source);
     }
 
     /**
      * These reports, copying what each reads into memory afresh: also on PostgreSQL (where
-     * they otherwise read in place; the alternative {@code metadb bench reports} measures)
-     * and in a process keeping {@link ResidentCopies} of the file.
+     * they otherwise read in place; the alternative {@code metadb bench reports} measures).
      */
     public Reports copying() {
-        return new Reports(file, snapshot, now, limit, true);
+        return from(RowSource.copying(file));
+    }
+
+    /** These reports, each run's rows taken from {@code source} (the server passes its kept copies). */
+    public Reports from(RowSource source) {
+        if (snapshot != null) {
+            throw new IllegalStateException("reports on a given snapshot read only that snapshot");
+        }
+        return new Reports(file, null, now, limit, java.util.Objects.requireNonNull(source, "source"));
     }
 
     /**
@@ -137,10 +137,10 @@ public final class Reports implements AutoCloseable {
      * Reports over a file or a PostgreSQL database. On a file each {@link #run} copies what its
      * request reads at that moment and runs the report on the copy; on PostgreSQL it reads in
      * place, inside one {@code REPEATABLE READ READ ONLY} transaction, the report's jOOQ
-     * rendered for PostgreSQL (or copies, for a report listed in {@link #COPIED_ON_POSTGRES}).
+     * rendered for PostgreSQL ({@link RowSource#of}).
      */
     public static Reports open(Location db, Instant now) {
-        return new Reports(db, null, now, Snapshot.DEFAULT_STATEMENT_LIMIT, false);
+        return new Reports(db, null, now, Snapshot.DEFAULT_STATEMENT_LIMIT, RowSource.of(db));
     }
 
     /**
@@ -148,7 +148,7 @@ public final class Reports implements AutoCloseable {
      * the caller keeps owning and closes the snapshot.
      */
     public static Reports on(Snapshot snapshot, Instant now) {
-        return new Reports(null, snapshot, now, snapshot.statementLimit(), false);
+        return new Reports(null, snapshot, now, snapshot.statementLimit(), null);
     }
 
     /**
@@ -171,16 +171,10 @@ public final class Reports implements AutoCloseable {
 
     /**
      * What a run named {@code what} reads from the database: the PostgreSQL database in place,
-     * or a copy of {@code reads} (a file; or a report listed in {@link #COPIED_ON_POSTGRES}).
+     * or a copy of {@code reads}: as the source says.
      */
     private Snapshot snapshotFor(List<Snapshot.TableCopy> reads, String what) {
-        boolean inPlace = file.isPostgres() && !alwaysCopy && !COPIED_ON_POSTGRES.contains(what);
-        if (inPlace) {
-            return Snapshot.inPlace(file);
-        }
-        ResidentCopies kept = alwaysCopy ? null : ResidentCopies.of(file);
-        Snapshot resident = kept == null ? null : kept.take(reads);
-        return resident != null ? resident : Snapshot.copy(file, reads);
+        return source.snapshotFor(reads, what);
     }
 
     private <P, R extends Record> List<R> runOn(Snapshot s, Request<P, R> request) {

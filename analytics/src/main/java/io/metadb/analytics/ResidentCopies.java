@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jooq.Field;
@@ -66,7 +65,7 @@ import org.jooq.Table;
  * has the table copied again with it). At most {@link #MAX_ROWS} rows are held: hours no
  * current report needs are dropped first; a report needing more is copied as before.
  */
-public final class ResidentCopies implements AutoCloseable {
+final class ResidentCopies implements RowSource.Kept {
     /** Tables with at most this many rows in the file are copied whole for every report. */
     static final long WHOLE_ROWS = 10_000;
     /** Rows held at most (about 100 to 150 bytes a row in memory). */
@@ -78,8 +77,6 @@ public final class ResidentCopies implements AutoCloseable {
     private static final String ID = quoted(Envelope.ID);
     private static final String TS = quoted(Envelope.TS);
     private static final String HOURS = " WHERE " + TS + " >= ? AND " + TS + " < ?";
-
-    private static final Map<Path, ResidentCopies> KEPT = new ConcurrentHashMap<>();
 
     private final Path db;
     private final Location location;
@@ -135,26 +132,16 @@ public final class ResidentCopies implements AutoCloseable {
         }
     }
 
-    private ResidentCopies(Path db) {
-        this.db = db;
-        this.location = Location.of(db);
+    /** Copies of {@code db}, kept by whoever holds this (see {@link RowSource#kept}). */
+    ResidentCopies(Path db) {
+        this.db = db.toAbsolutePath().normalize();
+        this.location = Location.of(this.db);
     }
 
-    /**
-     * Keeps copies of {@code db} in this process from now on: every report over it that
-     * {@link Reports#open} runs goes through them. Idempotent; {@link #close()} ends it.
-     */
-    public static ResidentCopies keep(Path db) {
-        return KEPT.computeIfAbsent(key(db), ResidentCopies::new);
-    }
-
-    /** The copies kept of {@code db} in this process, or null. */
-    static ResidentCopies of(Location db) {
-        return db.isPostgres() || KEPT.isEmpty() ? null : KEPT.get(key(db.file()));
-    }
-
-    private static Path key(Path db) {
-        return db.toAbsolutePath().normalize();
+    @Override
+    public Snapshot snapshotFor(List<TableCopy> reads, String what) {
+        Snapshot kept = take(reads);
+        return kept != null ? kept : Snapshot.copy(location, reads);
     }
 
     /** Other bounds than {@link #WHOLE_ROWS} and {@link #MAX_ROWS} (for tests); returns this. */
@@ -170,6 +157,7 @@ public final class ResidentCopies implements AutoCloseable {
     }
 
     /** Reports answered from these copies (the others were copied as before). */
+    @Override
     public long answered() {
         return answered.get();
     }
@@ -547,7 +535,6 @@ public final class ResidentCopies implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        KEPT.remove(key(db), this);
         try {
             if (inUse.tryAcquire(1, TimeUnit.MINUTES)) {
                 try {

@@ -29,10 +29,13 @@ final class Commands {
     private final Duration statementLimit;
     private final Semaphore userStatements = new Semaphore(MAX_USER_STATEMENTS, true);
     private final AtomicLong answered = new AtomicLong();
+    /** Where the reports' rows come from: the server's kept copies. */
+    private final io.metadb.analytics.RowSource rows;
 
-    Commands(Path db, Duration statementLimit) {
+    Commands(Path db, Duration statementLimit, io.metadb.analytics.RowSource rows) {
         this.db = db;
         this.statementLimit = statementLimit;
+        this.rows = rows;
     }
 
     Duration statementLimit() {
@@ -46,7 +49,7 @@ final class Commands {
 
     /** Runs {@code args} on the served database; its exit code. */
     int run(List<String> args, PrintWriter out, PrintWriter err) {
-        int code = Main.run(onThisDb(args), out, err, true);
+        int code = Main.run(onThisDb(args), out, err, rows);
         answered.incrementAndGet();
         return code;
     }

@@ -139,14 +139,16 @@ public final class Main {
 
     /** Runs the command with the given output streams (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return run(args, out, err, false);
+        return run(args, out, err, null);
     }
 
     /**
-     * Runs the command with the given output streams; {@code resident}: inside a running
-     * server (thread-safe: no start-up work, no shared prefetched snapshot).
+     * Runs the command with the given output streams; {@code served}: inside a running server,
+     * the source of its reports' rows (its kept copies; thread-safe: no start-up work, no
+     * shared prefetched snapshot), or null in a process of its own.
      */
-    static int run(String[] args, PrintWriter out, PrintWriter err, boolean resident) {
+    static int run(String[] args, PrintWriter out, PrintWriter err, io.metadb.analytics.RowSource served) {
+        boolean resident = served != null;
         quietLibraries(args);
         String invoked = invokedCommand(args);
         Report<?, ?> report = invoked == null ? null : Reports.named(invoked);
@@ -158,6 +160,7 @@ public final class Main {
             StartupWarmUp.sqlite();
         }
         MetadbCommand root = new MetadbCommand();
+        root.served = served;
         CommandLine cl = new CommandLine(root);
         Class<?> only = invoked == null ? null : MetadbCommand.WRITE_COMMANDS.containsKey(invoked)
                 ? MetadbCommand.WRITE_COMMANDS.get(invoked) : MetadbCommand.TOOL_COMMANDS.get(invoked);

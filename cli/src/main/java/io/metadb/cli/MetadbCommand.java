@@ -67,6 +67,9 @@ public final class MetadbCommand {
             description = "show stack traces of errors")
     boolean debug;
 
+    /** Inside a server: where its reports' rows come from (its kept copies); null in a process of its own. */
+    io.metadb.analytics.RowSource served;
+
     /** The database the options and environment select: a file or a PostgreSQL database. */
     Location location() {
         String text = db;

@@ -112,7 +112,8 @@ final class ReportCommand implements Callable<Integer> {
         Tabular result;
         CommandLine cl = spec.commandLine();
         long snapshotNanos;
-        try (Reports reports = Reports.open(root.location(), now).limitStatements(root.timeout())) {
+        Reports opened = Reports.open(root.location(), now);
+        try (Reports reports = (root.served == null ? opened : opened.from(root.served)).limitStatements(root.timeout())) {
             result = reports.table(request);
             snapshotNanos = reports.snapshotTime().toNanos();
             if (result.rows().isEmpty()) {

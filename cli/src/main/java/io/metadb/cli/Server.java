@@ -4,7 +4,7 @@ import static io.metadb.cli.Responses.send;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.metadb.analytics.Reports;
-import io.metadb.analytics.ResidentCopies;
+import io.metadb.analytics.RowSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,20 +46,20 @@ final class Server implements AutoCloseable {
     private volatile long lastRequestNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** The in-memory copies kept between answers (reports copy only what changed since the last). */
-    private final ResidentCopies resident;
+    private final RowSource.Kept resident;
 
     private Server(Path db, HttpListener http, java.nio.channels.FileLock lock, int maxRequests, String token,
             String proof, Duration statementLimit) {
         this.db = db;
         this.lock = lock;
-        this.commands = new Commands(db, statementLimit);
+        this.resident = RowSource.kept(db);
+        this.commands = new Commands(db, statementLimit, resident);
         this.launcher = new LauncherProtocol(commands);
         this.api = new HttpApi(commands);
         this.http = http;
         this.maxRequests = maxRequests;
         this.slots = new Semaphore(maxRequests, true);
         this.token = token.getBytes(StandardCharsets.US_ASCII);
-        this.resident = ResidentCopies.keep(db);
         List<String> names = new ArrayList<>();
         Reports.all().forEach(r -> names.add(r.name()));
         names.add(Commands.QUERY);

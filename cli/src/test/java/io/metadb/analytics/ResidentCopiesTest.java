@@ -7,7 +7,6 @@ import io.metadb.analytics.report.CostReport;
 import io.metadb.analytics.report.SummaryReport;
 import io.metadb.analytics.report.TimelineReport;
 import io.metadb.cli.Demo;
-import io.metadb.core.Location;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.Retention;
 import io.metadb.dao.Stamped;
@@ -58,7 +57,7 @@ class ResidentCopiesTest {
     /** Every case through the kept copies and afresh: the same rows. Returns how many the copies answered. */
     private long assertSameAsFresh(Path file) {
         long before = kept.answered();
-        try (Reports resident = Reports.open(file, NOW); Reports fresh = Reports.open(file, NOW).copying()) {
+        try (Reports resident = Reports.open(file, NOW).from(kept); Reports fresh = Reports.open(file, NOW).copying()) {
             for (Request<?, ?> c : ReportCopiesTest.cases("agent8", "agent3")) {
                 assertThat(resident.run(c)).as(c.toString()).isEqualTo(fresh.run(c));
             }
@@ -69,17 +68,17 @@ class ResidentCopiesTest {
     @Test
     void everyReportGivesTheRowsOfAFreshCopyFirstAndFromTheCopiesHeld() {
         Path file = demo("demo.db", 11);
-        kept = ResidentCopies.keep(file);
+        kept = new ResidentCopies(file);
         // A window that ends before it begins (--since after --now) holds no rows, whether
         // nothing is held yet (first) or its table is (last).
         Request<?, ?> future = CostReport.of(NOW.plus(Duration.ofDays(3)), CostReport.By.MODEL);
-        try (Reports resident = Reports.open(file, NOW)) {
+        try (Reports resident = Reports.open(file, NOW).from(kept)) {
             assertThat(resident.run(future)).isEmpty();
         }
         int cases = ReportCopiesTest.cases("agent8", "agent3").size();
         long first = assertSameAsFresh(file);
         long second = assertSameAsFresh(file);
-        try (Reports resident = Reports.open(file, NOW)) {
+        try (Reports resident = Reports.open(file, NOW).from(kept)) {
             long before = kept.answered();
             assertThat(resident.run(future)).isEmpty();
             assertThat(kept.answered()).isEqualTo(before + 1);
@@ -92,7 +91,7 @@ class ResidentCopiesTest {
     @Test
     void rowsWrittenIntoAnyHourAndRowsDeletedAreSeen() {
         Path file = demo("demo.db", 11);
-        kept = ResidentCopies.keep(file);
+        kept = new ResidentCopies(file);
         assertSameAsFresh(file);
         try (MetaDb a = MetaDb.open(file); MetaDb b = MetaDb.open(file)) {
             var usageA = a.dao(TokenUsage.class);
@@ -106,7 +105,7 @@ class ResidentCopiesTest {
             assertThat(low).isLessThan(high);
         }
         assertThat(assertSameAsFresh(file)).isPositive();
-        try (Reports resident = Reports.open(file, NOW)) {
+        try (Reports resident = Reports.open(file, NOW).from(kept)) {
             assertThat(resident.run(CostReport.of(NOW.minus(Duration.ofDays(7)), CostReport.By.AGENT)))
                     .anyMatch(r -> r.key().equals("late") && r.calls() == 4 && r.costUsd() == 15.75);
         }
@@ -138,13 +137,13 @@ class ResidentCopiesTest {
                 + "\"output_tokens\":1,\"cost_usd\":%s}'";
         Sql.exec(file, "INSERT INTO token_usage (id, ts, row_json) VALUES (" + x + ", '" + ts + "', " + String.format(row, "1.0")
                 + "), (" + (x + 1) + ", '" + ts + "', " + String.format(row, "1.0") + ")");
-        kept = ResidentCopies.keep(file);
+        kept = new ResidentCopies(file);
         assertSameAsFresh(file);
         Sql.exec(file, "DELETE FROM token_usage WHERE id IN (" + x + ", " + (x + 1) + ")");
         Sql.exec(file, "INSERT INTO token_usage (id, ts, row_json) VALUES (" + (x - 1) + ", '" + ts + "', "
                 + String.format(row, "100.0") + "), (" + (x + 2) + ", '" + ts + "', " + String.format(row, "100.0") + ")");
         assertSameAsFresh(file);
-        try (Reports resident = Reports.open(file, NOW)) {
+        try (Reports resident = Reports.open(file, NOW).from(kept)) {
             assertThat(resident.run(CostReport.of(NOW.minus(Duration.ofDays(7)), CostReport.By.AGENT)))
                     .anyMatch(r -> r.key().equals("big") && r.costUsd() == 200.0);
         }
@@ -157,7 +156,7 @@ class ResidentCopiesTest {
     @Test
     void aFileReplacedAtTheSamePathIsReadAfresh() throws Exception {
         Path file = demo("demo.db", 11);
-        kept = ResidentCopies.keep(file);
+        kept = new ResidentCopies(file);
         assertSameAsFresh(file);
         Path other = demo("other.db", 12);
         Files.delete(file);
@@ -168,19 +167,19 @@ class ResidentCopiesTest {
     @Test
     void copiesInUseAreNotWaitedFor() {
         Path file = demo("demo.db", 11);
-        kept = ResidentCopies.keep(file);
+        kept = new ResidentCopies(file);
         Request<?, ?> cost = CostReport.of(NOW.minus(Duration.ofDays(7)), CostReport.By.MODEL);
-        try (Snapshot held = ResidentCopies.of(Location.of(file)).take(cost.reads(NOW))) {
+        try (Snapshot held = kept.take(cost.reads(NOW))) {
             assertThat(held).isNotNull();
-            assertThat(ResidentCopies.of(Location.of(file)).take(cost.reads(NOW))).as("in use").isNull();
+            assertThat(kept.take(cost.reads(NOW))).as("in use").isNull();
             long before = kept.answered();
-            try (Reports other = Reports.open(file, NOW); Reports fresh = Reports.open(file, NOW).copying()) {
+            try (Reports other = Reports.open(file, NOW).from(kept); Reports fresh = Reports.open(file, NOW).copying()) {
                 assertThat(other.run(cost)).isEqualTo(fresh.run(cost)); // copied as before
             }
             assertThat(kept.answered()).isEqualTo(before);
         }
         long before = kept.answered();
-        try (Reports resident = Reports.open(file, NOW)) {
+        try (Reports resident = Reports.open(file, NOW).from(kept)) {
             resident.run(cost);
         }
         assertThat(kept.answered()).isEqualTo(before + 1);
@@ -190,9 +189,9 @@ class ResidentCopiesTest {
     @Test
     void aSnapshotClosesOnceFromAnyThread() throws Exception {
         Path file = demo("demo.db", 11);
-        kept = ResidentCopies.keep(file);
+        kept = new ResidentCopies(file);
         Request<?, ?> cost = CostReport.of(NOW.minus(Duration.ofDays(7)), CostReport.By.MODEL);
-        Snapshot held = ResidentCopies.of(Location.of(file)).take(cost.reads(NOW));
+        Snapshot held = kept.take(cost.reads(NOW));
         assertThat(held).isNotNull();
         Thread other = new Thread(held::close);
         java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
@@ -201,11 +200,11 @@ class ResidentCopiesTest {
         other.join();
         assertThat(thrown.get()).as("closed on another thread").isNull();
         held.close(); // again, on this one: nothing more happens
-        Snapshot again = ResidentCopies.of(Location.of(file)).take(cost.reads(NOW));
+        Snapshot again = kept.take(cost.reads(NOW));
         assertThat(again).as("the copies were handed back").isNotNull();
         again.close();
         again.close();
-        assertThat(ResidentCopies.of(Location.of(file)).take(cost.reads(NOW))).isNotNull().satisfies(Snapshot::close);
+        assertThat(kept.take(cost.reads(NOW))).isNotNull().satisfies(Snapshot::close);
     }
 
     @Test
@@ -216,11 +215,11 @@ class ResidentCopiesTest {
         // Room for a week of token usage (and the hour it starts in), not for a month of it.
         long bound = week + week / 20;
         assertThat(month).isGreaterThan((int) bound);
-        kept = ResidentCopies.keep(file).limits(ResidentCopies.WHOLE_ROWS, bound);
+        kept = new ResidentCopies(file).limits(ResidentCopies.WHOLE_ROWS, bound);
         Request<?, ?> weekCost = CostReport.of(NOW.minus(Duration.ofDays(7)), CostReport.By.MODEL);
         Request<?, ?> monthCost = CostReport.of(NOW.minus(Duration.ofDays(30)), CostReport.By.DAY);
         Request<?, ?> dayTimeline = TimelineReport.of("ticks", TimelineReport.Bucket.HOUR, NOW.minus(Duration.ofDays(1)));
-        try (Reports resident = Reports.open(file, NOW); Reports fresh = Reports.open(file, NOW).copying()) {
+        try (Reports resident = Reports.open(file, NOW).from(kept); Reports fresh = Reports.open(file, NOW).copying()) {
             for (Request<?, ?> r : List.of(weekCost, dayTimeline, monthCost, weekCost, dayTimeline, weekCost)) {
                 long before = kept.answered();
                 assertThat(resident.run(r)).as(r.toString()).isEqualTo(fresh.run(r));
@@ -233,9 +232,9 @@ class ResidentCopiesTest {
     @Test
     void aFileOfAnotherVersionIsTheSameOneLineAsAFreshCopy() {
         Path file = demo("demo.db", 11);
-        kept = ResidentCopies.keep(file);
+        kept = new ResidentCopies(file);
         Request<?, ?> summary = SummaryReport.of(NOW.minus(Duration.ofDays(1)));
-        try (Reports resident = Reports.open(file, NOW)) {
+        try (Reports resident = Reports.open(file, NOW).from(kept)) {
             resident.run(summary);
         }
         Sql.exec(file, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
@@ -244,7 +243,7 @@ class ResidentCopiesTest {
             fresh = org.assertj.core.api.Assertions.catchThrowable(() -> copying.run(summary)).getMessage();
         }
         assertThat(fresh).contains("has schema version 99");
-        try (Reports resident = Reports.open(file, NOW)) {
+        try (Reports resident = Reports.open(file, NOW).from(kept)) {
             assertThatThrownBy(() -> resident.run(summary)).isInstanceOf(Snapshot.SnapshotException.class).hasMessage(fresh);
         }
         Sql.exec(file, "UPDATE meta SET value = '" + io.metadb.core.SchemaVersion.HEAD + "' WHERE key = 'schema_version'");

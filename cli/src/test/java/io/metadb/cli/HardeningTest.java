@@ -2,6 +2,7 @@ package io.metadb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.metadb.cli.InProcess.Run;
 import io.metadb.dao.MetaDb;
 import io.metadb.payload.Tick;
 import java.io.ByteArrayInputStream;
@@ -27,13 +28,8 @@ class HardeningTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    private static Run run(String... args) {
+        return InProcess.run(args);
     }
 
     private Run runWithStdin(byte[] stdin, String... args) {

@@ -61,6 +61,23 @@ class HouseRulesTest {
         assertThat(SOURCES).hasSizeGreaterThan(80);
     }
 
+    /**
+     * Issue 22: no process-wide registry in the libraries (the server once handed its kept
+     * copies to the reports through a static map): what a component uses is handed to it.
+     */
+    @Test
+    void noLibraryKeepsAProcessWideRegistry() {
+        Pattern registry = Pattern.compile("static\\s+(final\\s+)?[\\w.<>, ?]*Map<[^;]*=\\s*new\\s+(java\\.util\\.concurrent\\.)?"
+                + "Concurrent\\w*Map");
+        List<Path> offenders = new ArrayList<>();
+        SOURCES.forEach((f, text) -> {
+            if (!MODULE_OF.get(f).equals("cli") && registry.matcher(withoutComments(text)).find()) {
+                offenders.add(f);
+            }
+        });
+        assertThat(offenders).as("static concurrent maps in library code").isEmpty();
+    }
+
     @Test
     void onlyTheCliPrints() {
         List<Path> offenders = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.metadb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.metadb.cli.InProcess.Run;
 import io.metadb.analytics.Reports;
 import io.metadb.migrations.testing.PgCluster;
 import io.metadb.migrations.testing.PgSql;
@@ -29,13 +30,8 @@ class PgCliTest {
     private static Path file;
     private static String pg;
 
-    private record Run(int code, String out, String err) {}
-
     private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+        return InProcess.run(args);
     }
 
     @BeforeAll

@@ -2,6 +2,7 @@ package io.metadb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.metadb.cli.InProcess.Run;
 import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -54,8 +55,6 @@ class ServeAttackIT {
     private Process server;
     private Discovery discovery;
 
-    private record Run(int code, String out, String err) {}
-
     @BeforeAll
     static void install() throws Exception {
         Path home = Installed.unpack(dir);
@@ -86,25 +85,7 @@ class ServeAttackIT {
     }
 
     private static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(metadb.toString()));
-        line.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(line).directory(dir.toFile());
-        pb.environment().put("XDG_CACHE_HOME", cache.toString());
-        pb.environment().remove("METADB_PATH");
-        pb.environment().remove("METADB_NO_SERVER");
-        env.forEach((k, v) -> {
-            if (v == null) {
-                pb.environment().remove(k);
-            } else {
-                pb.environment().put(k, v);
-            }
-        });
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("metadb " + String.join(" ", args) + " finished").isTrue();
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Launched(metadb, cache, dir).run(env, args);
     }
 
     private Run inProcess(String... args) throws Exception {

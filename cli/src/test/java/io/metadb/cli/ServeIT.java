@@ -2,6 +2,7 @@ package io.metadb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.metadb.cli.InProcess.Run;
 import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
@@ -50,8 +51,6 @@ class ServeIT {
     private static Discovery discovery;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private record Run(int code, String out, String err) {}
-
     @BeforeAll
     static void serveADemoDatabase() throws Exception {
         Path home = Installed.unpack(dir);
@@ -85,19 +84,7 @@ class ServeIT {
     }
 
     private static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(metadb.toString()));
-        line.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(line).directory(dir.toFile());
-        pb.environment().put("XDG_CACHE_HOME", cache.toString());
-        pb.environment().remove("METADB_PATH");
-        pb.environment().remove("METADB_NO_SERVER");
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        p.getOutputStream().close();
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("metadb " + String.join(" ", args) + " finished").isTrue();
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Launched(metadb, cache, dir).run(env, args);
     }
 
     private static long answered() throws Exception {
