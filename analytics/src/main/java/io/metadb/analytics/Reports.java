@@ -88,7 +88,7 @@ public final class Reports implements AutoCloseable {
         if (snapshot != null) {
             throw new IllegalStateException("reports on a given snapshot read only that snapshot");
         }
-        return new Reports(file, null, now, limit, java.util.Objects.requireNonNull(source, "source"));
+        return new Reports(file, null, now, limit, java.util.Objects.requireNonNull(source, "a row source"));
     }
 
     /**
