@@ -570,9 +570,9 @@ public final class Snapshot implements AutoCloseable {
         if (v == 0) {
             throw new SnapshotException(source + " is not a metadb database (no meta.schema_version)", null);
         }
-        if (v != SchemaVersion.HEAD) {
-            throw new SnapshotException(source + " has schema version " + v + "; this metadb reads version "
-                    + SchemaVersion.HEAD + (v < SchemaVersion.HEAD ? " (run: metadb migrate)" : " (upgrade metadb)"), null);
+        String mismatch = SchemaVersion.mismatch(source, v, "reads", "metadb migrate");
+        if (mismatch != null) {
+            throw new SnapshotException(mismatch, null);
         }
     }
 

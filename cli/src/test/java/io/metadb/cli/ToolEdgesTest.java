@@ -28,6 +28,21 @@ class ToolEdgesTest {
         assertThat(err.toString()).isEqualTo("metadb: --runs must be >= 1, was 0 (see: metadb bench reports --help)\n");
     }
 
+    /** The one schema-version line (SchemaVersion.mismatch), as copy says it for an older source. */
+    @Test
+    void copyOfAnOlderFileSaysHowToMigrateIt() {
+        Path old = dir.resolve("old.db");
+        io.metadb.migrations.Migrations.upgradeTo(old, 9);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"copy", "--from", old.toString(), "--to", dir.resolve("new.db").toString()},
+                new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(err.toString()).isEqualTo("metadb: copy: " + old + " has schema version 9; this metadb copies version "
+                + io.metadb.core.SchemaVersion.HEAD + " (run: metadb --db SOURCE migrate)\n");
+        assertThat(dir.resolve("new.db")).as("nothing was made").doesNotExist();
+    }
+
     /**
      * The training run answers every command line even in a temporary directory whose name has a
      * space (it split its database's path there, and its reports failed silently: the launcher

@@ -20,6 +20,23 @@ public final class SchemaVersion {
     private SchemaVersion() {}
 
     /**
+     * The one line for a database at another version than {@link #HEAD}, or null at HEAD:
+     * {@code "meta.db has schema version 7; this metadb reads version 11 (run: metadb migrate)"},
+     * or {@code "(upgrade metadb)"} for a newer one.
+     *
+     * @param database the database as the user named it
+     * @param verb what this metadb does with it ({@code reads}, {@code copies})
+     * @param migrate the command that upgrades it
+     */
+    public static String mismatch(Object database, int version, String verb, String migrate) {
+        if (version == HEAD) {
+            return null;
+        }
+        return database + " has schema version " + version + "; this metadb " + verb + " version " + HEAD
+                + (version < HEAD ? " (run: " + migrate + ")" : " (upgrade metadb)");
+    }
+
+    /**
      * The version recorded in the {@code meta} table of the attached database {@code schema}
      * ({@code main} for the connection's own file; null for the connection's own database on
      * either engine); 0 if it has no {@code meta} table or no

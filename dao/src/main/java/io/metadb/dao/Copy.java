@@ -73,10 +73,9 @@ public final class Copy {
             throw new BadInputException("copy: no database at " + from);
         }
         int version = Migrations.schemaVersion(from);
-        if (version != SchemaVersion.HEAD) {
-            throw new BadInputException("copy: " + from + " has schema version " + version + "; this metadb copies version "
-                    + SchemaVersion.HEAD + (version < SchemaVersion.HEAD ? " (run: metadb --db SOURCE migrate)"
-                    : " (upgrade metadb)"));
+        String mismatch = SchemaVersion.mismatch(from, version, "copies", "metadb --db SOURCE migrate");
+        if (mismatch != null) {
+            throw new BadInputException("copy: " + mismatch);
         }
         Migrations.apply(to);
         List<Table<?>> tables = DefaultSchema.DEFAULT_SCHEMA.getTables().stream().<Table<?>>map(t -> t)
