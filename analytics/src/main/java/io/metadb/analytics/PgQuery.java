@@ -26,8 +26,7 @@ final class PgQuery {
     private PgQuery() {}
 
     static void stream(Location db, String sql, Duration limit, RowSink sink) {
-        String statement = single(sql);
-        refuseEffects(statement);
+        String statement = checked(sql);
         boolean catalog = CATALOG.matcher(statement).find();
         // A statement naming the catalogue gets its views made before the transaction turns read-only.
         try (Connection c = catalog ? PgDatabases.repeatableRead(db) : PgDatabases.readSnapshot(db)) {
@@ -35,11 +34,7 @@ final class PgQuery {
             if (catalog) {
                 statement = withCatalog(c, statement);
             }
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL statement_timeout = " + Math.max(1, limit.toMillis()));
-            }
-            dropSuperuser(c);
-            streamRows(c, statement, sink);
+            runBounded(c, statement, limit, sink);
             c.rollback(); // nothing to keep: ends the read transaction
         } catch (SQLException e) {
             throw failure(e, limit);
@@ -54,18 +49,15 @@ final class PgQuery {
      * statement naming them is refused here ({@link #stream} has them).
      */
     static void run(Connection c, String sql, Duration limit, RowSink sink) {
-        String statement = single(sql);
-        refuseEffects(statement);
+        String statement = checked(sql);
         if (CATALOG.matcher(statement).find()) {
             throw new BadInputException("query: information_schema.tables/.columns are not available on a PostgreSQL"
                     + " snapshot (its read-only transaction cannot make their views); query the database itself");
         }
         try {
             java.sql.Savepoint before = c.setSavepoint();
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL statement_timeout = " + Math.max(1, limit.toMillis()));
-                dropSuperuser(c);
-                streamRows(c, statement, sink);
+            try {
+                runBounded(c, statement, limit, sink);
             } finally {
                 c.rollback(before);
                 c.releaseSavepoint(before);
@@ -73,6 +65,22 @@ final class PgQuery {
         } catch (SQLException e) {
             throw failure(e, limit);
         }
+    }
+
+    /** The one statement of {@code sql}, refused if it is not a read or calls a function that does more. */
+    private static String checked(String sql) {
+        String statement = single(sql);
+        refuseEffects(statement);
+        return statement;
+    }
+
+    /** Runs {@code statement} in the transaction {@code c} holds: its time limit, a reader's rights, its rows to {@code sink}. */
+    private static void runBounded(Connection c, String statement, Duration limit, RowSink sink) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL statement_timeout = " + Math.max(1, limit.toMillis()));
+        }
+        dropSuperuser(c);
+        streamRows(c, statement, sink);
     }
 
     private static void streamRows(Connection c, String statement, RowSink sink) throws SQLException {

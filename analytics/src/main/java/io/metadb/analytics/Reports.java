@@ -46,8 +46,6 @@ public final class Reports implements AutoCloseable {
 
     private static final Map<String, Report<?, ?>> BY_NAME = byName();
 
-
-
     private final Location file;
     private final Snapshot snapshot;
     private final Instant now;
@@ -163,18 +161,10 @@ public final class Reports implements AutoCloseable {
             return runOn(snapshot, request);
         }
         long start = System.nanoTime();
-        try (Snapshot own = snapshotFor(request.reads(now), request.report().name())) {
+        try (Snapshot own = source.snapshotFor(request.reads(now), request.report().name())) {
             snapshotNanos += System.nanoTime() - start;
             return runOn(own.limitStatements(limit), request);
         }
-    }
-
-    /**
-     * What a run named {@code what} reads from the database: the PostgreSQL database in place,
-     * or a copy of {@code reads}: as the source says.
-     */
-    private Snapshot snapshotFor(List<Snapshot.TableCopy> reads, String what) {
-        return source.snapshotFor(reads, what);
     }
 
     private <P, R extends Record> List<R> runOn(Snapshot s, Request<P, R> request) {
@@ -211,7 +201,7 @@ public final class Reports implements AutoCloseable {
             snapshot.checkCovers(kind.reads(), kind.plural());
             return kind.names(snapshot);
         }
-        try (Snapshot own = snapshotFor(kind.reads(), kind.plural())) {
+        try (Snapshot own = source.snapshotFor(kind.reads(), kind.plural())) {
             return kind.names(own);
         }
     }

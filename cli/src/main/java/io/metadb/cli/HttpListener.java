@@ -13,9 +13,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
@@ -108,11 +105,6 @@ final class HttpListener implements AutoCloseable {
 
     InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
-    }
-
-    /** Connections open now. */
-    int openConnections() {
-        return open.size();
     }
 
     private void acceptLoop() {
@@ -326,7 +318,6 @@ final class HttpListener implements AutoCloseable {
             String reason = switch (e.status) {
                 case 408 -> "Request Timeout";
                 case 431 -> "Request Header Fields Too Large";
-                case 413 -> "Content Too Large";
                 default -> "Bad Request";
             };
             try {

@@ -6,8 +6,6 @@ import io.metadb.cli.InProcess.Run;
 import io.metadb.dao.MetaDb;
 import io.metadb.payload.McpToolCall;
 import io.metadb.migrations.testing.Sql;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

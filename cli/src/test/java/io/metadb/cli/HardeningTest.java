@@ -7,8 +7,6 @@ import io.metadb.dao.MetaDb;
 import io.metadb.payload.Tick;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

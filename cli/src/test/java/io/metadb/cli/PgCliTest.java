@@ -6,8 +6,6 @@ import io.metadb.cli.InProcess.Run;
 import io.metadb.analytics.Reports;
 import io.metadb.migrations.testing.PgCluster;
 import io.metadb.migrations.testing.PgSql;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -180,15 +180,27 @@ public final class SqliteFiles {
     public static final int MAX_RESULT_COLUMNS = 64;
     public static final int MAX_FUNCTION_ARGS = 32;
 
+    /** The limits {@link #boundUserStatements} sets, in the order of {@link #USER_STATEMENT_BOUNDS}. */
+    private static final org.sqlite.SQLiteLimits[] USER_STATEMENT_LIMITS = {org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH,
+        org.sqlite.SQLiteLimits.SQLITE_LIMIT_COLUMN, org.sqlite.SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG};
+    private static final int[] USER_STATEMENT_BOUNDS = {MAX_VALUE_BYTES, MAX_RESULT_COLUMNS, MAX_FUNCTION_ARGS};
+
     /** Bounds set by {@link #boundUserStatements}, and what they replaced. */
     public record Bounds(Connection connection, int[] previous) {
         /** Puts back the connection's own limits (a snapshot's connection is left as it was given). */
         public void restore() throws SQLException {
-            org.sqlite.core.DB db = connection.unwrap(org.sqlite.SQLiteConnection.class).getDatabase();
-            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH.getId(), previous[0]);
-            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_COLUMN.getId(), previous[1]);
-            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG.getId(), previous[2]);
+            setLimits(connection, previous);
         }
+    }
+
+    /** Sets {@link #USER_STATEMENT_LIMITS} to {@code values}; returns the values they had. */
+    private static int[] setLimits(Connection c, int[] values) throws SQLException {
+        org.sqlite.core.DB db = c.unwrap(org.sqlite.SQLiteConnection.class).getDatabase();
+        int[] previous = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            previous[i] = db.limit(USER_STATEMENT_LIMITS[i].getId(), values[i]);
+        }
+        return previous;
     }
 
     /**
@@ -200,12 +212,7 @@ public final class SqliteFiles {
      * no memory statistics, SQLITE_DEFAULT_MEMSTATUS=0, and then SQLite ignores the limit.)
      */
     public static Bounds boundUserStatements(Connection c) throws SQLException {
-        org.sqlite.core.DB db = c.unwrap(org.sqlite.SQLiteConnection.class).getDatabase();
-        int[] previous = {
-            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_LENGTH.getId(), MAX_VALUE_BYTES),
-            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_COLUMN.getId(), MAX_RESULT_COLUMNS),
-            db.limit(org.sqlite.SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG.getId(), MAX_FUNCTION_ARGS)};
-        return new Bounds(c, previous);
+        return new Bounds(c, setLimits(c, USER_STATEMENT_BOUNDS));
     }
 
     /**
