@@ -1,6 +1,8 @@
 package io.metadb.analytics;
 
+import io.metadb.core.Identifiers;
 import io.metadb.core.BadInputException;
+import io.metadb.core.Engine;
 import io.metadb.generated.DefaultSchema;
 import io.metadb.generated.envelope.JsonRowTable;
 import java.nio.file.Path;
@@ -14,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.jooq.Field;
+import org.jooq.DSLContext;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 
 /**
  * The schema at hand ({@code metadb tables}, {@code metadb schema}): every table of a metadb
@@ -52,18 +56,14 @@ public final class Catalog {
 
     /** Every metadb table of the file, by name. */
     public static List<TableInfo> tables(Path db) {
-        return read(db, c -> tableInfos(c, "src."));
+        return read(db, c -> tableInfos(FileCopies.sourceDsl(c), t -> DSL.table(DSL.name("src", t.getName()))));
     }
 
-    /** Each metadb table with its row count, the tables named with {@code prefix} (a schema). */
-    private static List<TableInfo> tableInfos(Connection c, String prefix) throws SQLException {
+    /** Each metadb table with its row count, counted in {@code source}'s table of that name. */
+    private static List<TableInfo> tableInfos(DSLContext dsl, java.util.function.UnaryOperator<Table<?>> source) {
         List<TableInfo> out = new ArrayList<>();
         for (Table<?> t : metadbTables()) {
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) FROM " + prefix + "\"" + t.getName() + "\"")) {
-                rs.next();
-                out.add(new TableInfo(t.getName(), kindOf(t).toString(), rs.getLong(1)));
-            }
+            out.add(new TableInfo(t.getName(), kindOf(t).toString(), dsl.fetchCount(source.apply(t))));
         }
         return out;
     }
@@ -98,10 +98,10 @@ public final class Catalog {
 
     /** Like {@link #tables(Path)}, for a file or a PostgreSQL database. */
     public static List<TableInfo> tables(io.metadb.core.Location db) {
-        if (!db.isPostgres()) {
-            return tables(db.file());
-        }
-        return readPostgres(db, c -> tableInfos(c, ""));
+        return switch (db.engine()) {
+            case SQLITE -> tables(db.file());
+            case POSTGRESQL -> readPostgres(db, c -> tableInfos(Engine.POSTGRESQL.dsl(c), t -> t));
+        };
     }
 
     /**
@@ -109,10 +109,13 @@ public final class Catalog {
      * are PostgreSQL's: {@code bigint}, {@code double precision}, {@code boolean}, {@code text}).
      */
     public static List<ColumnInfo> columns(io.metadb.core.Location db, String table) {
-        if (!db.isPostgres()) {
-            return columns(db.file(), table);
-        }
-        List<Table<?>> chosen = chosen(table);
+        return switch (db.engine()) {
+            case SQLITE -> columns(db.file(), table);
+            case POSTGRESQL -> postgresColumns(db, chosen(table));
+        };
+    }
+
+    private static List<ColumnInfo> postgresColumns(io.metadb.core.Location db, List<Table<?>> chosen) {
         return readPostgres(db, c -> {
             List<ColumnInfo> out = new ArrayList<>();
             for (Table<?> t : chosen) {
@@ -139,7 +142,7 @@ public final class Catalog {
             T result = reading.read(c);
             c.rollback();
             return result;
-        } catch (SQLException e) {
+        } catch (SQLException | org.jooq.exception.DataAccessException e) {
             throw new Snapshot.SnapshotException("cannot read " + db + ": " + io.metadb.core.PgDatabases.reason(e), e);
         }
     }
@@ -180,14 +183,14 @@ public final class Catalog {
 
     /** Reads {@code db} attached read-only, in one read transaction, as a snapshot does (same checks, same errors). */
     private static <T> T read(Path db, Reading<T> reading) {
-        try (Connection c = Snapshot.openMemory(db); Statement s = c.createStatement()) {
-            Snapshot.attachSource(s, db);
+        try (Connection c = FileCopies.openMemory(db); Statement s = c.createStatement()) {
+            FileCopies.attachSource(s, db);
             s.execute("BEGIN");
             Snapshot.checkVersion(c, "src", db);
             T result = reading.read(c);
             s.execute("COMMIT");
             return result;
-        } catch (SQLException e) {
+        } catch (SQLException | org.jooq.exception.DataAccessException e) {
             throw new Snapshot.SnapshotException("cannot read " + db + ": " + e.getMessage(), e);
         }
     }

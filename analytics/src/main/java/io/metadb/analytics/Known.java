@@ -5,7 +5,6 @@ import static io.metadb.generated.Tables.EVENTS;
 import static io.metadb.generated.Tables.MESSAGES;
 import static io.metadb.generated.Tables.SOURCE_CURSORS;
 
-import io.metadb.analytics.Snapshot.TableCopy;
 import io.metadb.generated.envelope.RowTable;
 import io.metadb.generated.envelope.RowTables;
 import java.util.ArrayList;

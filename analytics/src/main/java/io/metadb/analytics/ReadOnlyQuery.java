@@ -44,14 +44,6 @@ public final class ReadOnlyQuery {
     private static final java.util.Set<Integer> BAD_STATEMENT_CODES = java.util.Set.of(SQLITE_ERROR,
             19 /* CONSTRAINT */, 20 /* MISMATCH */, 23 /* AUTH */, 25 /* RANGE */);
 
-    private static boolean isPostgres(Connection c) {
-        try {
-            return !c.isWrapperFor(org.sqlite.SQLiteConnection.class);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
     /**
      * The most characters one row of a result holds in memory (each value is at most
      * {@link SqliteFiles#MAX_VALUE_BYTES}; a row of many such values is refused here): a few
@@ -93,7 +85,7 @@ public final class ReadOnlyQuery {
                 // collected
             }
         };
-        if (isPostgres(c)) {
+        if (snapshot.engine() == io.metadb.core.Engine.POSTGRESQL) {
             // A PostgreSQL database read in place: its own SQL, not SQLite's ATTACH and PRAGMA.
             PgQuery.run(c, sql, snapshot.statementLimit(), collect);
             return new Tabular(columns, rows);
@@ -131,16 +123,15 @@ public final class ReadOnlyQuery {
      *     file, the time limit)
      */
     public static void stream(io.metadb.core.Location db, String sql, Duration limit, RowSink sink) {
-        if (db.isPostgres()) {
-            PgQuery.stream(db, sql, limit, sink);
-        } else {
-            stream(db.file(), sql, limit, sink);
+        switch (db.engine()) {
+            case SQLITE -> stream(db.file(), sql, limit, sink);
+            case POSTGRESQL -> PgQuery.stream(db, sql, limit, sink);
         }
     }
 
     /** Like {@link #stream(io.metadb.core.Location, String, Duration, RowSink)} on a file. */
     public static void stream(Path db, String sql, Duration limit, RowSink sink) {
-        Connection c = Snapshot.openLive(db);
+        Connection c = FileCopies.openLive(db);
         try {
             attachCatalogSchema(c);
             try (Statement s = c.createStatement()) {

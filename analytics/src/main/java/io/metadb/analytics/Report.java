@@ -1,6 +1,5 @@
 package io.metadb.analytics;
 
-import io.metadb.analytics.Snapshot.TableCopy;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package io.metadb.analytics;
 
 import java.time.Instant;
 import java.util.List;
-import io.metadb.analytics.Snapshot.TableCopy;
 
 /**
  * A report with its parameters: what {@link Reports#run} runs. Each report class makes its

@@ -1,7 +1,12 @@
 package io.metadb.analytics;
 
+import static io.metadb.analytics.HourFingerprints.hourOf;
+import static io.metadb.analytics.HourFingerprints.hoursOf;
+
+import io.metadb.analytics.HourFingerprints.Fingerprint;
+import io.metadb.analytics.HourFingerprints.Hours;
 import io.metadb.analytics.Snapshot.SnapshotException;
-import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.core.Identifiers;
 import io.metadb.core.Location;
 import io.metadb.core.SqliteFiles;
 import io.metadb.generated.convert.Timestamps;
@@ -74,9 +79,9 @@ final class ResidentCopies implements RowSource.Kept {
     static final long MAX_HOURS = 92 * 24;
 
     /** Every windowed table's id and ts columns (quoted), and the condition selecting one range of hours. */
-    private static final String ID = quoted(Envelope.ID);
-    private static final String TS = quoted(Envelope.TS);
-    private static final String HOURS = " WHERE " + TS + " >= ? AND " + TS + " < ?";
+    static final String ID = HeldTables.quoted(Envelope.ID);
+    static final String TS = HeldTables.quoted(Envelope.TS);
+    static final String HOURS = " WHERE " + TS + " >= ? AND " + TS + " < ?";
 
     private final Path db;
     private final Location location;
@@ -95,42 +100,6 @@ final class ResidentCopies implements RowSource.Kept {
     private Object fileKey;
     /** Windowed tables: the hours held, by table name. */
     private Map<String, Hours> windowed = new HashMap<>();
-
-    /** The prime the id sums are taken modulo: sums of a few billion rows cannot overflow. */
-    private static final long P = 2_147_483_647L;
-
-    /**
-     * Row count, sum of ids and sum of squared ids (both modulo {@link #P}) of some hours of
-     * a table: inserting or deleting rows changes them. Exact integers, so the fingerprint of
-     * a range of hours is the sum of its hours'.
-     */
-    private record Fingerprint(long rows, long ids, long squares) {
-        static final Fingerprint NONE = new Fingerprint(0, 0, 0);
-
-        Fingerprint plus(Fingerprint o) {
-            return new Fingerprint(rows + o.rows, ids + o.ids, squares + o.squares);
-        }
-    }
-
-    /** The hours of one table held in memory, by hour start, and the columns held (quoted names). */
-    private static final class Hours {
-        final List<String> columns;
-        final TreeMap<Instant, Fingerprint> held = new TreeMap<>();
-
-        Hours(List<String> columns) {
-            this.columns = columns;
-        }
-
-        long rows() {
-            return held.values().stream().mapToLong(Fingerprint::rows).sum();
-        }
-
-        Hours copy() {
-            Hours c = new Hours(columns);
-            c.held.putAll(held);
-            return c;
-        }
-    }
 
     /** Copies of {@code db}, kept by whoever holds this (see {@link RowSource#kept}). */
     ResidentCopies(Path db) {
@@ -193,8 +162,8 @@ final class ResidentCopies implements RowSource.Kept {
     }
 
     private Snapshot refresh(List<TableCopy> copies) {
-        Snapshot.checkDistinct(copies);
-        Snapshot.checkReadable(db); // the same one line as a fresh copy
+        FileCopies.checkDistinct(copies);
+        FileCopies.checkReadable(db); // the same one line as a fresh copy
         try {
             Object key = fileKey();
             if (!key.equals(fileKey)) {
@@ -209,7 +178,7 @@ final class ResidentCopies implements RowSource.Kept {
             windowed.forEach((k, v) -> before.put(k, v.copy()));
             boolean served = false;
             try (Statement s = memory.createStatement()) {
-                Snapshot.attachSource(s, db);
+                FileCopies.attachSource(s, db);
                 try {
                     s.execute("BEGIN");
                     try {
@@ -242,8 +211,8 @@ final class ResidentCopies implements RowSource.Kept {
      */
     private boolean bringUpToDate(List<TableCopy> copies, Map<String, Long> rows) throws SQLException {
         Snapshot.checkVersion(memory, "src", location);
-        List<TableCopy> all = Snapshot.withMeta(copies);
-        rows.putAll(Snapshot.counts(Snapshot.sourceDsl(memory), all, Snapshot::inSource));
+        List<TableCopy> all = FileCopies.withMeta(copies);
+        rows.putAll(FileCopies.counts(FileCopies.sourceDsl(memory), all, FileCopies::inSource));
         List<TableCopy> hourly = new ArrayList<>();
         List<TableCopy> wholly = new ArrayList<>();
         for (TableCopy t : all) {
@@ -256,7 +225,7 @@ final class ResidentCopies implements RowSource.Kept {
             }
         }
         for (TableCopy t : wholly) {
-            copyWhole(t.table());
+            HeldTables.copyWhole(memory, windowed, t.table());
         }
         // A table held without a column this report reads is copied again with it (and the
         // columns it had): only columns some report read are held, for memory and speed.
@@ -264,14 +233,14 @@ final class ResidentCopies implements RowSource.Kept {
         for (TableCopy t : hourly) {
             String name = t.table().getName();
             Hours h = windowed.get(name);
-            Set<String> wanted = new HashSet<>(quoted(t.columns()));
+            Set<String> wanted = new HashSet<>(HeldTables.quoted(t.columns()));
             wanted.addAll(List.of(ID, TS));
             if (h != null && !h.columns.containsAll(wanted)) {
                 wanted.addAll(h.columns);
-                dropTable(name);
+                HeldTables.dropTable(memory, name);
                 windowed.remove(name);
             }
-            List<String> inOrder = new ArrayList<>(quoted(TableCopy.of(t.table()).columns()));
+            List<String> inOrder = new ArrayList<>(HeldTables.quoted(TableCopy.of(t.table()).columns()));
             inOrder.retainAll(wanted);
             columns.put(name, inOrder);
         }
@@ -281,9 +250,9 @@ final class ResidentCopies implements RowSource.Kept {
         long neededRows = 0;
         for (TableCopy t : hourly) {
             String name = t.table().getName();
-            Map<Instant, Fingerprint> c = fingerprints(t);
-            changed.computeIfAbsent(name, k -> new HashMap<>()).putAll(c);
             Hours h = windowed.get(name);
+            Map<Instant, Fingerprint> c = HourFingerprints.changed(memory, t, h);
+            changed.computeIfAbsent(name, k -> new HashMap<>()).putAll(c);
             Set<Instant> mine = needed.computeIfAbsent(name, k -> new HashSet<>());
             for (Instant hour = hourOf(t.window().since()); !hour.isAfter(t.window().until()); hour = hour.plus(Duration.ofHours(1))) {
                 if (mine.add(hour)) {
@@ -297,209 +266,12 @@ final class ResidentCopies implements RowSource.Kept {
         }
         long held = windowed.values().stream().mapToLong(Hours::rows).sum();
         if (held + neededRows > maxRows) {
-            dropHoursBut(needed);
+            HeldTables.dropHoursBut(memory, windowed, needed);
         }
         for (TableCopy t : hourly) {
-            update(t.table(), columns.get(t.table().getName()), changed.get(t.table().getName()));
+            HeldTables.update(memory, windowed, t.table(), columns.get(t.table().getName()), changed.get(t.table().getName()));
         }
         return true;
-    }
-
-    private static long hoursOf(TableCopy.Span w) {
-        return ChronoUnit.HOURS.between(hourOf(w.since()), hourOf(w.until())) + 1;
-    }
-
-    private static Instant hourOf(Instant t) {
-        return t.truncatedTo(ChronoUnit.HOURS);
-    }
-
-    /**
-     * The file's fingerprint of every hour {@code t}'s window touches whose rows may differ
-     * from those held (the hours not listed are held and unchanged). Ranges are compared
-     * whole first and halved only where they differ: with one hour changed (the current one,
-     * as rows arrive), about twice the window's index entries are read, in a few statements.
-     */
-    private Map<Instant, Fingerprint> fingerprints(TableCopy t) throws SQLException {
-        Map<Instant, Fingerprint> changed = new HashMap<>();
-        Hours hours = windowed.get(t.table().getName());
-        Instant first = hourOf(t.window().since());
-        long n = ChronoUnit.HOURS.between(first, hourOf(t.window().until())) + 1;
-        if (n < 1) {
-            return changed; // a window ending before it begins (--since after --now): no rows
-        }
-        try (PreparedStatement fp = memory.prepareStatement("SELECT count(*), coalesce(sum(" + ID + " % " + P + "), 0),"
-                // Reduced before squaring: an id past ~3.04e9 squared overflows 64 bits, and SQLite
-                // turns the product into a REAL, under which different ids look alike.
-                + " coalesce(sum((" + ID + " % " + P + ") * (" + ID + " % " + P + ") % " + P + "), 0) FROM src." + name(t.table()) + HOURS)) {
-            compare(fp, hours, first, n, null, changed);
-        }
-        return changed;
-    }
-
-    /**
-     * Adds to {@code changed} the hours among {@code n} from {@code first} whose fingerprint in
-     * the file is not the held one; {@code file} is the range's fingerprint if already read.
-     */
-    private static void compare(PreparedStatement fp, Hours hours, Instant first, long n, Fingerprint file,
-            Map<Instant, Fingerprint> changed) throws SQLException {
-        if (n < 1) {
-            return;
-        }
-        Fingerprint held = Fingerprint.NONE;
-        boolean allHeld = hours != null;
-        for (long i = 0; i < n && allHeld; i++) {
-            Fingerprint h = hours.held.get(first.plus(Duration.ofHours(i)));
-            allHeld = h != null;
-            held = allHeld ? held.plus(h) : held;
-        }
-        if (!allHeld && n > 1) {
-            for (long i = 0; i < n; i++) { // not held (the first report of this window): hour by hour
-                Instant h = first.plus(Duration.ofHours(i));
-                Fingerprint f = fingerprint(fp, h, 1);
-                if (hours == null || !f.equals(hours.held.get(h))) {
-                    changed.put(h, f);
-                }
-            }
-            return;
-        }
-        Fingerprint range = file != null ? file : fingerprint(fp, first, n);
-        if (allHeld && range.equals(held)) {
-            return;
-        }
-        if (n == 1) {
-            changed.put(first, range);
-            return;
-        }
-        long half = n / 2;
-        Fingerprint low = fingerprint(fp, first, half);
-        Fingerprint high = new Fingerprint(range.rows() - low.rows(), range.ids() - low.ids(), range.squares() - low.squares());
-        compare(fp, hours, first, half, low, changed);
-        compare(fp, hours, first.plus(Duration.ofHours(half)), n - half, high, changed);
-    }
-
-    private static Fingerprint fingerprint(PreparedStatement fp, Instant first, long hours) throws SQLException {
-        fp.setString(1, Timestamps.format(first));
-        fp.setString(2, Timestamps.format(first.plus(Duration.ofHours(hours))));
-        try (ResultSet rs = fp.executeQuery()) {
-            rs.next();
-            return new Fingerprint(rs.getLong(1), rs.getLong(2), rs.getLong(3));
-        }
-    }
-
-    /**
-     * Copies again the hours of {@code table} that changed in the file ({@code changed}: their
-     * fingerprints now); a table not held yet is created with {@code columns}.
-     */
-    private void update(Table<?> table, List<String> columns, Map<Instant, Fingerprint> changed) throws SQLException {
-        String name = table.getName();
-        Hours hours = windowed.get(name);
-        if (hours == null) {
-            dropTable(name);
-            createHourly(table, columns);
-            hours = new Hours(columns);
-            windowed.put(name, hours);
-        }
-        String list = String.join(", ", hours.columns);
-        String t = name(table);
-        try (PreparedStatement delete = memory.prepareStatement("DELETE FROM main." + t + HOURS);
-             PreparedStatement insert = memory.prepareStatement("INSERT INTO main." + t + " (" + list + ") SELECT " + list
-                     + " FROM src." + t + HOURS + " ORDER BY " + TS + ", " + ID)) {
-            for (Map.Entry<Instant, Fingerprint> e : changed.entrySet()) {
-                Fingerprint had = hours.held.get(e.getKey());
-                String from = Timestamps.format(e.getKey());
-                String to = Timestamps.format(e.getKey().plus(Duration.ofHours(1)));
-                if (had != null && had.rows() > 0) {
-                    delete.setString(1, from);
-                    delete.setString(2, to);
-                    delete.executeUpdate();
-                }
-                if (e.getValue().rows() > 0) {
-                    insert.setString(1, from);
-                    insert.setString(2, to);
-                    insert.executeUpdate();
-                }
-                hours.held.put(e.getKey(), e.getValue());
-            }
-        }
-    }
-
-    /** Drops every held hour that none of {@code needed} (hours by table) is. */
-    private void dropHoursBut(Map<String, Set<Instant>> needed) throws SQLException {
-        for (Map.Entry<String, Hours> e : windowed.entrySet()) {
-            Set<Instant> keep = needed.getOrDefault(e.getKey(), Set.of());
-            String t = quoted(e.getKey());
-            try (PreparedStatement delete = memory.prepareStatement("DELETE FROM main." + t + HOURS)) {
-                for (Instant h : new ArrayList<>(e.getValue().held.keySet())) {
-                    if (!keep.contains(h)) {
-                        delete.setString(1, Timestamps.format(h));
-                        delete.setString(2, Timestamps.format(h.plus(Duration.ofHours(1))));
-                        delete.executeUpdate();
-                        e.getValue().held.remove(h);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Creates the in-memory table of a windowed copy: {@code columns} (quoted), each declared
-     * as in the file (so values keep the same types as in a fresh copy), keyed and ordered by
-     * (ts, id).
-     */
-    private void createHourly(Table<?> table, List<String> columns) throws SQLException {
-        Map<String, String> declared = new HashMap<>();
-        try (PreparedStatement p = memory.prepareStatement("SELECT name, type FROM pragma_table_xinfo(?, 'src')")) {
-            p.setString(1, table.getName());
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    declared.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-        List<String> defs = new ArrayList<>();
-        for (Field<?> f : TableCopy.of(table).columns()) {
-            String n = quoted(f);
-            if (columns.contains(n)) {
-                defs.add(n + " " + Objects.requireNonNullElse(declared.get(f.getName()), ""));
-            }
-        }
-        try (Statement s = memory.createStatement()) {
-            s.execute("CREATE TABLE main." + name(table) + " (" + String.join(", ", defs) + ", PRIMARY KEY (" + TS + ", " + ID
-                    + ")) WITHOUT ROWID");
-        }
-    }
-
-    private static String quoted(Field<?> f) {
-        return quoted(f.getName());
-    }
-
-    private static String quoted(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    private static List<String> quoted(List<Field<?>> fields) {
-        return fields.stream().map(ResidentCopies::quoted).toList();
-    }
-
-    /** Copies every row of {@code table} (every column but {@code row_json}) again. */
-    private void copyWhole(Table<?> table) throws SQLException {
-        String name = table.getName();
-        dropTable(name);
-        windowed.remove(name);
-        try (Statement s = memory.createStatement()) {
-            s.execute("CREATE TABLE main." + name(table) + " AS SELECT " + String.join(", ", quoted(TableCopy.of(table).columns()))
-                    + " FROM src." + name(table));
-        }
-    }
-
-    private void dropTable(String name) throws SQLException {
-        try (Statement s = memory.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS main." + quoted(name));
-        }
-    }
-
-    private static String name(Table<?> table) {
-        return quoted(table.getName());
     }
 
     /**

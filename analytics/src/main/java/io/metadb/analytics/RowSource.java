@@ -19,7 +19,7 @@ public interface RowSource {
      *
      * @throws Snapshot.SnapshotException if the database cannot be read
      */
-    Snapshot snapshotFor(List<Snapshot.TableCopy> reads, String what);
+    Snapshot snapshotFor(List<TableCopy> reads, String what);
 
     /**
      * The default for {@code db}: on a file, a copy of what each run reads; on PostgreSQL the
@@ -28,7 +28,10 @@ public interface RowSource {
      * runs named in {@link #COPIED_ON_POSTGRES}.
      */
     static RowSource of(Location db) {
-        return db.isPostgres() ? new InPlace(db, COPIED_ON_POSTGRES) : copying(db);
+        return switch (db.engine()) {
+            case SQLITE -> copying(db);
+            case POSTGRESQL -> new InPlace(db, COPIED_ON_POSTGRES);
+        };
     }
 
     /**
@@ -66,7 +69,7 @@ public interface RowSource {
     /** A PostgreSQL database read in place, but for the runs named in {@code copied}. */
     record InPlace(Location db, Set<String> copied) implements RowSource {
         @Override
-        public Snapshot snapshotFor(List<Snapshot.TableCopy> reads, String what) {
+        public Snapshot snapshotFor(List<TableCopy> reads, String what) {
             return copied.contains(what) ? Snapshot.copy(db, reads) : Snapshot.inPlace(db);
         }
     }

@@ -1,6 +1,5 @@
 package io.metadb.analytics;
 
-import io.metadb.analytics.Snapshot.TableCopy;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;

@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
  * transaction, (d) the design note's naive path.
  */
 @Command(name = "bench", description = "Benchmarks that print figures (never a test).",
-        subcommands = {BenchCommand.Write.class, BenchReports.class, BenchCommand.WriteProcess.class},
+        subcommands = {BenchCommand.Write.class, BenchReports.class, BenchWriteProcess.class},
         footer = {"", "Examples:", "  metadb bench write --rows 100000 --runs 5", "  metadb --db demo.db bench reports --runs 7"})
 final class BenchCommand {
 
@@ -158,12 +158,13 @@ final class BenchCommand {
         }
 
         private void drop(Location db) throws Exception {
-            if (!db.isPostgres()) {
-                deleteDb(db.file());
-                return;
-            }
-            try (Connection c = server.connect(); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE " + databaseOf(db) + " WITH (FORCE)");
+            switch (db.engine()) {
+                case SQLITE -> deleteDb(db.file());
+                case POSTGRESQL -> {
+                    try (Connection c = server.connect(); Statement s = c.createStatement()) {
+                        s.execute("DROP DATABASE " + databaseOf(db) + " WITH (FORCE)");
+                    }
+                }
             }
         }
 
@@ -178,7 +179,7 @@ final class BenchCommand {
 
         /** The writer's kind of connection (PostgreSQL: batches rewritten to multi-row inserts). */
         private static Connection connect(Location db) throws java.sql.SQLException {
-            return db.isPostgres() ? db.connect(PgDatabases.batching()) : SqliteFiles.open(db.file());
+            return db.engine().connectForBatches(db);
         }
 
         /**
@@ -197,7 +198,11 @@ final class BenchCommand {
             List<java.io.BufferedReader> outs = new ArrayList<>();
             for (Process p : children) {
                 // The database goes over stdin: a URL with its password never reaches a command line.
-                p.getOutputStream().write((db.isPostgres() ? urlOf(databaseOf(db)) : db.file().toString()).getBytes());
+                String named = switch (db.engine()) {
+                    case SQLITE -> db.file().toString();
+                    case POSTGRESQL -> urlOf(databaseOf(db));
+                };
+                p.getOutputStream().write(named.getBytes());
                 p.getOutputStream().write('\n');
                 p.getOutputStream().flush();
                 java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
@@ -262,17 +267,11 @@ final class BenchCommand {
         private double rawJdbc(Location db) throws Exception {
             String ts = Timestamps.format(Instant.now());
             try (Connection c = connect(db)) {
-                DSLContext dsl = PgDatabases.dsl(c, db);
+                DSLContext dsl = db.engine().dsl(c);
                 String sql = dsl.render(dsl.insertInto(TOKEN_USAGE, TOKEN_USAGE.ID, TOKEN_USAGE.TS, TOKEN_USAGE.ROW_JSON)
                         .values((Long) null, null, null));
                 long start = System.nanoTime();
-                if (db.isPostgres()) {
-                    c.setAutoCommit(false);
-                } else {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("BEGIN IMMEDIATE");
-                    }
-                }
+                db.engine().beginWrite(c);
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     for (int i = 0; i < rows; i++) {
                         ps.setLong(1, i + 1);
@@ -282,13 +281,7 @@ final class BenchCommand {
                     }
                     ps.executeBatch();
                 }
-                if (db.isPostgres()) {
-                    c.commit();
-                } else {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("COMMIT");
-                    }
-                }
+                db.engine().commit(c);
                 return rows / seconds(start);
             }
         }
@@ -321,8 +314,8 @@ final class BenchCommand {
             String ts = Timestamps.format(Instant.now());
             long start = System.nanoTime();
             for (int i = 0; i < naiveRows; i++) {
-                try (Connection c = db.isPostgres() ? db.connect() : SqliteFiles.open(db.file())) {
-                    DSLContext dsl = PgDatabases.dsl(c, db);
+                try (Connection c = db.engine().connect(db)) {
+                    DSLContext dsl = db.engine().dsl(c);
                     Long id = dsl.insertInto(IDS, IDS.NAME, IDS.ID).values(TOKEN_USAGE.getName(), 1L)
                             .onConflict(IDS.NAME).doUpdate().set(IDS.ID, IDS.ID.plus(1L))
                             .returning(IDS.ID).fetchOne(IDS.ID);
@@ -389,59 +382,6 @@ final class BenchCommand {
                     Files.deleteIfExists(p);
                 }
             }
-        }
-    }
-
-    /**
-     * One writer process of {@code bench write}'s many-process figure: reads the database (a
-     * path or URL) from stdin, opens it, prints READY, waits for GO, writes its rows with
-     * async record() and flush(), prints DONE.
-     */
-    @Command(name = "write-process", hidden = true, description = "one process of bench write's many-process figure")
-    static final class WriteProcess implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--rows", required = true)
-        int rows;
-
-        @Option(names = "--offset", defaultValue = "0")
-        int offset;
-
-        @Override
-        public Integer call() throws IOException {
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
-            Location db = Location.parse(in.readLine().trim());
-            PrintWriter out = spec.commandLine().getOut();
-            Random r = new Random(offset);
-            List<TokenUsage> payloads = new ArrayList<>(rows);
-            for (int i = 0; i < rows; i++) {
-                payloads.add(new TokenUsage("agent" + (offset + i) % 8, "session-" + offset, "anthropic",
-                        "claude-sonnet-4-20250514", r.nextInt(50_000), r.nextInt(8_000), (long) r.nextInt(100_000),
-                        (long) r.nextInt(5_000), r.nextInt(100_000) / 1e4));
-            }
-            try (MetaDb metaDb = MetaDb.open(db, io.metadb.dao.MetaDbOptions.builder().busyTimeoutMs(60_000).build())) {
-                JsonRowDao<TokenUsage> dao = metaDb.dao(TokenUsage.class);
-                // Warm-up, as the one-process figures get a warm-up run: the first writes of a
-                // fresh JVM load and compile the write path.
-                for (int i = 0; i < 5; i++) {
-                    dao.recordAll(payloads.subList(0, Math.min(200, rows))).join();
-                }
-                out.println("READY");
-                out.flush();
-                if (!"GO".equals(in.readLine())) {
-                    return 1;
-                }
-                CompletableFuture<Long> last = null;
-                for (TokenUsage p : payloads) {
-                    last = dao.record(p);
-                }
-                last.join();
-                metaDb.flush();
-            }
-            out.println("DONE");
-            out.flush();
-            return 0;
         }
     }
 }

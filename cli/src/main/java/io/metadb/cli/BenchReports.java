@@ -6,6 +6,7 @@ import io.metadb.analytics.Reports;
 import io.metadb.analytics.Request;
 import io.metadb.analytics.Snapshot;
 import io.metadb.analytics.Tabular;
+import io.metadb.core.Engine;
 import io.metadb.core.Location;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -51,7 +52,7 @@ final class BenchReports implements Callable<Integer> {
         Instant now = root.now();
         PrintWriter out = spec.commandLine().getOut();
         Location db = root.location();
-        if (db.isPostgres() || baseline != null) {
+        if (db.engine() == Engine.POSTGRESQL || baseline != null) { // PostgreSQL: in place against copied
             return compare(db, baseline == null ? null : Location.parse(baseline), now, out);
         }
         out.printf("bench reports on %s, median of %d runs (+1 warm-up)%n", db, runs);
@@ -79,12 +80,13 @@ final class BenchReports implements Callable<Integer> {
     private int compare(Location db, Location base, Instant now, PrintWriter out) {
         out.printf("bench reports on %s%s, median of %d runs (+1 warm-up), each as the command runs it"
                 + " (in process)%n", db, base == null ? "" : " against " + base, runs);
-        if (db.isPostgres()) {
+        boolean inPlace = db.engine() == Engine.POSTGRESQL;
+        if (inPlace) {
             out.println("in place: one REPEATABLE READ READ ONLY transaction, the report's jOOQ on PostgreSQL (what"
                     + " metadb does); copy+run: what it reads copied to memory, the report on SQLite");
         }
         out.printf("%-34s %11s %11s %-12s %12s %8s%n", "report (its first example)", "metadb ms",
-                db.isPostgres() ? "copy+run ms" : "", db.isPostgres() ? "same rows?" : "",
+                inPlace ? "copy+run ms" : "", inPlace ? "same rows?" : "",
                 base == null ? "" : "baseline ms", base == null ? "" : "ratio");
         java.util.List<Double> ratios = new java.util.ArrayList<>();
         try (Reports reports = Reports.open(db, now); Reports baseReports = base == null ? null : Reports.open(base, now)) {
@@ -101,7 +103,7 @@ final class BenchReports implements Callable<Integer> {
                     out.printf("%-34s fails: %s%n", example, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
                     continue;
                 }
-                if (db.isPostgres()) {
+                if (inPlace) {
                     copied = String.format("%.1f", median(() -> copying.run(request)));
                     Tabular viaCopy = copying.table(request);
                     same = reports.table(request).equals(viaCopy) ? "yes" : "no";

@@ -47,7 +47,14 @@ final class Commands {
         return answered.get();
     }
 
-    /** Runs {@code args} on the served database; its exit code. */
+    /** Answers {@code inv} on the served database; its exit code. */
+    int run(Invocation inv, PrintWriter out, PrintWriter err) {
+        int code = CommandService.run(inv, io.metadb.core.Location.of(db), rows, out, err);
+        answered.incrementAndGet();
+        return code;
+    }
+
+    /** Runs the command line {@code args} (the launcher's) on the served database; its exit code. */
     int run(List<String> args, PrintWriter out, PrintWriter err) {
         int code = Main.run(onThisDb(args), out, err, rows);
         answered.incrementAndGet();

@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.dao.Demo;
 import io.metadb.core.BadInputException;
 import io.metadb.core.Location;
 import io.metadb.core.PgDatabases;
@@ -40,24 +41,9 @@ final class DemoCommand extends RootSubcommand {
     public Integer call() throws IOException {
         Location location = root.location();
         Demo.checkScale(scale); // before the file (and its lock file) is created
-        if (location.isPostgres()) {
-            clearPostgres(location);
-        } else {
-            Path db = location.file();
-            if (Files.exists(db) && Files.size(db) > 0) {
-                if (!replace) {
-                    throw new BadInputException(db + " exists; pass --replace to overwrite it with demo data");
-                }
-                try {
-                    io.metadb.migrations.Migrations.requireMetadbOrAbsent(db); // another program's file is not ours to delete
-                } catch (io.metadb.migrations.MigrationException e) {
-                    throw new BadInputException("--replace replaces only a metadb database: "
-                            + e.getMessage().replaceFirst("^cannot migrate ", ""));
-                }
-                for (String suffix : new String[] {"", "-wal", "-shm"}) {
-                    Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
-                }
-            }
+        switch (location.engine()) {
+            case POSTGRESQL -> clearPostgres(location);
+            case SQLITE -> clearFile(location.file());
         }
         long start = System.nanoTime();
         Map<String, Integer> rows;
@@ -67,8 +53,26 @@ final class DemoCommand extends RootSubcommand {
         long ms = (System.nanoTime() - start) / 1_000_000;
         int total = rows.values().stream().mapToInt(Integer::intValue).sum();
         spec.commandLine().getOut().printf("wrote %,d rows to %s (%.1f MB) in %,d ms%n", total, location,
-                size(location) / 1e6, ms);
+                location.engine().sizeBytes(location) / 1e6, ms);
         return 0;
+    }
+
+    /** A file to write the demo to: absent, empty, or metadb's own and --replace given. */
+    private void clearFile(Path db) throws IOException {
+        if (Files.exists(db) && Files.size(db) > 0) {
+            if (!replace) {
+                throw new BadInputException(db + " exists; pass --replace to overwrite it with demo data");
+            }
+            try {
+                io.metadb.migrations.Migrations.requireMetadbOrAbsent(db); // another program's file is not ours to delete
+            } catch (io.metadb.migrations.MigrationException e) {
+                throw new BadInputException("--replace replaces only a metadb database: "
+                        + e.getMessage().replaceFirst("^cannot migrate ", ""));
+            }
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+            }
+        }
     }
 
     /**
@@ -104,7 +108,7 @@ final class DemoCommand extends RootSubcommand {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 for (String t : present) {
-                    s.execute("DROP TABLE \"" + t + "\"");
+                    s.execute("DROP TABLE " + io.metadb.core.Identifiers.quote(t));
                 }
             }
             c.commit();
@@ -113,16 +117,4 @@ final class DemoCommand extends RootSubcommand {
         }
     }
 
-    private static long size(Location location) throws IOException {
-        if (!location.isPostgres()) {
-            return Files.size(location.file());
-        }
-        try (Connection c = location.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IOException(PgDatabases.reason(e), e);
-        }
-    }
 }

@@ -51,31 +51,31 @@ final class HttpApi {
                     + String.join(", ", Reports.all().stream().map(Report::name).toList()) + ", and query\n");
             return;
         }
-        List<String> args = new ArrayList<>();
-        if (params.containsKey("_now")) {
-            args.addAll(List.of("--now", params.get("_now")));
-        }
-        args.add(name);
-        String bad = addOptions(report, params, args);
+        Map<String, String> values = new LinkedHashMap<>();
+        String bad = values(report, params, values);
         if (bad != null) {
             send(ex, 400, "text/plain", "metadb: " + bad + "\n");
             return;
         }
         String contentType;
+        Output.Format format;
         switch (params.getOrDefault("_nl", "").equals("on") ? "nl" : ext) {
             case "json" -> {
-                args.add("--json");
+                format = Output.Format.JSON;
                 contentType = "application/json";
             }
             case "nl" -> {
-                args.add("--nl");
+                format = Output.Format.NL;
                 contentType = "application/x-ndjson";
             }
             case "csv" -> {
-                args.add("--csv");
+                format = Output.Format.CSV;
                 contentType = "text/csv";
             }
-            case "txt" -> contentType = "text/plain";
+            case "txt" -> {
+                format = Output.Format.TABLE;
+                contentType = "text/plain";
+            }
             default -> {
                 send(ex, 404, "text/plain", "metadb: ." + ext + " is not a format here (json, csv, txt, nl)\n");
                 return;
@@ -94,8 +94,8 @@ final class HttpApi {
                         + commands.statementLimit().toSeconds() + " s at most\n");
                 return;
             }
-            args.addAll(0, List.of("--timeout", params.get("_timeout")));
         }
+        Invocation inv = new Invocation(name, values, format, params.get("_now"), params.get("_timeout"), false);
         if (!commands.statementSlot(name)) {
             send(ex, 503, "text/plain", Commands.busyStatements());
             return;
@@ -104,7 +104,7 @@ final class HttpApi {
             StringWriter err = new StringWriter();
             DeferredBody body = new DeferredBody(ex, contentType);
             PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(body, CHARSET), BODY_BUFFER_CHARS));
-            int code = commands.run(args, out, new PrintWriter(err));
+            int code = commands.run(inv, out, new PrintWriter(err));
             out.flush();
             body.finish(code, err.toString());
         } finally {
@@ -188,8 +188,8 @@ final class HttpApi {
         }
     }
 
-    /** The command-line options of the URL's parameters; an error line for an unknown one. */
-    private static String addOptions(Report<?, ?> report, Map<String, String> params, List<String> args) {
+    /** The invocation's values from the URL's parameters (into {@code values}); an error line for an unknown one. */
+    private static String values(Report<?, ?> report, Map<String, String> params, Map<String, String> values) {
         Map<String, Param<?>> known = new LinkedHashMap<>();
         if (report != null) {
             report.params().forEach(p -> known.put(p.name(), p));
@@ -205,19 +205,12 @@ final class HttpApi {
             if (!params.containsKey("sql")) {
                 return "query needs sql=…";
             }
-            args.add(params.get("sql"));
+            values.put("sql", params.get("sql"));
             return null;
         }
         for (Param<?> p : report.params()) {
-            String value = params.get(p.name());
-            if (value == null) {
-                continue;
-            }
-            if (p.positional()) {
-                args.add(value);
-            } else {
-                args.add("--" + p.name());
-                args.add(value);
+            if (params.get(p.name()) != null) {
+                values.put(p.name(), params.get(p.name()));
             }
         }
         return null;

@@ -6,7 +6,6 @@ import io.metadb.analytics.Reports;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 
 /** Entry point of the {@code metadb} command: exit 0 ok, 2 bad usage or input, 1 failure. */
@@ -188,42 +187,8 @@ public final class Main {
             err.flush();
             return EXIT_BAD_INPUT;
         });
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-            if (cause instanceof Output.ReaderGoneException) {
-                return EXIT_READER_GONE; // nobody reads: nothing to say, and nowhere to say it
-            }
-            if (root.debug) {
-                cause.printStackTrace(err);
-            }
-            String message = cause instanceof OutOfMemoryError
-                    ? "out of memory (" + cause.getMessage() + "); the command was stopped"
-                    : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            message = message.lines().findFirst().orElse(message);
-            // jOOQ puts the whole statement first ("SQL [insert …]; ERROR: …"): the reason is what follows.
-            message = message.replaceFirst("^SQL \\[.*\\]; (ERROR: )?", "");
-            // Exit 2 only for what the input got wrong; any other exception (an I/O failure, a
-            // bug) is a failure, whatever its type: IllegalArgumentException included.
-            boolean badInput = cause instanceof io.metadb.core.BadInput
-                    || cause instanceof java.nio.file.InvalidPathException;
-            if (badInput && message.startsWith("--")) {
-                // An option's value, like the parser's own errors: say where the options are.
-                message += " (see: " + commandLine.getCommandSpec().qualifiedName(" ") + " --help)";
-            }
-            if (cause instanceof io.metadb.dao.JsonIngest.BadLineException lines) {
-                // Every bad line, each on a line of its own: the input can be fixed in one go.
-                lines.problems().forEach(p -> err.println("metadb: " + Output.printable(p)));
-                if (lines.more() > 0) {
-                    err.println("metadb: and " + lines.more() + " more bad lines; nothing was written");
-                } else {
-                    err.println("metadb: nothing was written");
-                }
-            } else {
-                err.println("metadb: " + Output.printable(message));
-            }
-            err.flush();
-            return badInput ? EXIT_BAD_INPUT : EXIT_FAILURE;
-        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                CommandService.failure(ex, err, root.debug, commandLine.getCommandSpec().qualifiedName(" ")));
         int code;
         try {
             code = cl.execute(args);

@@ -2,7 +2,6 @@ package io.metadb.cli;
 
 import io.metadb.analytics.Snapshot;
 import io.metadb.core.BadInputException;
-import io.metadb.core.Durations;
 import io.metadb.core.Location;
 import io.metadb.generated.convert.Timestamps;
 import java.nio.file.Path;
@@ -87,10 +86,11 @@ public final class MetadbCommand {
      */
     Path db(String what) {
         Location l = location();
-        if (l.isPostgres()) {
-            throw new BadInputException(what + " works on a SQLite file; " + l + " is a PostgreSQL database");
-        }
-        return l.file();
+        return switch (l.engine()) {
+            case SQLITE -> l.file();
+            case POSTGRESQL -> throw new BadInputException(what + " works on a SQLite file; " + l
+                    + " is a PostgreSQL database");
+        };
     }
 
     /** The database file (commands that take a file only: see {@link #db(String)}). */
@@ -100,27 +100,12 @@ public final class MetadbCommand {
 
     /** "Now": {@code --now} if given, else the clock. */
     Instant now() {
-        if (now == null) {
-            return Instant.now();
-        }
-        return parseTimestamp("--now", now);
+        return CommandService.now(now);
     }
 
     /** The statement time limit: {@code --timeout}, else {@link Snapshot#DEFAULT_STATEMENT_LIMIT}. */
     Duration timeout() {
-        if (timeout == null) {
-            return Snapshot.DEFAULT_STATEMENT_LIMIT;
-        }
-        Duration d;
-        try {
-            d = Durations.parse(timeout);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("--timeout: " + e.getMessage());
-        }
-        if (d.isZero() || d.isNegative()) {
-            throw new BadInputException("--timeout must be at least 1s, was " + timeout);
-        }
-        return d;
+        return CommandService.timeout(timeout);
     }
 
     /** A clock fixed at {@link #now()} when {@code --now} is given. */

@@ -40,10 +40,10 @@ final class Output {
     }
 
     // The streaming factory only: an ObjectMapper costs start-up time a report does not need.
-    private static final JsonFactory JSON = new JsonFactory()
+    static final JsonFactory JSON = new JsonFactory()
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
     /** Rows between checks that the reader is still there (and flushes to it). */
-    private static final int CHECK_EVERY_ROWS = 256;
+    static final int CHECK_EVERY_ROWS = 256;
     /** Rows the aligned table lays out at once: its memory bound for a result of any size. */
     static final int TABLE_BLOCK_ROWS = 1_000;
 
@@ -94,286 +94,6 @@ final class Output {
         }
     }
 
-    /** Counts rows and, every so often (and after the first), checks that {@code out} is still read. */
-    private abstract static class CheckedSink implements RowSink {
-        final PrintWriter out;
-        private long rows;
-
-        CheckedSink(PrintWriter out) {
-            this.out = out;
-        }
-
-        final void counted() {
-            rows++;
-            if (rows == 1 || rows % CHECK_EVERY_ROWS == 0) {
-                check();
-            }
-        }
-
-        /** Flushes and fails if the reader is gone. */
-        void check() {
-            if (out.checkError()) { // flushes first
-                throw new ReaderGoneException();
-            }
-        }
-
-        @Override
-        public void end() {
-            finish();
-            check();
-        }
-
-        abstract void finish();
-    }
-
-    private static final class CsvSink extends CheckedSink {
-        private int n;
-
-        CsvSink(PrintWriter out) {
-            super(out);
-        }
-
-        @Override
-        public void columns(List<String> names) {
-            n = names.size();
-            csvLine(names, out);
-        }
-
-        @Override
-        public void row(List<Object> values) {
-            csvLine(values, out);
-            counted();
-        }
-
-        @Override
-        void finish() {
-            // nothing after the last line
-        }
-    }
-
-    /** {@code --json}: one array; {@code --nl}: one object per line and no array. */
-    private static final class JsonSink extends CheckedSink {
-        private final boolean lines;
-        private final JsonGenerator g;
-        private List<String> columns;
-        private boolean any;
-
-        JsonSink(PrintWriter out, boolean lines) {
-            super(out);
-            this.lines = lines;
-            try {
-                g = JSON.createGenerator(out);
-                if (lines) {
-                    g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void columns(List<String> names) {
-            columns = List.copyOf(names);
-            if (!lines) {
-                write(JsonGenerator::writeStartArray);
-            }
-        }
-
-        private interface Write {
-            void to(JsonGenerator g) throws IOException;
-        }
-
-        private void write(Write w) {
-            try {
-                w.to(g);
-            } catch (IOException e) {
-                throw new ReaderGoneException(); // a PrintWriter does not throw; kept for the contract
-            }
-        }
-
-        @Override
-        public void row(List<Object> values) {
-            any = true;
-            write(g -> {
-                g.writeStartObject();
-                for (int i = 0; i < columns.size(); i++) {
-                    g.writeFieldName(columns.get(i));
-                    Object v = values.get(i);
-                    if (v == null) {
-                        g.writeNull();
-                    } else if (v instanceof Long || v instanceof Integer) {
-                        g.writeNumber(((Number) v).longValue());
-                    } else if (v instanceof Double d) {
-                        g.writeNumber(d);
-                    } else if (v instanceof BigDecimal b) {
-                        g.writeNumber(b);
-                    } else if (v instanceof Boolean b) {
-                        g.writeBoolean(b);
-                    } else {
-                        g.writeString(text(v));
-                    }
-                }
-                g.writeEndObject();
-            });
-            counted();
-        }
-
-        @Override
-        void check() {
-            write(JsonGenerator::flush);
-            super.check();
-        }
-
-        @Override
-        void finish() {
-            write(g -> {
-                if (!lines) {
-                    g.writeEndArray();
-                }
-                g.flush();
-            });
-            if (!lines || any) {
-                out.println();
-            }
-        }
-    }
-
-    /**
-     * The aligned table, laid out a block of {@link #TABLE_BLOCK_ROWS} rows at a time: a
-     * result of one block (every report's) is aligned as a whole; a longer one keeps the
-     * first block's alignment and widens columns as later blocks need.
-     */
-    private static final class TableSink extends CheckedSink {
-        private final boolean totalLine;
-        private List<String> columns;
-        private final List<List<Object>> block = new ArrayList<>();
-        private boolean headerDone;
-        private boolean[] numeric;
-        private int[] decimals;
-        private int[] width;
-        private BigDecimal[] sums;
-        private boolean[] real;
-        private boolean anyRow;
-
-        TableSink(PrintWriter out, boolean totalLine) {
-            super(out);
-            this.totalLine = totalLine;
-        }
-
-        @Override
-        public void columns(List<String> names) {
-            columns = List.copyOf(names);
-            int n = columns.size();
-            decimals = new int[n];
-            width = new int[n];
-            sums = new BigDecimal[n];
-            real = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                width[i] = columns.get(i).length();
-                sums[i] = BigDecimal.ZERO;
-            }
-        }
-
-        @Override
-        public void row(List<Object> values) {
-            anyRow = true;
-            block.add(shortened(values));
-            if (totalLine) {
-                for (int i = 0; i < values.size(); i++) {
-                    if (values.get(i) instanceof Double d) {
-                        sums[i] = sums[i].add(BigDecimal.valueOf(d));
-                        real[i] = true;
-                    } else if (values.get(i) instanceof Number v) {
-                        sums[i] = sums[i].add(BigDecimal.valueOf(v.longValue()));
-                    }
-                }
-            }
-            if (block.size() == TABLE_BLOCK_ROWS) {
-                printBlock(false);
-            }
-            counted();
-        }
-
-        @Override
-        void finish() {
-            printBlock(true);
-        }
-
-        private void printBlock(boolean last) {
-            int n = columns.size();
-            if (!headerDone) {
-                numeric = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    numeric[i] = !block.isEmpty();
-                }
-                for (List<Object> row : block) {
-                    for (int i = 0; i < n; i++) {
-                        Object v = row.get(i);
-                        numeric[i] &= v == null || v instanceof Number;
-                    }
-                }
-            }
-            for (List<Object> row : block) {
-                for (int i = 0; i < n; i++) {
-                    if (row.get(i) instanceof Double d && Double.isFinite(d)) {
-                        decimals[i] = Math.max(decimals[i], decimalsOf(d));
-                    }
-                }
-            }
-            List<String[]> cells = new ArrayList<>(block.size() + 1);
-            for (List<Object> row : block) {
-                String[] line = new String[n];
-                for (int i = 0; i < n; i++) {
-                    line[i] = cell(row.get(i), columns.get(i), decimals[i]);
-                }
-                cells.add(line);
-            }
-            if (last && totalLine && anyRow) {
-                cells.add(totals());
-            }
-            for (String[] line : cells) {
-                for (int i = 0; i < n; i++) {
-                    width[i] = Math.max(width[i], line[i].length());
-                }
-            }
-            if (!headerDone) {
-                out.println(align(columns.toArray(String[]::new), width, numeric));
-                headerDone = true;
-            }
-            for (String[] line : cells) {
-                out.println(align(line, width, numeric));
-            }
-            block.clear();
-        }
-
-        /**
-         * The row with text cut to what a cell can show (escaping only lengthens text, so
-         * {@link #MAX_TEXT} + 1 characters decide the cell): a block of long payloads stays small.
-         */
-        private static List<Object> shortened(List<Object> values) {
-            List<Object> row = new ArrayList<>(values.size());
-            for (Object v : values) {
-                String t = v instanceof String s ? s : v instanceof byte[] ? text(v) : null;
-                row.add(t != null && t.length() > MAX_TEXT + 1 ? t.substring(0, MAX_TEXT + 1) : t != null ? t : v);
-            }
-            return row;
-        }
-
-        /** The total line: "total" first, the sum of each numeric column, blank elsewhere. */
-        private String[] totals() {
-            String[] line = new String[columns.size()];
-            for (int i = 0; i < line.length; i++) {
-                if (i == 0 || !numeric[i]) {
-                    line[i] = i == 0 ? "total" : "";
-                } else {
-                    line[i] = real[i] ? cell(sums[i].doubleValue(), columns.get(i), decimals[i])
-                            : cell(sums[i].longValueExact(), columns.get(i), 0);
-                }
-            }
-            return line;
-        }
-    }
-
     /** A cell of the aligned table: at most this many characters of text, then "…". */
     static final int MAX_TEXT = 60;
     /** How the aligned table shows null (the text "-" stays "-"). */
@@ -381,7 +101,7 @@ final class Output {
     /** The largest number of decimals the aligned table shows (JSON and CSV keep every digit). */
     private static final int MAX_DECIMALS = 6;
 
-    private static String cell(Object v, String column, int decimals) {
+    static String cell(Object v, String column, int decimals) {
         if (v == null) {
             return NULL;
         }
@@ -463,12 +183,12 @@ final class Output {
     }
 
     /** The decimals {@code d} needs, at most {@link #MAX_DECIMALS}. */
-    private static int decimalsOf(double d) {
+    static int decimalsOf(double d) {
         return Math.max(0, BigDecimal.valueOf(d).setScale(MAX_DECIMALS, java.math.RoundingMode.HALF_EVEN)
                 .stripTrailingZeros().scale());
     }
 
-    private static String align(String[] cells, int[] width, boolean[] numeric) {
+    static String align(String[] cells, int[] width, boolean[] numeric) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
             String pad = " ".repeat(width[i] - cells[i].length());
@@ -481,7 +201,7 @@ final class Output {
     }
 
     /** One CSV record (RFC 4180), written straight to {@code out}: no line is built first. */
-    private static void csvLine(List<?> values, PrintWriter out) {
+    static void csvLine(List<?> values, PrintWriter out) {
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) {
                 out.write(',');

@@ -1,6 +1,5 @@
 package io.metadb.cli;
 
-import io.metadb.analytics.ReadOnlyQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -23,8 +22,9 @@ final class QueryCommand extends RootSubcommand {
 
     @Override
     public Integer call() {
-        Output.Format fmt = format.format();
-        ReadOnlyQuery.stream(root.location(), sql, root.timeout(), Output.sink(fmt, spec.commandLine().getOut(), false));
+        Invocation inv = new Invocation(Commands.QUERY, java.util.Map.of("sql", sql), format.format(), root.now,
+                root.timeout, root.debug);
+        CommandService.answer(inv, root.location(), root.served, spec.commandLine().getOut(), spec.commandLine().getErr());
         return 0;
     }
 }

@@ -1,12 +1,8 @@
 package io.metadb.cli;
 
-import io.metadb.analytics.Args;
 import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
-import io.metadb.analytics.Request;
-import io.metadb.analytics.Tabular;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,56 +72,14 @@ final class ReportCommand implements Callable<Integer> {
         return values;
     }
 
-    /** Names shown at most when a report about one name is empty. */
-    private static final int KNOWN_SHOWN = 20;
-
-    /**
-     * An empty answer about a name (an agent, a channel) says on stderr that nothing matched
-     * and which names exist; the output stays a valid empty table, JSON or CSV.
-     */
-    private void sayWhatExists(Reports reports, Map<String, String> given, java.io.PrintWriter err) {
-        for (Param<?> p : report.params()) {
-            if (p.naming() == null || given.get(p.name()) == null) {
-                continue;
-            }
-            List<String> known = reports.known(p.naming());
-            if (known.contains(given.get(p.name()))) {
-                continue; // a name the file knows, with nothing in this report: the empty answer is the answer
-            }
-            String shown = known.isEmpty() ? "none"
-                    : String.join(", ", known.subList(0, Math.min(KNOWN_SHOWN, known.size())))
-                            + (known.size() > KNOWN_SHOWN ? " and " + (known.size() - KNOWN_SHOWN) + " more" : "");
-            err.println(Output.printable("metadb: nothing about '" + given.get(p.name()) + "'; known " + p.naming().plural()
-                    + ": " + shown));
-        }
-    }
-
     @Override
     public Integer call() {
         MetadbCommand root = (MetadbCommand) spec.parent().userObject();
         Output.Format format = Output.format(spec.findOption("--json").getValue(), spec.findOption("--csv").getValue(),
                 spec.findOption("--nl").getValue());
-        Instant now = root.now();
-        Map<String, String> given = values(report, spec);
-        Request<?, ?> request = report.request(new Args(given, now));
-        long start = System.nanoTime();
-        Tabular result;
         CommandLine cl = spec.commandLine();
-        long snapshotNanos;
-        Reports opened = Reports.open(root.location(), now);
-        try (Reports reports = (root.served == null ? opened : opened.from(root.served)).limitStatements(root.timeout())) {
-            result = reports.table(request);
-            snapshotNanos = reports.snapshotTime().toNanos();
-            if (result.rows().isEmpty()) {
-                sayWhatExists(reports, given, cl.getErr());
-            }
-        }
-        long nanos = System.nanoTime() - start;
-        Output.print(result, format, cl.getOut(), report.totalLine());
-        if (root.debug) {
-            cl.getErr().printf("metadb: snapshot of %d tables in %.1f ms, report in %.1f ms%n", request.reads(now).size(),
-                    snapshotNanos / 1e6, (nanos - snapshotNanos) / 1e6);
-        }
+        Invocation inv = new Invocation(report.name(), values(report, spec), format, root.now, root.timeout, root.debug);
+        CommandService.answer(inv, root.location(), root.served, cl.getOut(), cl.getErr());
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.metadb.cli;
 
 import io.metadb.core.BadInputException;
+import io.metadb.core.Engine;
 import io.metadb.analytics.Tabular;
 import io.metadb.core.Durations;
 import io.metadb.dao.MetaDb;
@@ -48,7 +49,8 @@ final class RetentionCommand extends RootSubcommand {
     @Override
     public Integer call() {
         Output.Format fmt = format.format();
-        if (vacuum && root.location().isPostgres()) {
+        boolean file = root.location().engine() == Engine.SQLITE;
+        if (vacuum && !file) {
             throw new BadInputException("--vacuum works on a SQLite file; on PostgreSQL autovacuum reuses the space"
                     + " (VACUUM FULL gives it back to the filesystem, outside metadb)");
         }
@@ -68,7 +70,7 @@ final class RetentionCommand extends RootSubcommand {
             }
             return 0;
         }
-        if (root.location().isPostgres()) {
+        if (!file) {
             return 0; // free space is the server's business (autovacuum)
         }
         // What the deletes freed: said on stderr so that JSON/CSV on stdout stay machine-readable.

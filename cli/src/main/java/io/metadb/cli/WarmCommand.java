@@ -1,5 +1,6 @@
 package io.metadb.cli;
 
+import io.metadb.dao.Demo;
 import io.metadb.analytics.Reports;
 import io.metadb.dao.MetaDb;
 import java.io.IOException;

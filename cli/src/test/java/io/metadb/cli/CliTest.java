@@ -2,6 +2,7 @@ package io.metadb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.metadb.dao.Demo;
 import io.metadb.cli.InProcess.Run;
 import io.metadb.dao.MetaDb;
 import io.metadb.payload.McpToolCall;

@@ -12,7 +12,7 @@ import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Reports;
 import io.metadb.analytics.Request;
 import io.metadb.analytics.Snapshot;
-import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.analytics.TableCopy;
 import io.metadb.analytics.report.McpReport;
 import io.metadb.dao.MetaDb;
 import io.metadb.migrations.testing.MigratedDb;

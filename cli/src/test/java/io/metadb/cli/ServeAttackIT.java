@@ -2,6 +2,7 @@ package io.metadb.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.metadb.dao.Demo;
 import io.metadb.cli.InProcess.Run;
 import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;

@@ -24,12 +24,6 @@ import java.util.Properties;
  * only {@link #connect()} sees it.
  */
 public final class Location {
-    /** The two engines metadb runs on. */
-    public enum Engine {
-        SQLITE,
-        POSTGRESQL
-    }
-
     private final Engine engine;
     private final Path file;
     private final String jdbcUrl;
@@ -149,14 +143,9 @@ public final class Location {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** The engine. */
+    /** The engine, which knows what differs between a file and a server (see {@link Engine}). */
     public Engine engine() {
         return engine;
-    }
-
-    /** Whether this is a PostgreSQL database. */
-    public boolean isPostgres() {
-        return engine == Engine.POSTGRESQL;
     }
 
     /**
@@ -191,7 +180,7 @@ public final class Location {
 
     /** Like {@link #connect()}, with driver properties of the caller's on top. */
     public Connection connect(Properties extra) throws SQLException {
-        if (!isPostgres()) {
+        if (engine != Engine.POSTGRESQL) {
             throw new IllegalStateException(display + " is a SQLite file: open it through SqliteFiles");
         }
         Properties props = new Properties();

@@ -22,11 +22,6 @@ public final class PgDatabases {
         return DSL.using(connection, SQLDialect.POSTGRES, SqliteFiles.settings());
     }
 
-    /** jOOQ over one connection of either engine. */
-    public static DSLContext dsl(Connection connection, Location location) {
-        return location.isPostgres() ? dsl(connection) : SqliteFiles.dsl(connection);
-    }
-
     /**
      * A connection to {@code db} inside one {@code REPEATABLE READ READ ONLY} transaction
      * (begun by its first statement): a consistent snapshot of the database that blocks no

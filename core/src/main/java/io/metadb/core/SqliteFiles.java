@@ -142,6 +142,19 @@ public final class SqliteFiles {
     }
 
     /**
+     * Opens {@code file} for a migration: as {@link #open(Path)}, with every transaction begun
+     * {@code IMMEDIATE} (the write lock at once: a deferred one would fail with SQLITE_BUSY
+     * when it upgrades to a write beside another writer).
+     */
+    public static Connection openForMigration(Path file) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setBusyTimeout(DEFAULT_BUSY_TIMEOUT_MS);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        return connect(url(file), config);
+    }
+
+    /**
      * Connects with {@code config}, never fetching generated keys (sqlite-jdbc would after
      * every statement), through the driver itself (no DriverManager scan of the class path).
      */
@@ -275,6 +288,20 @@ public final class SqliteFiles {
             return message.substring(at + 2, message.length() - 1);
         }
         return message.lines().findFirst().orElse(message);
+    }
+
+    /**
+     * Whether {@code e} (or a cause) is {@code SQLITE_BUSY} or {@code SQLITE_LOCKED}: another
+     * connection holds the lock, and a wait may succeed.
+     */
+    public static boolean isBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException se) {
+                int primary = se.getResultCode().code & 0xff;
+                return primary == 5 || primary == 6;
+            }
+        }
+        return false;
     }
 
     /** jOOQ over one connection, with the settings every metadb module uses. */

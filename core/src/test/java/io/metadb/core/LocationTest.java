@@ -10,7 +10,7 @@ class LocationTest {
     @Test
     void aPathIsASqliteFile() {
         Location l = Location.parse("data/meta.db");
-        assertThat(l.isPostgres()).isFalse();
+        assertThat(l.engine()).isEqualTo(Engine.SQLITE);
         assertThat(l.file()).isEqualTo(Path.of("data/meta.db"));
         assertThat(l).hasToString("data/meta.db");
     }
@@ -22,7 +22,7 @@ class LocationTest {
         Location shortScheme = Location.parse("postgres://fleet:s3cr%40t@db.example:5433/meta?sslmode=require");
 
         for (Location l : new Location[] {libpq, jdbc, shortScheme}) {
-            assertThat(l.isPostgres()).isTrue();
+            assertThat(l.engine()).isEqualTo(Engine.POSTGRESQL);
             assertThat(l.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:5433/meta?sslmode=require");
             assertThat(l.user()).isEqualTo("fleet");
             assertThat(l.toString()).isEqualTo("postgresql://fleet@db.example:5433/meta?sslmode=require")

@@ -65,11 +65,10 @@ public final class Copy {
      *     database on both sides, or a source at another schema version
      */
     public static Result run(Location from, Location to, boolean append, Progress progress) {
-        if (from.equals(to) || !from.isPostgres() && !to.isPostgres()
-                && from.file().toAbsolutePath().normalize().equals(to.file().toAbsolutePath().normalize())) {
+        if (from.engine().same(from, to)) {
             throw new BadInputException("copy: --from and --to are the same database (" + from + ")");
         }
-        if (!from.isPostgres() && !java.nio.file.Files.isRegularFile(from.file())) {
+        if (!from.engine().exists(from)) {
             throw new BadInputException("copy: no database at " + from);
         }
         int version = Migrations.schemaVersion(from);
@@ -81,32 +80,23 @@ public final class Copy {
         List<Table<?>> tables = DefaultSchema.DEFAULT_SCHEMA.getTables().stream().<Table<?>>map(t -> t)
                 .filter(t -> !t.equals(META))
                 .sorted(Comparator.comparing(Table::getName)).toList();
-        try (Connection src = from.isPostgres() ? PgDatabases.readSnapshot(from) : SqliteFiles.open(from.file());
-             Connection dst = open(to)) {
-            if (!from.isPostgres()) {
-                beginRead(src);
-            }
-            beginWrite(dst, to);
+        try (Connection src = from.engine().readSnapshot(from);
+             Connection dst = to.engine().connectForBatches(to)) {
+            to.engine().beginWrite(dst);
             boolean committed = false;
             try {
                 if (!append) {
-                    refuseNonEmpty(dst, to, tables);
+                    refuseNonEmpty(to.engine().dsl(dst), to, tables);
                 }
                 Map<String, Long> copied = new LinkedHashMap<>();
                 for (Table<?> t : tables) {
                     if (t.equals(IDS)) {
                         continue; // set from the copied rows below
                     }
-                    copied.put(t.getName(), copyTable(src, dst, t, progress));
+                    copied.put(t.getName(), copyTable(from.engine().dsl(src), to.engine().dsl(dst), t, progress));
                 }
-                raiseIds(PgDatabases.dsl(src, from), PgDatabases.dsl(dst, to), tables);
-                if (to.isPostgres()) {
-                    dst.commit();
-                } else {
-                    try (Statement s = dst.createStatement()) {
-                        s.execute("COMMIT");
-                    }
-                }
+                raiseIds(from.engine().dsl(src), to.engine().dsl(dst), tables);
+                to.engine().commit(dst);
                 committed = true;
                 src.rollback();
                 return new Result(copied);
@@ -126,36 +116,11 @@ public final class Copy {
         }
     }
 
-    private static Connection open(Location l) throws SQLException {
-        return l.isPostgres() ? l.connect(PgDatabases.batching()) : SqliteFiles.open(l.file());
-    }
-
-    /** A read transaction on a file (a consistent snapshot; the file's writers go on). */
-    private static void beginRead(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA query_only = 1");
-        }
-        c.setAutoCommit(false);
-    }
-
-    private static void beginWrite(Connection c, Location l) throws SQLException {
-        if (l.isPostgres()) {
-            c.setAutoCommit(false);
-        } else {
-            try (Statement s = c.createStatement()) {
-                s.execute("BEGIN IMMEDIATE"); // the write lock now: no other writer mid-copy
-            }
-        }
-    }
-
-    private static void refuseNonEmpty(Connection dst, Location to, List<Table<?>> tables) throws SQLException {
+    private static void refuseNonEmpty(DSLContext dst, Location to, List<Table<?>> tables) {
         List<String> nonEmpty = new ArrayList<>();
         for (Table<?> t : tables) {
-            try (Statement s = dst.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT 1 FROM " + quote(t.getName()) + " LIMIT 1")) {
-                if (rs.next()) {
-                    nonEmpty.add(t.getName());
-                }
+            if (dst.fetchExists(t)) {
+                nonEmpty.add(t.getName());
             }
         }
         if (!nonEmpty.isEmpty()) {
@@ -165,23 +130,29 @@ public final class Copy {
         }
     }
 
-    private static long copyTable(Connection src, Connection dst, Table<?> t, Progress progress) throws SQLException {
-        List<String> columns = new ArrayList<>();
+    /**
+     * Copies every row of {@code t} (a JSON-row table: its stored columns; SQLite and
+     * PostgreSQL compute the rest), streamed in batches. Plain JDBC on statements jOOQ
+     * rendered from the generated table: each engine's own SQL, no row held twice.
+     */
+    private static long copyTable(DSLContext from, DSLContext to, Table<?> t, Progress progress) throws SQLException {
+        List<Field<?>> columns = new ArrayList<>();
         if (t instanceof JsonRowTable) {
-            columns.addAll(List.of(Envelope.ID, Envelope.TS, Envelope.ROW_JSON));
-        } else {
-            for (Field<?> f : t.fields()) {
-                columns.add(f.getName());
+            for (String name : List.of(Envelope.ID, Envelope.TS, Envelope.ROW_JSON)) {
+                columns.add(t.field(name));
             }
+        } else {
+            columns.addAll(List.of(t.fields()));
         }
-        String list = String.join(", ", columns.stream().map(Copy::quote).toList());
-        long total = count(src, t.getName());
+        long total = from.fetchCount(t);
         long copied = 0;
+        Connection src = from.configuration().connectionProvider().acquire();
+        Connection dst = to.configuration().connectionProvider().acquire();
         try (Statement read = src.createStatement();
-             PreparedStatement insert = dst.prepareStatement("INSERT INTO " + quote(t.getName()) + " (" + list
-                     + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)")) {
+             PreparedStatement insert = dst.prepareStatement(to.render(to.insertInto(t).columns(columns)
+                     .values(java.util.Collections.nCopies(columns.size(), null))))) {
             read.setFetchSize(BATCH);
-            try (ResultSet rs = read.executeQuery("SELECT " + list + " FROM " + quote(t.getName()) + " ORDER BY 1")) {
+            try (ResultSet rs = read.executeQuery(from.render(from.select(columns).from(t).orderBy(DSL.inline(1))))) {
                 int n = columns.size();
                 while (rs.next()) {
                     for (int i = 1; i <= n; i++) {
@@ -227,17 +198,6 @@ public final class Copy {
                 dst.insertInto(IDS, IDS.NAME, IDS.ID).values(e.getKey(), e.getValue()).execute();
             }
         }
-    }
-
-    private static long count(Connection c, String table) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(table))) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static String quote(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     private static String reason(SQLException e) {

@@ -5,15 +5,10 @@ import io.metadb.dao.internal.Writer;
 import io.metadb.payload.Payload;
 import io.metadb.migrations.Migrations;
 import io.metadb.core.Location;
-import io.metadb.core.PgDatabases;
-import io.metadb.core.SqliteFiles;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.sqlite.SQLiteConfig;
 
 /**
  * A process's handle on a {@code meta.db}: migrates the file on open, then owns its one
@@ -46,8 +41,7 @@ public final class MetaDb implements AutoCloseable {
         this.writer = writer;
         this.events = new EventsDao(writer, options.clock());
         this.cursors = new SourceCursorsDao(location, writer, options.clock());
-        this.shutdownHook = new Thread(writer::close, "metadb-shutdown "
-                + (location.isPostgres() ? location : location.file().getFileName()));
+        this.shutdownHook = new Thread(writer::close, "metadb-shutdown " + location.engine().label(location));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -82,21 +76,7 @@ public final class MetaDb implements AutoCloseable {
      */
     public static MetaDb open(Location location, MetaDbOptions options) {
         Migrations.apply(location);
-        Connection connection;
-        Writer.Connector connector = location.isPostgres() ? () -> connectWriter(location) : null;
-        try {
-            connection = location.isPostgres() ? connector.open() : SqliteFiles.open(location.file(),
-                    options.busyTimeoutMs(), SQLiteConfig.SynchronousMode.valueOf(options.synchronous().name()));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot open " + location + ": " + e.getMessage(), e);
-        }
-        Writer writer;
-        try {
-            writer = new Writer(location, connection, connector, options);
-        } catch (RuntimeException | Error e) {
-            closeQuietly(connection);
-            throw e;
-        }
+        Writer writer = new Writer(location, options);
         try {
             return new MetaDb(location, options, writer);
         } catch (IllegalStateException e) {
@@ -106,26 +86,6 @@ public final class MetaDb implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             writer.close();
             throw e;
-        }
-    }
-
-    /**
-     * The writer's PostgreSQL connection, batching ({@link PgDatabases#batching()}). A socket
-     * read that waits 60 s (a network cut that closed nothing; a batch takes well under a
-     * second) ends the connection, so the writer reconnects and settles the batch instead of
-     * hanging.
-     */
-    private static Connection connectWriter(Location location) throws SQLException {
-        java.util.Properties props = PgDatabases.batching();
-        props.setProperty("socketTimeout", "60");
-        return location.connect(props);
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // already failing: the first error is the one to report
         }
     }
 

@@ -33,8 +33,8 @@ public final class SourceCursorsDao {
 
     /** The committed cursor of {@code source}, read on a short-lived connection. */
     public Optional<String> get(String source) {
-        try (Connection c = db.isPostgres() ? db.connect() : SqliteFiles.open(db.file())) {
-            return Optional.ofNullable(PgDatabases.dsl(c, db).select(SOURCE_CURSORS.CURSOR).from(SOURCE_CURSORS)
+        try (Connection c = db.engine().connect(db)) {
+            return Optional.ofNullable(db.engine().dsl(c).select(SOURCE_CURSORS.CURSOR).from(SOURCE_CURSORS)
                     .where(SOURCE_CURSORS.SOURCE.eq(source)).fetchOne(SOURCE_CURSORS.CURSOR));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read cursor of " + source + " from " + db + ": " + e.getMessage(), e);

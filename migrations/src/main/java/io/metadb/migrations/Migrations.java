@@ -4,6 +4,7 @@ import io.metadb.migrations.internal.FileShape;
 import io.metadb.migrations.internal.LiquibaseRunner;
 import io.metadb.migrations.internal.MigrationLock;
 import io.metadb.migrations.internal.PgMigration;
+import io.metadb.migrations.internal.VersionCheck;
 import io.metadb.core.Location;
 import io.metadb.core.SchemaVersion;
 import io.metadb.core.SqliteFiles;
@@ -65,36 +66,42 @@ public final class Migrations {
      * {@link SchemaVersion#HEAD}.
      */
     public static MigrationResult apply(Location db) {
-        return db.isPostgres() ? PgMigration.migrate(db, SchemaVersion.HEAD, null, LOCK_WAIT_MS) : apply(db.file());
+        return apply(db, null);
     }
 
     /** Like {@link #apply(Location)}, calling {@code afterChangeset} with each changeset id as it is run. */
     public static MigrationResult apply(Location db, java.util.function.Consumer<String> afterChangeset) {
-        return db.isPostgres() ? PgMigration.migrate(db, SchemaVersion.HEAD, afterChangeset, LOCK_WAIT_MS)
-                : apply(db.file(), afterChangeset);
+        return upgrade(db, SchemaVersion.HEAD, afterChangeset);
     }
 
     /** Like {@link #upgradeTo(Path, int)}, on either engine. */
     public static MigrationResult upgradeTo(Location db, int version) {
-        if (!db.isPostgres()) {
-            return upgradeTo(db.file(), version);
-        }
         if (version < 1 || version > SchemaVersion.HEAD) {
             throw new IllegalArgumentException("schema version must be 1.." + SchemaVersion.HEAD + ", was " + version);
         }
-        return PgMigration.migrate(db, version, null, LOCK_WAIT_MS);
+        return upgrade(db, version, null);
+    }
+
+    /** The one place that picks the engine's migration. */
+    private static MigrationResult upgrade(Location db, int target, java.util.function.Consumer<String> listener) {
+        return switch (db.engine()) {
+            case SQLITE -> migrate(db.file(), target, listener);
+            case POSTGRESQL -> PgMigration.migrate(db, target, listener, LOCK_WAIT_MS);
+        };
     }
 
     /** The database's {@code meta.schema_version}, 0 if it has no schema yet. */
     public static int schemaVersion(Location db) {
-        if (!db.isPostgres()) {
-            return schemaVersion(db.file());
-        }
-        try (Connection c = db.connect()) {
-            return PgMigration.version(c, db);
-        } catch (SQLException e) {
-            throw new MigrationException(e.getMessage(), e);
-        }
+        return switch (db.engine()) {
+            case SQLITE -> schemaVersion(db.file());
+            case POSTGRESQL -> {
+                try (Connection c = db.connect()) {
+                    yield PgMigration.version(c, db);
+                } catch (SQLException e) {
+                    throw new MigrationException(e.getMessage(), e);
+                }
+            }
+        };
     }
 
     /**
@@ -182,16 +189,7 @@ public final class Migrations {
     }
 
     private static int schemaVersion(DSLContext dsl, Path db) {
-        int version;
-        try {
-            version = dsl.connectionResult(c -> SchemaVersion.read(c, "main"));
-        } catch (DataAccessException | IllegalStateException e) {
-            throw new MigrationException("cannot read the schema version of " + db + ": " + e.getMessage(), e);
-        }
-        if (version > SchemaVersion.HEAD) {
-            throw new SchemaTooNewException(db.toString(), version, SchemaVersion.HEAD);
-        }
-        return version;
+        return dsl.connectionResult(c -> VersionCheck.version(c, "main", db, Throwable::getMessage));
     }
 
     /** Rows in Liquibase's history table, -1 if the file has none. */

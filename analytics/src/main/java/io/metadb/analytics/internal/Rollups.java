@@ -14,7 +14,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
-import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.analytics.TableCopy;
 import java.util.List;
 
 /**

@@ -12,7 +12,7 @@ import io.metadb.analytics.Param;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
-import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.analytics.TableCopy;
 import io.metadb.generated.tables.Crashes;
 import java.time.Instant;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.metadb.analytics.Column;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
-import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.analytics.TableCopy;
 import io.metadb.generated.envelope.RowTable;
 import io.metadb.generated.envelope.RowTables;
 import java.time.Duration;

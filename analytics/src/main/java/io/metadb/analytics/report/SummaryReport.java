@@ -19,7 +19,7 @@ import io.metadb.analytics.Window;
 import io.metadb.analytics.WindowReport;
 import io.metadb.analytics.ReportContext;
 import io.metadb.analytics.Request;
-import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.analytics.TableCopy;
 import io.metadb.analytics.internal.Rollups;
 import io.metadb.core.EventStatus;
 import io.metadb.generated.envelope.RowTable;

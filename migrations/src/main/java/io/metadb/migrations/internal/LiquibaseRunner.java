@@ -1,5 +1,6 @@
 package io.metadb.migrations.internal;
 
+import io.metadb.core.Engine;
 import io.metadb.core.Location;
 import io.metadb.core.PgDatabases;
 import io.metadb.core.SqliteFiles;
@@ -13,11 +14,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import liquibase.Scope;
 import liquibase.UpdateSummaryOutputEnum;
 import liquibase.changelog.ChangeSet;
@@ -43,7 +41,6 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
-import org.sqlite.SQLiteConfig;
 
 /**
  * Runs Liquibase commands on one file over one dedicated connection, quietly (library code
@@ -56,41 +53,40 @@ public final class LiquibaseRunner implements AutoCloseable {
     /** Liquibase's lock table. */
     public static final String LOCK_TABLE = "DATABASECHANGELOGLOCK";
 
-    // Held so the level is not lost when the logger is garbage-collected.
-    private static Logger liquibaseLog;
-
     /**
-     * Keeps Liquibase silent and offline (no banner, no analytics call) unless the host set
-     * these itself: a failed migration is reported by the {@link MigrationException} it
-     * throws, in one line, not also by Liquibase's SEVERE log with its stack trace. A host
-     * that wants Liquibase's log sets the {@code liquibase} logger's level. Done when a
-     * migration starts, not when the class loads: loading a class configures nothing.
+     * What every Liquibase call of this runner sees, in its own scope (nothing process-wide:
+     * library code configures no logging and sets no system property): no banner, no
+     * analytics call, and no log unless the host set the {@code liquibase} logger's level (a
+     * failed migration is reported by the {@link MigrationException} it throws, in one line,
+     * not also by Liquibase's SEVERE log with its stack trace). A setting the host made in a
+     * system property is left to it.
      */
-    private static synchronized void quiet() {
-        if (liquibaseLog == null) {
-            liquibaseLog = Logger.getLogger("liquibase");
+    private static Map<String, Object> quietScope() {
+        Map<String, Object> scope = new HashMap<>();
+        scope.put(Scope.Attr.resourceAccessor.name(),
+                new ClassLoaderResourceAccessor(LiquibaseRunner.class.getClassLoader()));
+        scope.put(Scope.Attr.ui.name(), new LoggerUIService());
+        for (String key : new String[] {"liquibase.analytics.enabled", "liquibase.showBanner"}) {
+            if (System.getProperty(key) == null) {
+                scope.put(key, Boolean.FALSE);
+            }
         }
-        if (liquibaseLog.getLevel() == null) {
-            liquibaseLog.setLevel(Level.OFF);
+        if (java.util.logging.Logger.getLogger("liquibase").getLevel() == null) {
+            scope.put(Scope.Attr.logService.name(), new liquibase.logging.core.NoOpLogService());
         }
-        if (System.getProperty("liquibase.analytics.enabled") == null) {
-            System.setProperty("liquibase.analytics.enabled", "false");
-        }
-        if (System.getProperty("liquibase.showBanner") == null) {
-            System.setProperty("liquibase.showBanner", "false");
-        }
+        return scope;
     }
 
     private final String name;
     private final Connection connection;
     private final Database database;
-    private final boolean postgres;
+    private final Engine engine;
 
-    private LiquibaseRunner(String name, Connection connection, Database database, boolean postgres) {
+    private LiquibaseRunner(String name, Connection connection, Database database, Engine engine) {
         this.name = name;
         this.connection = connection;
         this.database = database;
-        this.postgres = postgres;
+        this.engine = engine;
     }
 
     /**
@@ -102,15 +98,8 @@ public final class LiquibaseRunner implements AutoCloseable {
      * not at all, and a failed one leaves the file as it was ({@link #rollback()}).
      */
     public static LiquibaseRunner open(Path db) {
-        quiet();
         try {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setBusyTimeout(SqliteFiles.DEFAULT_BUSY_TIMEOUT_MS);
-            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-            Properties props = config.toProperties();
-            props.setProperty("jdbc.get_generated_keys", "false");
-            return start(db.toString(), new org.sqlite.JDBC().connect(SqliteFiles.url(db), props));
+            return start(db.toString(), SqliteFiles.openForMigration(db), Engine.SQLITE);
         } catch (Exception e) {
             throw new MigrationException("cannot open " + db + " for migration: " + e.getMessage(), e);
         }
@@ -123,7 +112,6 @@ public final class LiquibaseRunner implements AutoCloseable {
      * lock held on another connection).
      */
     public static LiquibaseRunner open(Location db) {
-        quiet();
         Connection real;
         try {
             // Liquibase probes for its tables by querying them; in one transaction a failed
@@ -135,7 +123,7 @@ public final class LiquibaseRunner implements AutoCloseable {
             throw new MigrationException(e.getMessage(), e);
         }
         try {
-            return start(db.toString(), real);
+            return start(db.toString(), real, db.engine());
         } catch (Exception e) {
             throw new MigrationException("cannot open " + db + " for migration: " + PgDatabases.reason(e), e);
         }
@@ -143,21 +131,19 @@ public final class LiquibaseRunner implements AutoCloseable {
 
     /** An empty in-memory database to replay changesets on (to learn what they create). */
     public static LiquibaseRunner scratch() {
-        quiet();
         try {
-            return start("a scratch copy of the changelog", SqliteFiles.memory());
+            return start("a scratch copy of the changelog", SqliteFiles.memory(), Engine.SQLITE);
         } catch (Exception e) {
             throw new MigrationException("cannot open a scratch database: " + e.getMessage(), e);
         }
     }
 
-    private static LiquibaseRunner start(String name, Connection real) throws Exception {
+    private static LiquibaseRunner start(String name, Connection real, Engine engine) throws Exception {
         try {
             real.setAutoCommit(false); // begins the transaction
-            Database database = DatabaseFactory.getInstance()
-                    .findCorrectDatabaseImplementation(new JdbcConnection(holdingTransaction(real)));
-            return new LiquibaseRunner(name, real, database,
-                    real.getMetaData().getURL().startsWith("jdbc:postgresql:"));
+            Database database = Scope.child(quietScope(), () -> DatabaseFactory.getInstance()
+                    .findCorrectDatabaseImplementation(new JdbcConnection(holdingTransaction(real))));
+            return new LiquibaseRunner(name, real, database, engine);
         } catch (Exception e) {
             real.close();
             throw e;
@@ -215,7 +201,7 @@ public final class LiquibaseRunner implements AutoCloseable {
 
     /** The connection, inside this runner's transaction (to read what it sees). */
     public DSLContext dsl() {
-        return postgres ? PgDatabases.dsl(connection) : SqliteFiles.dsl(connection);
+        return engine.dsl(connection);
     }
 
     /**
@@ -227,7 +213,7 @@ public final class LiquibaseRunner implements AutoCloseable {
      * @return whether a stale lock was found and released
      */
     public boolean releaseStaleLock() {
-        if (postgres) {
+        if (engine != Engine.SQLITE) {
             // Liquibase's lock row is set and cleared inside the one transaction of a
             // migration, so a set row is never committed on PostgreSQL.
             return false;
@@ -314,12 +300,8 @@ public final class LiquibaseRunner implements AutoCloseable {
     }
 
     private void run(LiquibaseAction action) {
-        Map<String, Object> scope = new HashMap<>();
-        scope.put(Scope.Attr.resourceAccessor.name(),
-                new ClassLoaderResourceAccessor(LiquibaseRunner.class.getClassLoader()));
-        scope.put(Scope.Attr.ui.name(), new LoggerUIService());
         try {
-            Scope.child(scope, action::run);
+            Scope.child(quietScope(), action::run);
         } catch (Exception e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) {

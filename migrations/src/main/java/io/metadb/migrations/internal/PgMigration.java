@@ -67,16 +67,7 @@ public final class PgMigration {
 
     /** The database's schema version, 0 if it has none yet. */
     public static int version(Connection c, Location db) {
-        int version;
-        try {
-            version = SchemaVersion.read(c, null);
-        } catch (SQLException | IllegalStateException e) {
-            throw new MigrationException("cannot read the schema version of " + db + ": " + PgDatabases.reason(e), e);
-        }
-        if (version > SchemaVersion.HEAD) {
-            throw new SchemaTooNewException(db.toString(), version, SchemaVersion.HEAD);
-        }
-        return version;
+        return VersionCheck.version(c, null, db, PgDatabases::reason);
     }
 
     private static int applied(Connection c) throws SQLException {

@@ -7,8 +7,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A test parameter ({@code @MigratedDb Path db}) that receives a fresh metadb file migrated
- * to the head schema version, in a directory of its own that is deleted after the test.
+ * A test parameter that receives a fresh database at the head schema version: {@code @MigratedDb
+ * Path db} a SQLite file in a directory of its own (deleted after the test), {@code @MigratedDb
+ * Location db} a PostgreSQL database of the shared cluster ({@link MigratedDbExtension}).
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)

@@ -130,6 +130,40 @@ public final class PgCluster implements AutoCloseable {
         return urlOf(name);
     }
 
+    /** The database new migrated ones are copied from, made on first use; null until then. */
+    private String migratedTemplate;
+
+    /**
+     * A new database migrated to the head schema version, as a URL: a copy ({@code CREATE
+     * DATABASE … TEMPLATE}) of one this server migrated once, which takes a few milliseconds
+     * where migrating takes a second.
+     */
+    public synchronized String newMigratedDatabase() {
+        if (migratedTemplate == null) {
+            String url = newDatabase();
+            io.metadb.migrations.Migrations.apply(Location.parse(url));
+            migratedTemplate = url.replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+        }
+        String name = "metadb_t" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = admin(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + name + " TEMPLATE " + migratedTemplate);
+                return urlOf(name);
+            } catch (SQLException e) {
+                // 55006: the migration's session is still ending on the server (it closed on ours).
+                if (!"55006".equals(e.getSQLState()) || attempt == 100) {
+                    throw new IllegalStateException("cannot create a test database: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted creating a test database", e);
+            }
+        }
+    }
+
     /** A superuser connection to the server's {@code postgres} database. */
     public Connection admin() throws SQLException {
         return Location.parse(urlOf("postgres")).connect();

@@ -11,9 +11,9 @@ import static io.metadb.generated.Tables.META;
 import static io.metadb.generated.Tables.TICKS;
 import static io.metadb.generated.Tables.TOKEN_USAGE;
 
-import io.metadb.analytics.Snapshot.TableCopy;
+import io.metadb.analytics.TableCopy;
 import io.metadb.dao.MetaDb;
-import io.metadb.cli.Demo;
+import io.metadb.dao.Demo;
 import io.metadb.generated.DefaultSchema;
 import io.metadb.migrations.Migrations;
 import io.metadb.migrations.testing.ChildJvm;

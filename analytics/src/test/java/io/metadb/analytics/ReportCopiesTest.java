@@ -22,7 +22,7 @@ import io.metadb.analytics.report.WatchdogReport;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.Retention;
 import io.metadb.dao.Stamped;
-import io.metadb.cli.Demo;
+import io.metadb.dao.Demo;
 import io.metadb.payload.TokenUsage;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.metadb.analytics.report.CostReport;
 import io.metadb.analytics.report.SummaryReport;
 import io.metadb.analytics.report.TimelineReport;
-import io.metadb.cli.Demo;
+import io.metadb.dao.Demo;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.Retention;
 import io.metadb.dao.Stamped;

@@ -1,8 +1,7 @@
-package io.metadb.cli;
+package io.metadb.dao;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.metadb.dao.MetaDb;
 import io.metadb.migrations.testing.Sql;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,9 +1,6 @@
-package io.metadb.cli;
+package io.metadb.dao;
 
 import io.metadb.core.BadInputException;
-import io.metadb.dao.JsonRowDao;
-import io.metadb.dao.MetaDb;
-import io.metadb.dao.Stamped;
 import io.metadb.payload.CliInvocation;
 import io.metadb.payload.CloneDispatch;
 import io.metadb.payload.CloneLifecycleEvent;
@@ -88,7 +85,7 @@ public final class Demo {
 
     /** Writes everything; returns rows written per table, in write order. */
     /** Throws if {@code scale} is not in (0, 100]: checked before anything touches the disk. */
-    static void checkScale(double scale) {
+    public static void checkScale(double scale) {
         if (!(scale > 0) || scale > 100) {
             throw new BadInputException("--rows-scale must be in (0, 100], was " + scale);
         }
