@@ -1,6 +1,5 @@
 package io.metadb.analytics;
 
-import io.metadb.core.Identifiers;
 import io.metadb.core.BadInputException;
 import io.metadb.core.Engine;
 import io.metadb.generated.DefaultSchema;

@@ -6,36 +6,27 @@ import static io.metadb.analytics.HourFingerprints.hoursOf;
 import io.metadb.analytics.HourFingerprints.Fingerprint;
 import io.metadb.analytics.HourFingerprints.Hours;
 import io.metadb.analytics.Snapshot.SnapshotException;
-import io.metadb.core.Identifiers;
 import io.metadb.core.Location;
 import io.metadb.core.SqliteFiles;
-import io.metadb.generated.convert.Timestamps;
 import io.metadb.generated.envelope.Envelope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jooq.Field;
-import org.jooq.Table;
 
 /**
  * The in-memory copies of one file's tables, kept between reports by a process that answers

@@ -1,36 +1,21 @@
 package io.metadb.analytics;
 
-import static io.metadb.generated.Tables.META;
-
 import io.metadb.core.SchemaVersion;
-import io.metadb.generated.envelope.JsonRowTable;
-import io.metadb.generated.envelope.RowTable;
 import io.metadb.core.Engine;
 import io.metadb.core.Location;
-import io.metadb.core.PgDatabases;
 import io.metadb.core.SqliteFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
-import org.sqlite.SQLiteConnection;
 
 /**
  * An in-memory SQLite copy of a {@code meta.db}, taken consistently (one read transaction)
@@ -222,6 +207,17 @@ public final class Snapshot implements AutoCloseable {
         if (mismatch != null) {
             throw new SnapshotException(mismatch, null);
         }
+    }
+
+    /**
+     * Every statement a run on this snapshot sends goes to {@code listener} first: how the
+     * copy-plan check ({@code CopyPlanDerivationTest}) sees which columns a report's queries
+     * name. Package-private: not an extension point.
+     */
+    Snapshot listenedBy(org.jooq.ExecuteListener listener) {
+        dsl = DSL.using(engine.dsl(connection).configuration()
+                .derive(new org.jooq.impl.DefaultExecuteListenerProvider(listener)));
+        return this;
     }
 
     /** jOOQ over the copy (made on first use). */

@@ -9,7 +9,6 @@ import io.metadb.analytics.report.TimelineReport;
 import io.metadb.dao.Demo;
 import io.metadb.dao.MetaDb;
 import io.metadb.dao.Retention;
-import io.metadb.dao.Stamped;
 import io.metadb.migrations.testing.Sql;
 import io.metadb.payload.TokenUsage;
 import java.nio.file.Files;

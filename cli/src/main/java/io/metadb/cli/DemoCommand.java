@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code metadb demo}: a realistic meta.db written through the DAOs. */
 @Command(name = "demo", description = {"Write a realistic demo meta.db (the live shape at scale 1: ~131k rows, 64 MB) through the DAOs.",

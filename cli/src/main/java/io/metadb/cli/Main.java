@@ -1,6 +1,5 @@
 package io.metadb.cli;
 
-import io.metadb.core.BadInputException;
 import io.metadb.analytics.Report;
 import io.metadb.analytics.Reports;
 import java.io.PrintWriter;

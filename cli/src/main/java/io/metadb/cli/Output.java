@@ -6,11 +6,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import io.metadb.analytics.RowSink;
 import io.metadb.analytics.Tabular;
 import io.metadb.generated.convert.Timestamps;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 

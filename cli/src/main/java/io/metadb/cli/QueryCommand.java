@@ -3,7 +3,6 @@ package io.metadb.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code metadb query SQL}: one read-only statement over the file, streamed; writes exit 2 and change nothing. */
 @Command(name = "query", description = {"Run one read-only SQL statement over a consistent view of the database.",

@@ -14,7 +14,6 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code metadb retention}: roll up and age out ticks, CLI calls and watchdog events (SPEC §5). */
 @Command(name = "retention", description = {"Roll up old ticks, CLI invocations and watchdog events into daily tables, then delete them.",

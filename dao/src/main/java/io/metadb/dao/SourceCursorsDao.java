@@ -5,9 +5,6 @@ import static io.metadb.generated.Tables.SOURCE_CURSORS;
 
 import io.metadb.dao.internal.Writer;
 import io.metadb.core.Location;
-import io.metadb.core.PgDatabases;
-import io.metadb.core.SqliteFiles;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.metadb.core.Engine;
 import io.metadb.core.Location;
-import io.metadb.core.PgDatabases;
 import io.metadb.generated.Tables;
 import io.metadb.migrations.testing.ChildJvm;
 import io.metadb.migrations.testing.MigratedDbExtension;

@@ -1,12 +1,10 @@
 package io.metadb.analytics.report;
 
-import static io.metadb.generated.Tables.CLI_DAILY;
 import static io.metadb.generated.Tables.CLI_INVOCATIONS;
 import static io.metadb.generated.Tables.CRASHES;
 import static io.metadb.generated.Tables.EVENTS;
 import static io.metadb.generated.Tables.TESTS;
 import static io.metadb.generated.Tables.TOKEN_USAGE;
-import static io.metadb.generated.Tables.WATCHDOG_DAILY;
 import static io.metadb.generated.Tables.WATCHDOG_EVENTS;
 import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.count;

@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
-import org.jooq.DSLContext;
 
 /**
  * The writer's PostgreSQL side: a connection never in auto-commit (a transaction begins with
@@ -21,8 +20,6 @@ import org.jooq.DSLContext;
 final class PgWriteSession extends WriteSession {
     private final Location location;
     private final MetaDbOptions options;
-    private Connection connection;
-    private DSLContext dsl;
     /** When the server was first found unreachable, 0 while it is reachable. */
     private long unreachableSinceNanos;
     /** When a connection to the server last failed. */
@@ -30,10 +27,9 @@ final class PgWriteSession extends WriteSession {
     private long reconnects;
 
     private PgWriteSession(Location location, MetaDbOptions options, Connection connection) {
+        super(Engine.POSTGRESQL, connection);
         this.location = location;
         this.options = options;
-        this.connection = connection;
-        this.dsl = Engine.POSTGRESQL.dsl(connection);
     }
 
     static PgWriteSession open(Location location, MetaDbOptions options) {
@@ -64,16 +60,6 @@ final class PgWriteSession extends WriteSession {
     }
 
     @Override
-    DSLContext dsl() {
-        return dsl;
-    }
-
-    @Override
-    Connection connection() {
-        return connection;
-    }
-
-    @Override
     long reconnects() {
         return reconnects;
     }
@@ -88,7 +74,7 @@ final class PgWriteSession extends WriteSession {
     @Override
     void transaction(Body body) throws Exception {
         while (true) {
-            if (connection == null || isClosed(connection)) {
+            if (connection() == null || isClosed(connection())) {
                 dropConnection();
                 reconnect();
             }
@@ -98,11 +84,11 @@ final class PgWriteSession extends WriteSession {
                 body.run();
                 xid = transactionId();
                 committing = true;
-                connection.commit();
+                connection().commit();
                 return;
             } catch (Exception | AssertionError e) {
                 // (The driver asserts its connection is open: with -ea a closed one is an AssertionError.)
-                if (PgDatabases.isConnectionLost(e) || isClosed(connection)) {
+                if (PgDatabases.isConnectionLost(e) || isClosed(connection())) {
                     if (committing && settleCommit(xid, e)) {
                         return; // it committed: what the body took stays taken
                     }
@@ -113,7 +99,7 @@ final class PgWriteSession extends WriteSession {
                 }
                 body.aborted();
                 try {
-                    connection.rollback();
+                    connection().rollback();
                 } catch (SQLException ignored) {
                     // nothing left to roll back
                 }
@@ -137,8 +123,7 @@ final class PgWriteSession extends WriteSession {
         SQLException last = null;
         do {
             try {
-                connection = connectWriter(location);
-                dsl = Engine.POSTGRESQL.dsl(connection);
+                use(connectWriter(location));
                 unreachableSinceNanos = 0;
                 reconnects++;
                 return;
@@ -159,11 +144,10 @@ final class PgWriteSession extends WriteSession {
     }
 
     private void dropConnection() {
-        forgetStatements();
-        if (connection != null) {
-            closeQuietly(connection);
+        if (connection() != null) {
+            closeQuietly(connection());
         }
-        connection = null;
+        use(null);
     }
 
     private static boolean isClosed(Connection c) {
@@ -176,7 +160,7 @@ final class PgWriteSession extends WriteSession {
 
     /** The transaction's id (assigning one now: the transaction writes anyway). */
     private String transactionId() throws SQLException {
-        try (Statement s = connection.createStatement();
+        try (Statement s = connection().createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_current_xact_id()::text")) {
             rs.next();
             return rs.getString(1);
@@ -192,14 +176,14 @@ final class PgWriteSession extends WriteSession {
     private boolean settleCommit(String xid, Throwable cause) throws MetaDbUnavailableException {
         dropConnection();
         reconnect();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_xact_status(?::xid8)")) {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT pg_xact_status(?::xid8)")) {
             ps.setString(1, xid);
             String status;
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 status = rs.getString(1);
             }
-            connection.rollback();
+            connection().rollback();
             if ("committed".equals(status)) {
                 return true;
             }

@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
-import org.jooq.DSLContext;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -30,16 +29,13 @@ final class SqliteWriteSession extends WriteSession {
     private final Path db;
     private final Path walFile;
     private final MetaDbOptions options;
-    private final Connection connection;
-    private final DSLContext dsl;
     private long lastBusyCheckpointNanos;
 
     private SqliteWriteSession(Path db, Connection connection, MetaDbOptions options) {
+        super(Engine.SQLITE, connection);
         this.db = db;
         this.walFile = SqliteFiles.walOf(db);
         this.options = options;
-        this.connection = connection;
-        this.dsl = Engine.SQLITE.dsl(connection);
     }
 
     static SqliteWriteSession open(Location location, MetaDbOptions options) {
@@ -62,16 +58,6 @@ final class SqliteWriteSession extends WriteSession {
                     + e.getMessage(), e);
         }
         return session;
-    }
-
-    @Override
-    DSLContext dsl() {
-        return dsl;
-    }
-
-    @Override
-    Connection connection() {
-        return connection;
     }
 
     @Override
@@ -134,7 +120,7 @@ final class SqliteWriteSession extends WriteSession {
             if (options.walCheckpointBytes() > 0 && wal > options.walCheckpointBytes()
                     && now - lastBusyCheckpointNanos > RESTART_INTERVAL_NANOS) {
                 execute("PRAGMA busy_timeout = " + RESTART_WAIT_MS);
-                try (Statement s = connection.createStatement();
+                try (Statement s = connection().createStatement();
                      ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
                     if (rs.next() && rs.getInt(1) != 0) {
                         lastBusyCheckpointNanos = now; // a reader is in the log: retry later
@@ -163,7 +149,7 @@ final class SqliteWriteSession extends WriteSession {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
+        try (Statement s = connection().createStatement()) {
             s.execute(sql);
         }
     }

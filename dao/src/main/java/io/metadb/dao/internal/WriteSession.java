@@ -1,5 +1,6 @@
 package io.metadb.dao.internal;
 
+import io.metadb.core.Engine;
 import io.metadb.core.Location;
 import io.metadb.dao.MetaDbOptions;
 import java.sql.Connection;
@@ -25,6 +26,14 @@ abstract class WriteSession {
     }
 
     private final Map<Object, PreparedStatement> statements = new HashMap<>();
+    private final Engine engine;
+    private Connection connection;
+    private DSLContext dsl;
+
+    WriteSession(Engine engine, Connection connection) {
+        this.engine = engine;
+        use(connection);
+    }
 
     /** Opens the writer's session for {@code location}: the one place that picks the engine's side. */
     static WriteSession open(Location location, MetaDbOptions options) {
@@ -35,9 +44,21 @@ abstract class WriteSession {
     }
 
     /** jOOQ over the current connection. */
-    abstract DSLContext dsl();
+    final DSLContext dsl() {
+        return dsl;
+    }
 
-    abstract Connection connection();
+    /** The current connection; null while a lost one is not replaced yet. */
+    final Connection connection() {
+        return connection;
+    }
+
+    /** From now on {@code c} (null: none); the old connection's statements are forgotten. */
+    final void use(Connection c) {
+        statements.clear();
+        connection = c;
+        dsl = c == null ? null : engine.dsl(c);
+    }
 
     /**
      * Runs {@code body} in one transaction and commits it.
@@ -67,11 +88,6 @@ abstract class WriteSession {
             statements.put(key, ps);
         }
         return ps;
-    }
-
-    /** The connection is gone: its statements with it. */
-    final void forgetStatements() {
-        statements.clear();
     }
 
     /** Closes the statements and the connection. */

@@ -6,7 +6,6 @@ import io.metadb.core.SchemaVersion;
 import io.metadb.migrations.MigrationException;
 import io.metadb.migrations.MigrationResult;
 import io.metadb.migrations.Migrations;
-import io.metadb.migrations.SchemaTooNewException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
