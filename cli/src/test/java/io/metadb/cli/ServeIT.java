@@ -470,7 +470,7 @@ class ServeIT {
                     + " stopped answering before the end of its answer; run again, or with METADB_NO_SERVER=1\n");
             // The dead server's discovery file is left; the next command ignores it and answers in-process.
             assertThat(Discovery.fileOf(s.db)).exists();
-            Run after = run(Map.of(), "--s.db", s.db.toString(), "query", "SELECT 8 AS n", "--csv");
+            Run after = run(Map.of(), "--db", s.db.toString(), "query", "SELECT 8 AS n", "--csv");
             assertThat(after).isEqualTo(new Run(0, "n\r\n8\r\n", ""));
         }
     }
