@@ -64,7 +64,6 @@ final class CommandService {
         if (report == null) {
             throw new BadInputException("unknown command '" + inv.command() + "' (see: metadb help)");
         }
-        requireGiven(report, inv.values());
         Request<?, ?> request = report.request(new Args(inv.values(), now));
         long start = System.nanoTime();
         Tabular result;
@@ -82,20 +81,6 @@ final class CommandService {
         if (inv.debug()) {
             err.printf("metadb: snapshot of %d tables in %.1f ms, report in %.1f ms%n", request.reads(now).size(),
                     snapshotNanos / 1e6, (nanos - snapshotNanos) / 1e6);
-        }
-    }
-
-    /**
-     * Every required parameter is given (the command line's parser checked it already; a
-     * URL's parameters are checked here), in the parser's words.
-     */
-    private static void requireGiven(Report<?, ?> report, Map<String, String> values) {
-        for (Param<?> p : report.params()) {
-            if ((p.positional() || p.required()) && values.get(p.name()) == null) {
-                throw new BadInputException((p.positional() ? "Missing required parameter: '" + p.label() + "'"
-                        : "Missing required option: '--" + p.name() + "=" + (p.label() != null ? p.label() : "<" + p.name() + ">")
-                                + "'") + " (see: metadb " + report.name() + " --help)");
-            }
         }
     }
 
