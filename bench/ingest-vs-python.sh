@@ -4,12 +4,14 @@
 # fresh migrated file, interleaved, median of N runs.
 # Usage: bench/ingest-vs-python.sh [ROWS] [RUNS]
 set -euo pipefail
+# The interpreter itself, never a version manager's shim (pyenv's adds ~100 ms a start).
+py3="${METADB_PYTHON:-/usr/bin/python3}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rows="${1:-200000}"
 runs="${2:-5}"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
-python3 - "$dir/lines.jsonl" "$rows" <<'PY'
+"$py3" - "$dir/lines.jsonl" "$rows" <<'PY'
 import json, random, sys, uuid
 path, n = sys.argv[1], int(sys.argv[2])
 r = random.Random(1)
@@ -30,8 +32,8 @@ j=(); p=(); q=()
 for i in $(seq "$runs"); do
   cp "$dir/template.db" "$dir/j$i.db"; cp "$dir/template.db" "$dir/p$i.db"; cp "$dir/template.db" "$dir/q$i.db"
   j+=("$(ms "$root/bin/metadb" --db "$dir/j$i.db" ingest token_usage "$dir/lines.jsonl")")
-  p+=("$(ms python3 "$root/bench/ingest_baseline.py" "$dir/p$i.db" "$dir/lines.jsonl")")
-  q+=("$(ms python3 "$root/bench/ingest_baseline.py" "$dir/q$i.db" "$dir/lines.jsonl" 32768)")
+  p+=("$(ms "$py3" "$root/bench/ingest_baseline.py" "$dir/p$i.db" "$dir/lines.jsonl")")
+  q+=("$(ms "$py3" "$root/bench/ingest_baseline.py" "$dir/q$i.db" "$dir/lines.jsonl" 32768)")
   [ "$(sqlite3 "$dir/j$i.db" 'SELECT count(*) FROM token_usage')" = "$rows" ] || { echo "metadb lost rows"; exit 1; }
   [ "$(sqlite3 "$dir/p$i.db" 'SELECT count(*) FROM token_usage')" = "$rows" ] || { echo "python lost rows"; exit 1; }
   rm -f "$dir"/[jpq]$i.db*

@@ -9,6 +9,8 @@
 # build, interleaved in the same rounds (before/after a change).
 # Usage: bench/report-startup.sh [DB] [RUNS]   (DB defaults to a fresh demo database)
 set -euo pipefail
+# The interpreter itself, never a version manager's shim (pyenv's adds ~100 ms a start).
+py3="${METADB_PYTHON:-/usr/bin/python3}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db="${1:-}"
 runs="${2:-7}"
@@ -32,7 +34,7 @@ for _ in $(seq "$runs"); do
     # shellcheck disable=SC2086
     [ -n "$base" ] && btimes[$r]+="$(ms "$base" --db "$db" --now "$now" $r) "
   done
-  py+=("$(ms python3 "$root/bench/cost_by_model.py" "$db" "$now")")
+  py+=("$(ms "$py3" "$root/bench/cost_by_model.py" "$db" "$now")")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "whole-process wall time on $db, median of $runs interleaved runs (ms)${base:+; baseline: $base}"
@@ -52,8 +54,8 @@ done
 mp=$(median "${py[@]}")
 mc=$(median ${times["cost --by model --since 7d --json"]})
 printf '%-40s %5d   [%s]\n' "python3 cost_by_model.py (baseline)" "$mp" "${py[*]}"
-canonical() { python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))'; }
+canonical() { "$py3" -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True))'; }
 same=$(diff <("$root/bin/metadb" --db "$db" --now "$now" cost --by model --since 7d --json | canonical) \
-            <(python3 "$root/bench/cost_by_model.py" "$db" "$now" | canonical) >/dev/null && echo yes || echo NO)
+            <("$py3" "$root/bench/cost_by_model.py" "$db" "$now" | canonical) >/dev/null && echo yes || echo NO)
 echo "cost ratio metadb/python: $(awk -v a="$mc" -v b="$mp" 'BEGIN {printf "%.2f", a / b}') (same rows: $same);" \
   "reports over 400 ms: $over of $(( ${#reports[@]} - 1 ))"
