@@ -15,6 +15,8 @@
 # `retention` are compared too, on SQLite: their output and the data they wrote (needs
 # sqlite3). On PostgreSQL both builds read the one database OLD wrote.
 # Pass installed builds: a source checkout's bin/metadb runs Maven when its sources changed.
+# The URL (a throwaway server's password in it) is an argument: visible in `ps` while this runs.
+# Two runs must not share one PostgreSQL database (each replaces its metadb tables).
 # Each command is a JVM start (OLD's and NEW's run at once): ~430 cases, about 10 min on SQLite
 # on an idle 2-core machine, and as long again on PostgreSQL.
 set -euo pipefail
