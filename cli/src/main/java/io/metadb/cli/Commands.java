@@ -26,6 +26,8 @@ final class Commands {
     static final long ADMISSION_WAIT_MS = 2_000;
 
     private final Path db;
+    /** The served file as the command layer takes it (made once, not per request). */
+    private final io.metadb.core.Location location;
     private final Duration statementLimit;
     private final Semaphore userStatements = new Semaphore(MAX_USER_STATEMENTS, true);
     private final AtomicLong answered = new AtomicLong();
@@ -34,6 +36,7 @@ final class Commands {
 
     Commands(Path db, Duration statementLimit, io.metadb.analytics.RowSource rows) {
         this.db = db;
+        this.location = io.metadb.core.Location.of(db);
         this.statementLimit = statementLimit;
         this.rows = rows;
     }
@@ -49,7 +52,7 @@ final class Commands {
 
     /** Answers {@code inv} on the served database; its exit code. */
     int run(Invocation inv, PrintWriter out, PrintWriter err) {
-        int code = CommandService.run(inv, io.metadb.core.Location.of(db), rows, out, err);
+        int code = CommandService.run(inv, location, rows, out, err);
         answered.incrementAndGet();
         return code;
     }
