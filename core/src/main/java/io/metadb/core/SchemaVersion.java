@@ -12,7 +12,7 @@ import java.sql.SQLException;
  */
 public final class SchemaVersion {
     /** The schema version this library creates and reads: the last {@code vN} tag of the changelogs. */
-    public static final int HEAD = 11;
+    public static final int HEAD = 12;
 
     /** The {@code meta} key holding the schema version. */
     public static final String KEY = "schema_version";

@@ -23,4 +23,6 @@ public @interface Range {
     long DURATION_MS = 365L * 24 * 3600 * 1000;
     /** Cost of one call in USD: up to a million. */
     long COST_USD = 1_000_000L;
+    /** Attempts of one call (retries counted): up to a million. */
+    long ATTEMPTS = 1_000_000L;
 }

@@ -1,6 +1,6 @@
 package io.metadb.payload;
 
-/** A token_usage row's payload (SPEC §2.2); {@link OptionalKey} marks optional keys. Immutable. */
+/** A token_usage row's payload (SPEC §2.2; {@code duration_ms} from v12); {@link OptionalKey} marks optional keys. Immutable. */
 public record TokenUsage(
         String agent,
         @OptionalKey String sessionId,
@@ -10,5 +10,13 @@ public record TokenUsage(
         @Range(min = 0, max = Range.TOKENS) long outputTokens,
         @OptionalKey @Range(min = 0, max = Range.TOKENS) Long cacheReadTokens,
         @OptionalKey @Range(min = 0, max = Range.TOKENS) Long cacheWriteTokens,
-        @Range(min = 0, max = Range.COST_USD) double costUsd) implements Payload {
+        @Range(min = 0, max = Range.COST_USD) double costUsd,
+        @OptionalKey @Range(min = 0, max = Range.DURATION_MS) Long durationMs) implements Payload {
+
+    /** A row without the request's duration (the payload of schema versions before v12). */
+    public TokenUsage(String agent, String sessionId, String provider, String model, long inputTokens, long outputTokens,
+            Long cacheReadTokens, Long cacheWriteTokens, double costUsd) {
+        this(agent, sessionId, provider, model, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costUsd,
+                null);
+    }
 }

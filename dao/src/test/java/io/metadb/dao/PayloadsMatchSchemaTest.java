@@ -23,7 +23,7 @@ class PayloadsMatchSchemaTest {
         List<String> jsonTables = DefaultSchema.DEFAULT_SCHEMA.getTables().stream()
                 .filter(t -> t.field("row_json") != null).map(Table::getName).sorted().toList();
         assertThat(JsonTables.all()).extracting(JsonTable::name).containsExactlyInAnyOrderElementsOf(jsonTables);
-        assertThat(jsonTables).hasSize(23);
+        assertThat(jsonTables).hasSize(24);
 
         for (JsonTable t : JsonTables.all()) {
             List<String> columns = new ArrayList<>();

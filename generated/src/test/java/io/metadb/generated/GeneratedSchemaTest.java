@@ -102,7 +102,7 @@ class GeneratedSchemaTest {
                 assertThat(r.agent()).isSameAs(t.field(Envelope.AGENT));
             }
         }
-        assertThat(RowTables.jsonRowTables()).hasSize(23).contains((JsonRowTable) Tables.MESSAGES);
+        assertThat(RowTables.jsonRowTables()).hasSize(24).contains((JsonRowTable) Tables.MESSAGES);
         assertThat(RowTables.rowTables()).hasSize(24).contains((RowTable) Tables.EVENTS);
         assertThat(((JsonRowTable) Tables.CRASHES.as("latest")).ts().getQualifiedName().toString()).isEqualTo("\"latest\".\"ts\"");
         assertThat(((RowTable) Tables.EVENTS).agent()).isNull();

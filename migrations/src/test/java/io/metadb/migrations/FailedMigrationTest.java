@@ -48,7 +48,8 @@ class FailedMigrationTest {
         Path direct = dir.resolve("direct.db");
         Migrations.apply(direct);
         assertThat(Sql.normalizedSchema(db)).isEqualTo(Sql.normalizedSchema(direct));
-        rows.forEach((table, expected) -> assertThat(Sql.rows(db, "SELECT * FROM " + table + " ORDER BY rowid"))
+        rows.forEach((table, expected) -> assertThat(Sql.asWideAs(Sql.rows(db, "SELECT * FROM " + table
+                + " ORDER BY rowid"), expected))
                 .as(table).filteredOn(r -> !table.equals("meta") || !r.get(0).equals("schema_version"))
                 .isEqualTo(expected.stream().filter(r -> !table.equals("meta") || !r.get(0).equals("schema_version")).toList()));
         // Recorded with the released checksum, like every other changeset.

@@ -129,8 +129,8 @@ class KilledMigrationTest {
     }
 
     private static void assertRowsKept(Path db, Map<String, List<List<String>>> rows) {
-        rows.forEach((table, expected) -> assertThat(Sql.rows(db, "SELECT * FROM " + table + " ORDER BY rowid"))
-                .as(table).isEqualTo(expected));
+        rows.forEach((table, expected) -> assertThat(Sql.asWideAs(Sql.rows(db, "SELECT * FROM " + table
+                + " ORDER BY rowid"), expected)).as(table).isEqualTo(expected));
     }
 
     /** The file's schema and history are exactly those of released version {@code version}. */

@@ -28,18 +28,18 @@ class MigrationPathsTest {
         MigrationResult result = Migrations.apply(db);
 
         assertThat(result).isEqualTo(new MigrationResult(0, SchemaVersion.HEAD, Migrations.HEAD_CHANGESETS, false, false, false));
-        assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("11");
+        assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo(String.valueOf(SchemaVersion.HEAD));
         assertThat(Sql.value(db, "PRAGMA journal_mode")).isEqualTo("wal");
         assertThat(Sql.tables(db)).containsExactlyInAnyOrderElementsOf(
                 DefaultSchema.DEFAULT_SCHEMA.getTables().stream().map(Table::getName).toList());
-        assertThat(Sql.value(db, "SELECT count(*) FROM DATABASECHANGELOG")).isEqualTo("52");
+        assertThat(Sql.value(db, "SELECT count(*) FROM DATABASECHANGELOG")).isEqualTo(String.valueOf(Migrations.HEAD_CHANGESETS));
         assertThat(Sql.rows(db, "SELECT tag FROM DATABASECHANGELOG WHERE tag IS NOT NULL ORDER BY orderexecuted"))
-                .extracting(r -> r.get(0)).containsExactly("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11");
+                .extracting(r -> r.get(0)).containsExactly("v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12");
         // Every JSON-row table: ts index, json_valid check, stored generated columns.
         List<String> jsonTables = Sql.rows(db, "SELECT m.name FROM sqlite_master m WHERE m.type = 'table'"
                 + " AND EXISTS (SELECT 1 FROM pragma_table_xinfo(m.name) WHERE name = 'row_json')").stream()
                 .map(r -> r.get(0)).toList();
-        assertThat(jsonTables).hasSize(23);
+        assertThat(jsonTables).hasSize(24);
         for (String t : jsonTables) {
             assertThat(Sql.value(db, "SELECT count(*) FROM pragma_index_list('" + t + "') l"
                     + " WHERE (SELECT group_concat(name) FROM pragma_index_info(l.name)) = 'ts'")).as(t).isEqualTo("1");
@@ -53,6 +53,9 @@ class MigrationPathsTest {
                 .extracting(r -> r.get(0) + " " + r.get(1))
                 .containsExactly("agent TEXT", "session_id TEXT", "provider TEXT", "model TEXT", "input_tokens INTEGER",
                         "output_tokens INTEGER", "cache_read_tokens INTEGER", "cache_write_tokens INTEGER", "cost_usd REAL");
+        // Added in v12, so VIRTUAL (SQLite cannot add a STORED column to a table).
+        assertThat(Sql.rows(db, "SELECT name, type FROM pragma_table_xinfo('token_usage') WHERE hidden = 2"))
+                .extracting(r -> r.get(0) + " " + r.get(1)).containsExactly("duration_ms INTEGER");
     }
 
     @Test
@@ -64,7 +67,7 @@ class MigrationPathsTest {
 
         MigrationResult again = Migrations.apply(db);
 
-        assertThat(again).isEqualTo(new MigrationResult(11, 11, 0, false, false, false));
+        assertThat(again).isEqualTo(new MigrationResult(SchemaVersion.HEAD, SchemaVersion.HEAD, 0, false, false, false));
         assertThat(Sql.normalizedSchema(db)).isEqualTo(schema);
         assertThat(Sql.rows(db, "SELECT * FROM DATABASECHANGELOG ORDER BY orderexecuted")).isEqualTo(history);
     }
@@ -85,7 +88,7 @@ class MigrationPathsTest {
         assertThat(result.toVersion()).isEqualTo(SchemaVersion.HEAD);
         for (var e : before.entrySet()) {
             assertThat(e.getValue()).as(e.getKey()).isNotEmpty();
-            assertThat(Sql.rows(db, selectAll(e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+            assertThat(Sql.asWideAs(Sql.rows(db, selectAll(e.getKey())), e.getValue())).as(e.getKey()).isEqualTo(e.getValue());
         }
         assertThat(Sql.normalizedSchema(db)).isEqualTo(Sql.normalizedSchema(direct));
     }
@@ -94,13 +97,13 @@ class MigrationPathsTest {
     void refusesAFileNewerThanTheLibrary() {
         Path db = dir.resolve("meta.db");
         Migrations.apply(db);
-        Sql.exec(db, "UPDATE meta SET value = '12' WHERE key = 'schema_version'");
+        Sql.exec(db, "UPDATE meta SET value = '" + (SchemaVersion.HEAD + 1) + "' WHERE key = 'schema_version'");
 
         assertThatThrownBy(() -> Migrations.apply(db))
                 .isInstanceOf(SchemaTooNewException.class)
-                .hasMessageContaining("schema version 12")
-                .hasMessageContaining("schema version 11");
-        assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo("12");
+                .hasMessageContaining("schema version " + (SchemaVersion.HEAD + 1))
+                .hasMessageContaining("schema version " + SchemaVersion.HEAD);
+        assertThat(Sql.value(db, "SELECT value FROM meta WHERE key = 'schema_version'")).isEqualTo(String.valueOf(SchemaVersion.HEAD + 1));
     }
 
     /** Inserts two rows into every table the file has, with a value in every writable column. */

@@ -1,6 +1,7 @@
 package io.metadb.analytics.internal;
 
 import io.metadb.core.BadInputException;
+import static io.metadb.generated.Tables.API_ERRORS;
 import static io.metadb.generated.Tables.CLI_INVOCATIONS;
 import static io.metadb.generated.Tables.CLONE_DISPATCHES;
 import static io.metadb.generated.Tables.CLONE_LIFECYCLE_EVENTS;
@@ -80,6 +81,8 @@ public final class ActivitySummaries {
                     coalesce(MARKER_STATE_EVENTS.FROM_STATE, inline("?")), inline(" -> "), MARKER_STATE_EVENTS.TO_STATE)),
             Map.entry(DEPENDENCY_INSTALLS, concat(DEPENDENCY_INSTALLS.ECOSYSTEM, inline(" "), DEPENDENCY_INSTALLS.PACKAGE,
                     optional(" ", DEPENDENCY_INSTALLS.VERSION), inline(" "), okText(DEPENDENCY_INSTALLS.OK))),
+            Map.entry(API_ERRORS, concat(API_ERRORS.MODEL, inline(": "), API_ERRORS.ERROR,
+                    coalesce(concat(inline(" (status "), API_ERRORS.STATUS_CODE, inline(")")), inline("")))),
             Map.entry(EVENTS, concat(EVENTS.KIND, inline(" "), EVENTS.STATUS, inline(" to "), EVENTS.SOURCE,
                     inline(" (attempts "), EVENTS.ATTEMPTS, inline(")"))));
 

@@ -1,6 +1,7 @@
 package io.metadb.dao.internal;
 
 import io.metadb.core.BadInputException;
+import static io.metadb.generated.Tables.API_ERRORS;
 import static io.metadb.generated.Tables.CLI_INVOCATIONS;
 import static io.metadb.generated.Tables.CLONE_DISPATCHES;
 import static io.metadb.generated.Tables.CLONE_LIFECYCLE_EVENTS;
@@ -26,6 +27,7 @@ import static io.metadb.generated.Tables.WATCHDOG_EVENTS;
 import static io.metadb.generated.Tables.WORKSPACES;
 
 import io.metadb.generated.envelope.JsonRowTable;
+import io.metadb.payload.ApiError;
 import io.metadb.payload.CliInvocation;
 import io.metadb.payload.CloneDispatch;
 import io.metadb.payload.CloneLifecycleEvent;
@@ -117,6 +119,7 @@ public final class JsonTables {
         add(PREPUSH_BYPASS_EVENTS, PrepushBypassEvent.class);
         add(MARKER_STATE_EVENTS, MarkerStateEvent.class);
         add(DEPENDENCY_INSTALLS, DependencyInstall.class);
+        add(API_ERRORS, ApiError.class);
     }
 
     private JsonTables() {}

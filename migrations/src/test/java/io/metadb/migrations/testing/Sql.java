@@ -75,4 +75,16 @@ public final class Sql {
                         r.get(3) == null ? "" : r.get(3).replaceAll("\\s+", " ").trim()))
                 .toList();
     }
+
+    /**
+     * {@code rows} cut to the width of {@code like}'s rows: the columns a table had when
+     * {@code like} was read (a later version may add columns, always at the end).
+     */
+    public static List<List<String>> asWideAs(List<List<String>> rows, List<List<String>> like) {
+        if (like.isEmpty()) {
+            return rows;
+        }
+        int width = like.get(0).size();
+        return rows.stream().map(r -> r.size() > width ? r.subList(0, width) : r).toList();
+    }
 }
