@@ -112,6 +112,27 @@ public final class MetaDb implements AutoCloseable {
     }
 
     /**
+     * Writes rows validated by {@link JsonIngest#prepare} in one transaction, under an
+     * idempotency key (null: none). The key commits with the rows; a later write under the
+     * same key and request writes nothing and completes with the first write's ids and
+     * {@link Ingested#replayed()} true; under the same key with another request it fails with
+     * {@link IdempotencyKey.ReusedException}. Keys are kept until
+     * {@link #forgetIdempotencyKeys} removes them.
+     */
+    public CompletableFuture<Ingested> ingest(JsonIngest.Prepared rows, IdempotencyKey key) {
+        return writer.insert(rows.table, rows.ts, rows.json, key);
+    }
+
+    /**
+     * Forgets the idempotency keys committed more than {@code age} ago (a repeat of one of
+     * them writes again); completes with how many were removed.
+     */
+    public CompletableFuture<Integer> forgetIdempotencyKeys(java.time.Duration age) {
+        java.time.Instant before = java.time.Instant.now().minus(age);
+        return writer.submit(tx -> io.metadb.dao.internal.IdempotencyKeys.forget(tx.dsl(), before));
+    }
+
+    /**
      * Waits until every write queued before this call has committed (or failed).
      *
      * @throws IllegalStateException if called in a write's callback on the writer thread,

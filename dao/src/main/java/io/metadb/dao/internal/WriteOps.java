@@ -1,6 +1,8 @@
 package io.metadb.dao.internal;
 
 import io.metadb.dao.IdRange;
+import io.metadb.dao.IdempotencyKey;
+import io.metadb.dao.Ingested;
 import io.metadb.dao.internal.JsonTables.JsonTable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -17,19 +19,33 @@ final class WriteOps {
         abstract void fail(Throwable t);
     }
 
-    /** Rows of one table, already validated and serialised; their ids are taken at commit. */
+    /**
+     * Rows of one table, already validated and serialised; their ids are taken at commit. Under
+     * an idempotency key, the transaction first looks the key up ({@link Writer}): a key already
+     * committed (or taken by an earlier write of the same batch) makes this write a repeat that
+     * writes nothing, answered as the first; the same key with another request is refused.
+     */
     static final class InsertOp extends Op {
         final JsonTable table;
         final String[] ts;
         final String[] json;
-        final WriteFuture<IdRange> future;
+        final WriteFuture<Ingested> future;
+        /** Null: a write without a key. */
+        final IdempotencyKey key;
         long firstId;
+        /** Decided per attempt of the transaction: the stored answer this write repeats. */
+        Ingested repeats;
+        /** Decided per attempt: the earlier write of the same batch this one repeats. */
+        InsertOp repeatsOp;
+        /** Decided per attempt: why this write is refused (its key was used for another request). */
+        RuntimeException refused;
 
-        InsertOp(WriteFuture<IdRange> future, JsonTable table, String[] ts, String[] json) {
+        InsertOp(WriteFuture<Ingested> future, JsonTable table, String[] ts, String[] json, IdempotencyKey key) {
             this.future = future;
             this.table = table;
             this.ts = ts;
             this.json = json;
+            this.key = key;
         }
 
         @Override
@@ -37,9 +53,36 @@ final class WriteOps {
             return ts.length;
         }
 
+        /** Whether this write inserts its rows (it is no repeat and not refused). */
+        boolean writes() {
+            return repeats == null && repeatsOp == null && refused == null;
+        }
+
+        void resetDecision() {
+            repeats = null;
+            repeatsOp = null;
+            refused = null;
+        }
+
+        /** What was committed for this write, as first done. */
+        Ingested committed() {
+            if (repeats != null) {
+                return repeats;
+            }
+            if (repeatsOp != null) {
+                return repeatsOp.committed();
+            }
+            return new Ingested(new IdRange(firstId, firstId + ts.length - 1), ts.length, false);
+        }
+
         @Override
         void complete() {
-            future.complete(new IdRange(firstId, firstId + ts.length - 1));
+            if (refused != null) {
+                future.completeExceptionally(refused);
+                return;
+            }
+            Ingested first = committed();
+            future.complete(writes() ? first : new Ingested(first.ids(), first.rows(), true));
         }
 
         @Override

@@ -2,6 +2,8 @@ package io.metadb.dao.internal;
 
 import io.metadb.core.Location;
 import io.metadb.dao.IdRange;
+import io.metadb.dao.IdempotencyKey;
+import io.metadb.dao.Ingested;
 import io.metadb.dao.MetaDbLockedException;
 import io.metadb.dao.MetaDbOptions;
 import io.metadb.dao.MetaDbUnavailableException;
@@ -72,7 +74,15 @@ public final class Writer implements AutoCloseable {
 
     /** Queues rows of one table (already validated and serialised); one transaction. */
     public CompletableFuture<IdRange> insert(JsonTable table, String[] ts, String[] json) {
-        InsertOp op = new InsertOp(new WriteFuture<>(thread), table, ts, json);
+        return insert(table, ts, json, null).thenApply(Ingested::ids);
+    }
+
+    /**
+     * Queues rows of one table under an idempotency key (null: none): the rows and the key
+     * commit together, or a repeat of the key commits nothing and is answered as the first.
+     */
+    public CompletableFuture<Ingested> insert(JsonTable table, String[] ts, String[] json, IdempotencyKey key) {
+        InsertOp op = new InsertOp(new WriteFuture<>(thread), table, ts, json, key);
         enqueue(op);
         return op.future;
     }
@@ -250,10 +260,11 @@ public final class Writer implements AutoCloseable {
                 leases.begin();
                 Tx tx = new Tx(session.dsl(), leases);
                 Map<JsonTable, List<InsertOp>> inserts = new LinkedHashMap<>();
+                IdempotencyKeys.decide(session.dsl(), work);
                 takeIdsInTableOrder(work);
                 for (Op op : work) {
                     if (op instanceof InsertOp insert) {
-                        if (insert.rows() > 0) {
+                        if (insert.rows() > 0 && insert.writes()) {
                             inserts.computeIfAbsent(insert.table, t -> new ArrayList<>()).add(insert);
                         }
                     } else {
@@ -262,6 +273,7 @@ public final class Writer implements AutoCloseable {
                     }
                 }
                 flushInserts(inserts);
+                IdempotencyKeys.record(session.dsl(), work);
             }
 
             @Override
@@ -282,7 +294,7 @@ public final class Writer implements AutoCloseable {
     private void takeIdsInTableOrder(List<Op> work) {
         Map<String, List<InsertOp>> byTable = new TreeMap<>();
         for (Op op : work) {
-            if (op instanceof InsertOp insert && insert.rows() > 0) {
+            if (op instanceof InsertOp insert && insert.rows() > 0 && insert.writes()) {
                 byTable.computeIfAbsent(insert.table.table().getName(), t -> new ArrayList<>()).add(insert);
             }
         }
