@@ -57,9 +57,12 @@ final class Commands {
         return code;
     }
 
-    /** Runs the command line {@code args} (the launcher's) on the served database; its exit code. */
-    int run(List<String> args, PrintWriter out, PrintWriter err) {
-        int code = Main.run(onThisDb(args), out, err, rows);
+    /**
+     * Runs the command line {@code args} (the launcher's) on the served database, a write
+     * command with {@code writes}; its exit code.
+     */
+    int run(List<String> args, PrintWriter out, PrintWriter err, ServedWrites writes) {
+        int code = Main.run(onThisDb(args), out, err, rows, writes);
         answered.incrementAndGet();
         return code;
     }

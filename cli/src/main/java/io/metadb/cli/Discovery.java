@@ -21,7 +21,7 @@ import java.util.Set;
 /**
  * The file a running {@code metadb serve} leaves beside its database ({@code <db>-serve}),
  * readable by its owner only, so that a command on the same file can find it: port, pid, the
- * request token and the server's proof on the first line, then the address it listens on, the
+ * read token, the write token and the server's proof on the first line, then the address it listens on, the
  * build it runs (its class path: the launcher compares it with its own) and the commands it
  * answers. Plain lines, so that the bash launcher reads them with {@code read}, starting nothing.
  * <p>
@@ -35,13 +35,15 @@ import java.util.Set;
  *
  * @param port the TCP port
  * @param pid the server's process id
- * @param token the secret every request carries
+ * @param token the read token: reports, queries, the dashboard
+ * @param writeToken the write token: ingest, record, inserts, the OTLP receiver
  * @param proof the secret every answer to an authorised request carries
  * @param bind the address listened on
  * @param build the server's class path
  * @param commands the commands it answers, space-separated
  */
-record Discovery(int port, long pid, String token, String proof, String bind, String build, String commands) {
+record Discovery(int port, long pid, String token, String writeToken, String proof, String bind, String build,
+        String commands) {
     /** The response header carrying the server's proof. */
     static final String PROOF_HEADER = "X-Metadb-Proof";
     private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
@@ -68,8 +70,8 @@ record Discovery(int port, long pid, String token, String proof, String bind, St
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
             String[] first = lines.get(0).split(" ");
-            return new Discovery(Integer.parseInt(first[0]), Long.parseLong(first[1]), first[2], first[3], lines.get(1),
-                    lines.get(2), lines.get(3));
+            return new Discovery(Integer.parseInt(first[0]), Long.parseLong(first[1]), first[2], first[3], first[4],
+                    lines.get(1), lines.get(2), lines.get(3));
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -181,7 +183,8 @@ record Discovery(int port, long pid, String token, String proof, String bind, St
         try {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            String text = port + " " + pid + " " + token + " " + proof + "\n" + bind + "\n" + build + "\n" + commands + "\n";
+            String text = port + " " + pid + " " + token + " " + writeToken + " " + proof + "\n" + bind + "\n" + build + "\n"
+                    + commands + "\n";
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(file + " is a directory; remove it");

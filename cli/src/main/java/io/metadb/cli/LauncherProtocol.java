@@ -1,137 +1,199 @@
 package io.metadb.cli;
 
-import static io.metadb.cli.Responses.CHARSET;
-import static io.metadb.cli.Responses.CHARSET_NAME;
 import static io.metadb.cli.Responses.BODY_BUFFER_CHARS;
+import static io.metadb.cli.Responses.CHARSET;
 import static io.metadb.cli.Responses.send;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The launcher's protocol (what {@code bin/metadb} sends; not for other clients): {@code POST
- * /-/run} with an {@code X-Metadb-Ticket} and the NUL-separated command line, answered with
- * the command's stdout as it is printed; then {@code GET /-/result?ticket=…}, its exit code
- * and stderr, which exist only once it ended. A command the server does not answer (a write, a
- * longer statement limit than its own) gets 422: the client runs it in-process. Thread-safe.
+ * The launcher's protocol (what {@code bin/metadb} sends; not for other clients): one
+ * {@code POST /-/run} per command. The body is the command line (NUL-separated, its length in
+ * {@value #ARGS_HEADER}), then, for {@code ingest}, its input. The answer is the command's
+ * stdout and then its exit code and stderr, in {@link FramedOutput}'s frames, so that one
+ * request tells the client everything and a client can tell a slow answer from a stopped
+ * server. A command the server does not answer (another write, a longer statement limit than
+ * its own) gets 422, and one whose token does not grant it 403: the client runs it in-process.
+ * Thread-safe.
  */
-final class LauncherProtocol {
-    /** The header naming a run, under which its exit code and stderr are kept. */
-    static final String TICKET_HEADER = "X-Metadb-Ticket";
-    private static final int MAX_TICKET_CHARS = 100;
+final class LauncherProtocol implements AutoCloseable {
+    /** The header giving the command line's length in bytes, at the start of the body. */
+    static final String ARGS_HEADER = "X-Metadb-Args";
     /** The largest command line a run sends (NUL-separated arguments). */
     private static final int MAX_RUN_BYTES = 1 << 20;
+    /** The commands that write, answered through the server's writer (with the write token only). */
+    static final Set<String> WRITES = Set.of("ingest", "record");
 
     private final Commands commands;
-    private final Results results = new Results();
+    private final Admission admission;
+    private final java.util.function.Supplier<io.metadb.dao.MetaDb> writer;
+    private final Set<FramedOutput> running = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r,
+            "metadb-keep-alive"));
+    /** Keep-alives are written here: one client that stopped reading must not hold up the others'. */
+    private final ExecutorService keepAlives = Executors.newCachedThreadPool(r -> daemon(r, "metadb-keep-alive-write"));
 
-    LauncherProtocol(Commands commands) {
+    LauncherProtocol(Commands commands, Admission admission, java.util.function.Supplier<io.metadb.dao.MetaDb> writer) {
         this.commands = commands;
+        this.admission = admission;
+        this.writer = writer;
+        ticker.scheduleWithFixedDelay(() -> running.forEach(o -> keepAlives.execute(o::keepAlive)), 250, 250,
+                TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * {@code POST /-/run}: the launcher's client; answers exactly as the command would. The
-     * command's stdout is the body, streamed as it is printed (chunked; to an HTTP/1.0
-     * client, as the launcher is, unframed until the connection closes); its exit code and
-     * stderr, known only at the end, are kept under the request's ticket for
-     * {@code GET /-/result} (which the launcher asks next).
-     */
-    void runCommandLine(HttpExchange ex) throws IOException {
-        String ticket = ex.getRequestHeaders().getFirst(TICKET_HEADER);
-        if (ticket == null || ticket.isEmpty() || ticket.length() > MAX_TICKET_CHARS) {
-            send(ex, 400, "text/plain", "metadb: a run needs a " + TICKET_HEADER + " header\n");
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** {@code POST /-/run}: runs the command line and answers in frames (see the class comment). */
+    void run(HttpExchange ex, Grant grant) throws IOException {
+        long argsLength;
+        try {
+            argsLength = Long.parseLong(String.valueOf(ex.getRequestHeaders().getFirst(ARGS_HEADER)));
+        } catch (NumberFormatException e) {
+            send(ex, 400, "text/plain", "metadb: a run needs its command line's length in " + ARGS_HEADER + "\n");
             return;
         }
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_RUN_BYTES + 1);
-        }
-        if (body.length > MAX_RUN_BYTES) {
+        if (argsLength < 0 || argsLength > MAX_RUN_BYTES) {
+            drain(ex);
             send(ex, 413, "text/plain", "metadb: a command line over " + MAX_RUN_BYTES / 1024 + " KiB is not answered here\n");
             return;
         }
+        InputStream body = ex.getRequestBody();
+        byte[] line = body.readNBytes((int) argsLength);
+        if (line.length < argsLength) {
+            send(ex, 400, "text/plain", "metadb: the command line ended early\n");
+            return;
+        }
         List<String> args = new ArrayList<>();
-        String text = new String(body, StandardCharsets.UTF_8);
-        for (String arg : text.split("\0", -1)) {
+        for (String arg : new String(line, StandardCharsets.UTF_8).split("\0", -1)) {
             args.add(arg);
         }
         if (!args.isEmpty() && args.get(args.size() - 1).isEmpty()) {
             args.remove(args.size() - 1); // the terminator after the last argument
         }
         String invoked = Main.invokedCommand(args.toArray(String[]::new));
-        if (invoked == null || !Commands.answers(invoked) || !commands.withinLimit(args)) {
-            // Not this server's to answer (a write, or a longer statement than it allows):
+        boolean write = invoked != null && WRITES.contains(invoked);
+        if (invoked == null || !write && (!Commands.answers(invoked) || !commands.withinLimit(args))) {
+            // Not this server's to answer (another write, or a longer statement than it allows):
             // the client runs the command in its own process.
+            drain(ex);
             send(ex, 422, "text/plain", "metadb: not answered here; run it in-process\n");
             return;
         }
-        if (!commands.statementSlot(invoked)) {
-            send(ex, 503, "text/plain", Commands.busyStatements());
+        if (grant != (write ? Grant.WRITE : Grant.READ)) {
+            drain(ex);
+            send(ex, 403, "text/plain", write ? "metadb: writes need the write token\n"
+                    : "metadb: the write token does not read; reports and queries take the read token\n");
             return;
         }
+        if (!admission.enter(write)) {
+            drain(ex);
+            ex.getResponseHeaders().set("Retry-After", "1");
+            send(ex, 503, "text/plain", admission.busy(write));
+            return;
+        }
+        long length = write ? contentLength(ex) : 0;
         try {
-            ex.getResponseHeaders().set("Content-Type", "text/plain; charset=" + CHARSET_NAME);
-            ex.getResponseHeaders().set("Cache-Control", "no-store");
-            ex.sendResponseHeaders(200, 0);
-            StringWriter err = new StringWriter();
-            int code;
-            try (OutputStream body2 = ex.getResponseBody()) {
-                PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(body2, CHARSET), BODY_BUFFER_CHARS));
-                code = commands.run(args, out, new PrintWriter(err));
-                results.put(ticket, code, err.toString());
-                out.flush();
-            } catch (IOException e) {
-                return; // the client went away (its result is kept until it expires)
+            if (write && !Admission.fits(length)) {
+                // Too large to hold here: the client runs it in-process (nothing of its input was used).
+                drain(ex);
+                send(ex, 413, "text/plain", "metadb: a write over " + Admission.WRITE_BODY_BUDGET / (1024 * 1024)
+                        + " MiB is not taken here; run it in-process\n");
+                return;
+            }
+            if (write && !admission.enterBody(length)) {
+                drain(ex);
+                ex.getResponseHeaders().set("Retry-After", "1");
+                send(ex, 503, "text/plain", admission.busy(true));
+                return;
+            }
+            if (!write && !commands.statementSlot(invoked)) {
+                send(ex, 503, "text/plain", Commands.busyStatements());
+                return;
+            }
+            try {
+                answer(ex, args, write ? new ServedWrites(writer, body) : null);
+            } finally {
+                if (write) {
+                    admission.leaveBody(length);
+                } else {
+                    commands.releaseStatementSlot(invoked);
+                }
             }
         } finally {
-            commands.releaseStatementSlot(invoked);
+            admission.leave(write);
         }
     }
 
-    /** {@code GET /-/result?ticket=T}: the exit code, a newline, then the stderr of that run. */
-    void answerResult(HttpExchange ex, Map<String, String> params) throws IOException {
-        Results.Result r = results.take(params.getOrDefault("ticket", ""));
-        if (r == null) {
-            send(ex, 404, "text/plain", "metadb: no result for that ticket\n");
-            return;
-        }
-        send(ex, 200, "text/plain", r.exit() + "\n" + r.stderr());
-    }
+    /** The most of a refused request's body read (and dropped) before its answer. */
+    private static final long DRAIN_BYTES = Admission.WRITE_BODY_BUDGET + MAX_RUN_BYTES;
 
     /**
-     * Exit codes and stderr of finished runs, by ticket, until taken or a minute old (a client
-     * that went away never takes its own). Thread-safe.
+     * Reads what is left of a refused request's body (up to {@link #DRAIN_BYTES}): a client
+     * still sending it would otherwise see the connection reset instead of the answer.
      */
-    private static final class Results {
-        record Result(int exit, String stderr, long atNanos) {}
+    static void drain(HttpExchange ex) throws IOException {
+        InputStream in = ex.getRequestBody();
+        byte[] skip = new byte[1 << 16];
+        long left = DRAIN_BYTES;
+        int n;
+        while (left > 0 && (n = in.read(skip, 0, (int) Math.min(skip.length, left))) > 0) {
+            left -= n;
+        }
+    }
 
-        private static final long KEEP_NANOS = TimeUnit.MINUTES.toNanos(1);
-        private static final int MAX_KEPT = 10_000;
-        private final LinkedHashMap<String, Result> byTicket = new LinkedHashMap<>();
+    /** The request's Content-Length, or -1 if it has none (a body of unknown length is not taken for a write). */
+    static long contentLength(HttpExchange ex) {
+        try {
+            return Long.parseLong(String.valueOf(ex.getRequestHeaders().getFirst("Content-Length")).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 
-        synchronized void put(String ticket, int exit, String stderr) {
-            long now = System.nanoTime();
-            byTicket.values().removeIf(r -> now - r.atNanos() > KEEP_NANOS);
-            if (byTicket.size() >= MAX_KEPT) {
-                byTicket.remove(byTicket.keySet().iterator().next());
+    private void answer(HttpExchange ex, List<String> args, ServedWrites served) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/x-metadb-frames");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(200, 0);
+        FramedOutput framed = new FramedOutput(ex.getResponseBody());
+        running.add(framed);
+        try {
+            StringWriter err = new StringWriter();
+            PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(framed, CHARSET), BODY_BUFFER_CHARS));
+            int code = commands.run(args, out, new PrintWriter(err), served);
+            out.flush();
+            if (out.checkError()) {
+                return; // the client went away: nobody reads the end
             }
-            byTicket.put(ticket, new Result(exit, stderr, now));
+            framed.finish(code, err.toString());
+        } catch (IOException e) {
+            // the client went away
+        } finally {
+            running.remove(framed);
         }
+    }
 
-        synchronized Result take(String ticket) {
-            return byTicket.remove(ticket);
-        }
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        keepAlives.shutdownNow();
     }
 }

@@ -146,6 +146,15 @@ public final class Main {
      * shared prefetched snapshot), or null in a process of its own.
      */
     static int run(String[] args, PrintWriter out, PrintWriter err, io.metadb.analytics.RowSource served) {
+        return run(args, out, err, served, null);
+    }
+
+    /**
+     * Runs the command inside a server: {@code served} as above, {@code writes} the server's
+     * writer and the request's body for a write command (null elsewhere).
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err, io.metadb.analytics.RowSource served,
+            ServedWrites writes) {
         boolean resident = served != null;
         quietLibraries(args);
         String invoked = invokedCommand(args);
@@ -159,6 +168,8 @@ public final class Main {
         }
         MetadbCommand root = new MetadbCommand();
         root.served = served;
+        root.writes = writes;
+        root.err = err;
         CommandLine cl = new CommandLine(root);
         Class<?> only = invoked == null ? null : MetadbCommand.WRITE_COMMANDS.containsKey(invoked)
                 ? MetadbCommand.WRITE_COMMANDS.get(invoked) : MetadbCommand.TOOL_COMMANDS.get(invoked);

@@ -27,7 +27,8 @@ public final class MetadbCommand {
      * operator's start-up), or all of them when help or an unknown command is asked for.
      */
     static final java.util.Map<String, Class<?>> WRITE_COMMANDS = subcommands(
-            "migrate", MigrateCommand.class, "ingest", IngestCommand.class, "demo", DemoCommand.class);
+            "migrate", MigrateCommand.class, "ingest", IngestCommand.class, "record", RecordCommand.class, "demo",
+            DemoCommand.class);
 
     /** Subcommands after the reports. */
     static final java.util.Map<String, Class<?>> TOOL_COMMANDS = subcommands(
@@ -68,6 +69,21 @@ public final class MetadbCommand {
 
     /** Inside a server: where its reports' rows come from (its kept copies); null in a process of its own. */
     io.metadb.analytics.RowSource served;
+
+    /** Inside a server: the writer and request body a write command uses; null in a process of its own. */
+    ServedWrites writes;
+
+    /** Where a command's own errors and notes go (picocli's error writer, which tests capture). */
+    java.io.PrintWriter err;
+
+    java.io.PrintWriter err() {
+        return err;
+    }
+
+    /** Standard input: the request's body inside a server, else this process's. */
+    java.io.InputStream input() {
+        return writes != null ? writes.input() : System.in;
+    }
 
     /** The database the options and environment select: a file or a PostgreSQL database. */
     Location location() {

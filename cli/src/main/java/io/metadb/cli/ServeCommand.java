@@ -51,14 +51,30 @@ final class ServeCommand extends RootSubcommand {
     @Option(names = "--stop", description = "stop the server of this database")
     boolean stop;
 
+    @Option(names = "--json", description = "with --status: one JSON object (url, pid, read_token, write_token, ...)")
+    boolean json;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "where the read and write tokens are kept (default: <db>-serve.tokens, owner-only)")
+    Path tokenFile;
+
+    @Option(names = "--rotate-tokens", description = "replace both tokens (a running server is restarted with them)")
+    boolean rotateTokens;
+
     @Override
     public Integer call() throws Exception {
         Path db = root.db("serve (the resident read path)").toAbsolutePath();
+        if (json && !status) {
+            throw new BadInputException("--json goes with --status");
+        }
         if (status) {
             return status(db);
         }
         if (stop) {
             return stop(db);
+        }
+        if (rotateTokens) {
+            return rotate(db);
         }
         if (maxRequests < 1) {
             throw new BadInputException("--max-requests must be >= 1, was " + maxRequests);
@@ -77,10 +93,13 @@ final class ServeCommand extends RootSubcommand {
         InetAddress address = InetAddress.getByName(bind);
         Server server;
         try {
-            server = Server.start(db, address, port, maxRequests, root.timeout());
+            server = Server.start(db, address, port, maxRequests, root.timeout(), tokens(db));
         } catch (Server.AlreadyServedException e) {
             Discovery winner = awaitServer(db, TimeUnit.SECONDS.toNanos(10));
             throw winner != null ? alreadyServed(db, winner) : e;
+        } finally {
+            // The launcher's mark that a server is being started for this file: started, or not.
+            Files.deleteIfExists(db.resolveSibling(db.getFileName() + "-serve.starting"));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -98,6 +117,25 @@ final class ServeCommand extends RootSubcommand {
                 server.close(); // (the shutdown hook's close then does nothing)
                 return 0;
             }
+        }
+        return 0;
+    }
+
+    private Path tokens(Path db) {
+        return tokenFile != null ? tokenFile.toAbsolutePath() : ServeTokens.defaultFile(db);
+    }
+
+    /** {@code --rotate-tokens}: new tokens in the token file; a running server is stopped and started again with them. */
+    private int rotate(Path db) throws IOException, InterruptedException {
+        Discovery running = Discovery.read(db);
+        boolean wasRunning = running != null && running.alive() && answers(running);
+        if (wasRunning && stop(db) != 0) {
+            return 1;
+        }
+        ServeTokens.fresh().write(tokens(db), true);
+        out().println("new read and write tokens in " + tokens(db) + "; clients that kept the old ones are refused");
+        if (wasRunning) {
+            return detach(db);
         }
         return 0;
     }
@@ -167,7 +205,7 @@ final class ServeCommand extends RootSubcommand {
         return Discovery.lockHolder(db) == d.pid();
     }
 
-    private int status(Path db) {
+    private int status(Path db) throws IOException {
         String distrust = distrust(db);
         if (distrust != null) {
             out().println(distrust);
@@ -186,6 +224,18 @@ final class ServeCommand extends RootSubcommand {
                 out().println("no server answers for " + db + " (the discovery file of pid " + d.pid() + " is stale)");
             }
             return 1;
+        }
+        if (json) {
+            java.util.Map<String, Object> o = new java.util.LinkedHashMap<>();
+            o.put("db", db.toString());
+            o.put("url", url(d));
+            o.put("pid", d.pid());
+            o.put("read_token", d.token());
+            o.put("write_token", d.writeToken());
+            o.put("dashboard", dashboardUrl(d));
+            o.put("insert_url", url(d) + "TABLE/-/insert");
+            out().println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(o));
+            return 0;
         }
         out().println("serving " + db + " at " + url(d) + " (pid " + d.pid() + ")");
         out().println("dashboard: " + dashboardUrl(d));
@@ -252,7 +302,7 @@ final class ServeCommand extends RootSubcommand {
         }
         command.add(self.command().orElseThrow(() -> new IllegalStateException("cannot find this JVM's executable")));
         for (String arg : self.arguments().orElseThrow(() -> new IllegalStateException("cannot read this JVM's arguments"))) {
-            if (!arg.equals("--detach")) {
+            if (!arg.equals("--detach") && !arg.equals("--rotate-tokens")) {
                 command.add(arg);
             }
         }

@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,35 +35,44 @@ final class Server implements AutoCloseable {
     private final HttpListener http;
     /** Held for the server's life: one server per database. */
     private final java.nio.channels.FileLock lock;
-    private final Semaphore slots;
+    private final Admission admission;
     private final int maxRequests;
-    private final byte[] token;
+    private final byte[] readToken;
+    private final byte[] writeToken;
+    /** The server's one writer, opened on the first write (a server of a file it only reads never opens one). */
+    private io.metadb.dao.MetaDb writer;
+    /** When idempotency keys were last forgotten. */
+    private long keysForgottenNanos;
     private final Discovery discovery;
     private final Commands commands;
     private final LauncherProtocol launcher;
     private final HttpApi api;
+    private final InsertApi inserts;
     private volatile long lastRequestNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** The in-memory copies kept between answers (reports copy only what changed since the last). */
     private final RowSource.Kept resident;
 
-    private Server(Path db, HttpListener http, java.nio.channels.FileLock lock, int maxRequests, String token,
+    private Server(Path db, HttpListener http, java.nio.channels.FileLock lock, int maxRequests, ServeTokens tokens,
             String proof, Duration statementLimit) {
         this.db = db;
         this.lock = lock;
         this.resident = RowSource.kept(db);
         this.commands = new Commands(db, statementLimit, resident);
-        this.launcher = new LauncherProtocol(commands);
+        this.admission = new Admission(maxRequests, MAX_WRITES);
+        this.launcher = new LauncherProtocol(commands, admission, this::writer);
         this.api = new HttpApi(commands);
+        this.inserts = new InsertApi(this::writer);
         this.http = http;
         this.maxRequests = maxRequests;
-        this.slots = new Semaphore(maxRequests, true);
-        this.token = token.getBytes(StandardCharsets.US_ASCII);
+        this.readToken = tokens.read().getBytes(StandardCharsets.US_ASCII);
+        this.writeToken = tokens.write().getBytes(StandardCharsets.US_ASCII);
         List<String> names = new ArrayList<>();
         Reports.all().forEach(r -> names.add(r.name()));
         names.add(Commands.QUERY);
-        this.discovery = new Discovery(http.address().getPort(), ProcessHandle.current().pid(), token, proof,
-                http.address().getAddress().getHostAddress(), System.getProperty("java.class.path"),
+        names.addAll(new java.util.TreeSet<>(LauncherProtocol.WRITES));
+        this.discovery = new Discovery(http.address().getPort(), ProcessHandle.current().pid(), tokens.read(),
+                tokens.write(), proof, http.address().getAddress().getHostAddress(), System.getProperty("java.class.path"),
                 String.join(" ", names));
     }
 
@@ -83,26 +91,31 @@ final class Server implements AutoCloseable {
      *
      * @throws AlreadyServedException if another process serves the database (or is starting to)
      */
-    static Server start(Path db, InetAddress bind, int port, int maxRequests, Duration statementLimit)
+    static Server start(Path db, InetAddress bind, int port, int maxRequests, Duration statementLimit, Path tokenFile)
             throws IOException {
         java.nio.channels.FileLock lock = Discovery.lock(db);
         if (lock == null) {
             throw new AlreadyServedException("another metadb serve holds " + Discovery.lockOf(db) + " (pid "
                     + Discovery.lockHolder(db) + ")");
         }
-        SecureRandom random = new SecureRandom();
-        byte[] secret = new byte[24];
-        random.nextBytes(secret);
+        ServeTokens tokens;
+        try {
+            tokens = ServeTokens.loadOrCreate(tokenFile);
+        } catch (IOException | RuntimeException e) {
+            lock.channel().close();
+            throw e;
+        }
         byte[] proof = new byte[24];
-        random.nextBytes(proof);
+        new SecureRandom().nextBytes(proof);
         Server[] server = new Server[1];
         HttpListener http = null;
         try {
-            http = HttpListener.start(new InetSocketAddress(bind, port), 64, ex -> server[0].handle(ex),
+            http = HttpListener.start(new InetSocketAddress(bind, port), BACKLOG, ex -> server[0].handle(ex),
                     HttpListener.Limits.defaults());
-            server[0] = new Server(db.toAbsolutePath(), http, lock, maxRequests, HexFormat.of().formatHex(secret),
-                    HexFormat.of().formatHex(proof), statementLimit);
+            server[0] = new Server(db.toAbsolutePath(), http, lock, maxRequests, tokens, HexFormat.of().formatHex(proof),
+                    statementLimit);
             server[0].discovery.write(db);
+            server[0].openWriterSoon();
         } catch (IOException | RuntimeException e) {
             if (http != null) {
                 http.close();
@@ -147,7 +160,8 @@ final class Server implements AutoCloseable {
             }
             boolean page = method.equals("GET") && (path.equals("/") || path.startsWith("/-/assets/")
                     || path.equals("/favicon.ico"));
-            if (!page && !authorised(ex)) {
+            Grant grant = page ? Grant.NONE : grant(ex);
+            if (!page && grant == Grant.NONE) {
                 send(ex, 401, "text/plain", "metadb: this server answers only requests that carry its token"
                         + " (Authorization: Bearer …); a browser opens the address metadb serve prints\n");
                 ex.close();
@@ -163,14 +177,16 @@ final class Server implements AutoCloseable {
                 sendAsset(ex, "index.html");
             } else if (path.startsWith("/-/assets/")) {
                 sendAsset(ex, path.substring("/-/assets/".length()));
-            } else if (path.equals("/-/reports.json") && method.equals("GET")) {
-                send(ex, 200, "application/json", Dashboard.reportsJson(db));
             } else if (path.equals("/-/run") && method.equals("POST")) {
-                admitted(ex, () -> launcher.runCommandLine(ex));
-            } else if (path.equals("/-/result") && method.equals("GET")) {
-                launcher.answerResult(ex, params);
+                launcher.run(ex, grant);
+            } else if (InsertApi.tableOf(path) != null) {
+                insert(ex, method, grant, InsertApi.tableOf(path));
+            } else if (grant != Grant.READ) {
+                send(ex, 403, "text/plain", "metadb: the write token does not read; reports and queries take the read token\n");
             } else if (path.equals("/-/status.json") && method.equals("GET")) {
                 send(ex, 200, "application/json", status());
+            } else if (path.equals("/-/reports.json") && method.equals("GET")) {
+                send(ex, 200, "application/json", Dashboard.reportsJson(db));
             } else if (method.equals("GET")) {
                 admitted(ex, () -> api.answerApi(ex, path, params));
             } else {
@@ -184,38 +200,123 @@ final class Server implements AutoCloseable {
         ex.close();
     }
 
+    /** {@code POST /TABLE/-/insert}: the write token, a write slot (503 and Retry-After when none is free). */
+    private void insert(HttpExchange ex, String method, Grant grant, String table) throws IOException {
+        if (!method.equals("POST")) {
+            ex.getResponseHeaders().set("Allow", "POST");
+            LauncherProtocol.drain(ex);
+            InsertApi.fail(ex, 405, "inserts are POST /" + table + "/-/insert");
+        } else if (grant != Grant.WRITE) {
+            LauncherProtocol.drain(ex);
+            InsertApi.fail(ex, 403, "inserts need the write token (metadb serve --status --json shows it)");
+        } else if (!admission.enter(true)) {
+            LauncherProtocol.drain(ex);
+            ex.getResponseHeaders().set("Retry-After", "1");
+            InsertApi.fail(ex, 503, admission.busy(true).strip().replaceFirst("^metadb: ", ""));
+        } else {
+            try {
+                long length = LauncherProtocol.contentLength(ex);
+                if (length < 0) {
+                    InsertApi.fail(ex, 411, "an insert needs a Content-Length");
+                } else if (!Admission.fits(length)) {
+                    LauncherProtocol.drain(ex);
+                    InsertApi.fail(ex, 413, "a body over " + Admission.WRITE_BODY_BUDGET / (1024 * 1024)
+                            + " MiB is not taken; send fewer rows at once");
+                } else if (!admission.enterBody(length)) {
+                    LauncherProtocol.drain(ex);
+                    ex.getResponseHeaders().set("Retry-After", "1");
+                    InsertApi.fail(ex, 503, admission.busy(true).strip().replaceFirst("^metadb: ", ""));
+                } else {
+                    try {
+                        inserts.insert(ex, table);
+                    } finally {
+                        admission.leaveBody(length);
+                    }
+                }
+            } finally {
+                admission.leave(true);
+            }
+        }
+    }
+
     private interface Answer {
         void run() throws IOException;
     }
 
     private void admitted(HttpExchange ex, Answer answer) throws IOException {
-        boolean admitted;
-        try {
-            admitted = slots.tryAcquire(Commands.ADMISSION_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            admitted = false;
-        }
-        if (!admitted) {
-            send(ex, 503, "text/plain", "metadb: the server is busy (" + maxRequests + " requests running); try again\n");
+        if (!admission.enter(false)) {
+            send(ex, 503, "text/plain", admission.busy(false));
             return;
         }
         try {
             answer.run();
         } finally {
-            slots.release();
+            admission.leave(false);
         }
     }
 
     /**
-     * Whether the request carries the token, in {@code Authorization: Bearer}: the only place it
-     * travels. Never a cookie (a browser sends a cookie of 127.0.0.1 to every port of
+     * What the request's token grants, read from {@code Authorization: Bearer}: the only place
+     * it travels. Never a cookie (a browser sends a cookie of 127.0.0.1 to every port of
      * 127.0.0.1, so any local service would receive it), never the URL (logs, history).
      */
-    private boolean authorised(HttpExchange ex) {
+    private Grant grant(HttpExchange ex) {
         String header = ex.getRequestHeaders().getFirst("Authorization");
         String given = header != null && header.startsWith("Bearer ") ? header.substring("Bearer ".length()).trim() : null;
-        return given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.US_ASCII));
+        if (given == null) {
+            return Grant.NONE;
+        }
+        byte[] bytes = given.getBytes(StandardCharsets.US_ASCII);
+        // Both compared, in constant time: how long an answer takes says nothing of either token.
+        boolean read = MessageDigest.isEqual(readToken, bytes);
+        boolean write = MessageDigest.isEqual(writeToken, bytes);
+        return read ? Grant.READ : write ? Grant.WRITE : Grant.NONE;
+    }
+
+    /** Write requests in the server at once (they wait for the writer, mostly). */
+    static final int MAX_WRITES = 64;
+    /** Connections the kernel queues before the server accepts them. */
+    private static final int BACKLOG = 512;
+    /** Idempotency keys are kept this long (SPEC §3: at least 24 hours). */
+    static final Duration KEEP_KEYS = Duration.ofHours(48);
+
+    /**
+     * Opens the writer in the background, so that the first write does not wait for it
+     * (opening checks the schema: a second or two): only for a file already at this build's
+     * schema version that this process may write (a server never migrates a file on its own).
+     */
+    private void openWriterSoon() {
+        Thread t = new Thread(() -> {
+            try {
+                if (java.nio.file.Files.isWritable(db) && io.metadb.migrations.Migrations.schemaVersion(db)
+                        == io.metadb.core.SchemaVersion.HEAD) {
+                    writer();
+                }
+            } catch (RuntimeException e) {
+                // the first write opens it, and says what is wrong
+            }
+        }, "metadb-writer-open");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * The server's one writer of its database, opened on the first write; once an hour it
+     * forgets idempotency keys older than {@link #KEEP_KEYS}.
+     */
+    private synchronized io.metadb.dao.MetaDb writer() {
+        if (closed.get()) {
+            throw new IllegalStateException("the server of " + db + " is stopping; run the command again");
+        }
+        if (writer == null) {
+            writer = io.metadb.dao.MetaDb.open(io.metadb.core.Location.of(db), io.metadb.dao.MetaDbOptions.defaults());
+            keysForgottenNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(2);
+        }
+        if (System.nanoTime() - keysForgottenNanos > TimeUnit.HOURS.toNanos(1)) {
+            keysForgottenNanos = System.nanoTime();
+            writer.forgetIdempotencyKeys(KEEP_KEYS);
+        }
+        return writer;
     }
 
     /**
@@ -256,7 +357,8 @@ final class Server implements AutoCloseable {
         status.put("db", db.toString());
         status.put("pid", discovery.pid());
         status.put("max_requests", maxRequests);
-        status.put("running", maxRequests - slots.availablePermits());
+        status.put("running", admission.running());
+        status.put("writing", admission.writing());
         status.put("answered", commands.answered());
         status.put("resident_answers", resident.answered());
         try {
@@ -281,6 +383,12 @@ final class Server implements AutoCloseable {
         }
         discovery.remove(db);
         http.close();
+        launcher.close();
+        synchronized (this) {
+            if (writer != null) {
+                writer.close(); // commits what was queued
+            }
+        }
         try {
             lock.channel().close(); // (released by the process's end anyway)
         } catch (IOException e) {

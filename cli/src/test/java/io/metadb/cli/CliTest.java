@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.metadb.dao.Demo;
 import io.metadb.cli.InProcess.Run;
+import io.metadb.core.SchemaVersion;
 import io.metadb.dao.MetaDb;
 import io.metadb.payload.McpToolCall;
 import io.metadb.migrations.testing.Sql;
@@ -322,8 +323,9 @@ class CliTest {
     void migrateAndIngest() throws Exception {
         Path db = dir.resolve("new.db");
         Run first = run("--db", db.toString(), "migrate");
-        assertThat(first.out()).isEqualTo("migrated " + db + " from schema version 0 to 11\nschema version 11\n");
-        assertThat(run("--db", db.toString(), "migrate").out()).isEqualTo("schema version 11\n");
+        assertThat(first.out()).isEqualTo("migrated " + db + " from schema version 0 to " + SchemaVersion.HEAD
+                + "\nschema version " + SchemaVersion.HEAD + "\n");
+        assertThat(run("--db", db.toString(), "migrate").out()).isEqualTo("schema version " + SchemaVersion.HEAD + "\n");
 
         Path lines = dir.resolve("ticks.jsonl");
         Files.writeString(lines, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n"
@@ -525,7 +527,8 @@ class CliTest {
         Path db = mcpDb();
         Run tables = run("--db", db.toString(), "tables", "--csv");
         assertThat(tables.code()).isZero();
-        assertThat(tables.out().lines()).hasSize(31).contains("mcp_tool_calls,json-row,3", "meta,fixed,1", "events,fixed,0",
+        assertThat(tables.out().lines()).hasSize(33).contains("mcp_tool_calls,json-row,3", "meta,fixed,1", "events,fixed,0",
+                "idempotency_keys,fixed,0", "api_errors,json-row,0",
                 "cli_daily,rollup,0", "ids,fixed,1");
         Run schema = run("--db", db.toString(), "schema", "mcp_tool_calls", "--csv");
         assertThat(schema.out()).isEqualTo("table_name,column_name,data_type,nullable,payload_key\r\n"
@@ -540,7 +543,7 @@ class CliTest {
                 + "mcp_tool_calls,error,TEXT,true,error\r\n");
         Run unknown = run("--db", db.toString(), "schema", "nope");
         assertThat(unknown.code()).isEqualTo(2);
-        assertThat(unknown.err()).startsWith("metadb: unknown table 'nope'; tables are: cli_daily, ");
+        assertThat(unknown.err()).startsWith("metadb: unknown table 'nope'; tables are: api_errors, cli_daily, ");
         Run columns = run("--db", db.toString(), "query",
                 "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'ids'", "--csv");
         assertThat(columns.out()).isEqualTo("column_name,data_type,is_nullable\r\nname,TEXT,YES\r\nid,INTEGER,NO\r\n");

@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  */
 record Launched(Path metadb, Path cache, Path dir) {
     Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(env, null, args);
+    }
+
+    /** As {@link #run(Map, String...)}, with {@code input} (a file; null: none) as standard input. */
+    Run run(Map<String, String> env, Path input, String... args) throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(List.of(metadb.toString()));
         line.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(line).directory(dir.toFile());
@@ -34,7 +39,9 @@ record Launched(Path metadb, Path cache, Path dir) {
         });
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.redirectInput(input == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(input.toFile()));
+        Process p = pb.start();
         p.getOutputStream().close();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("metadb " + String.join(" ", args) + " finished").isTrue();
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));

@@ -184,9 +184,9 @@ class PgCliTest {
             assertThat(onPg.code()).as(onPg.err()).isZero();
             assertThat(onPg.out()).as(catalog).isEqualTo(run("--db", file.toString(), "query", catalog, "--csv").out());
         }
-        // (metadb's 30 tables and Liquibase's two, not PostgreSQL's own catalogue)
+        // (metadb's 32 tables and Liquibase's two, not PostgreSQL's own catalogue)
         assertThat(run("--db", pg, "query", "SELECT count(*) AS n FROM information_schema.tables", "--csv").out().lines())
-                .containsExactly("n", "32");
+                .containsExactly("n", "34");
 
         // Issue 21, finding 14: what a read-only transaction lets through for a superuser is refused
         // by name (quoted names and comments too), and what the name cannot show runs with a
