@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Writes as whole commands (issue 23), against their baselines in the same rounds, medians:
+#   1. a one-row append (`record ticks …`): served from this checkout, served from the
+#      installed distribution (the tarball unpacked), in-process (METADB_NO_SERVER=1), and
+#      python3 doing what SPEC section 3 asks (BEGIN IMMEDIATE, the ids update, the insert);
+#   2. a 200,000-line token_usage ingest: served, in-process, python3 executemany;
+#   3. 8 processes appending one row per command at once for SECONDS: served and in-process,
+#      rows per second (every row counted in the file afterwards);
+#   4. the served floor (`query "select 1"`) against python3's whole-process
+#      `cost --by model --since 7d` (bench/cost_by_model.py) on the demo file.
+# Usage: bench/writes.sh [RUNS] [SECONDS]     (needs a built checkout and its tarball:
+#        mvn -B -q install -DskipTests)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs="${1:-9}"
+seconds="${2:-20}"
+# The interpreter itself, never a version manager's shim (pyenv's adds ~100 ms a start).
+py3="${METADB_PYTHON:-/usr/bin/python3}"
+checkout="$root/bin/metadb"
+dir="$(mktemp -d)"
+cleanup() {
+  for db in "$dir"/*.db; do
+    [ -f "$db-serve" ] && METADB_NO_SERVER=1 "$checkout" --db "$db" serve --stop >/dev/null 2>&1 || true
+  done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+export METADB_SERVE_IDLE=0 # the servers here are started explicitly
+now="2026-04-20T12:00:00.000Z"
+
+tarball="$(ls "$root"/cli/target/metadb-*.tar.gz | head -n 1)"
+mkdir -p "$dir/opt" && tar xzf "$tarball" -C "$dir/opt"
+installed="$(ls -d "$dir"/opt/*/)bin/metadb"
+export XDG_CACHE_HOME="$dir/cache"
+"$installed" --version >/dev/null 2>&1 # its start-up cache, once
+
+t_ms() { local s e; s=$EPOCHREALTIME; "$@" >/dev/null 2>&1; e=$EPOCHREALTIME; echo $(( (${e/./} - ${s/./}) / 1000 )); }
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+count() { sqlite3 "$1" "SELECT count(*) FROM $2"; }
+
+cat > "$dir/append.py" <<'PY'
+import datetime, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA busy_timeout = 10000")
+db.execute("BEGIN IMMEDIATE")
+(i,) = db.execute("UPDATE ids SET id = id + 1 WHERE name = 'ticks' RETURNING id").fetchone()
+ts = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+db.execute("INSERT INTO ticks (id, ts, row_json) VALUES (?, ?, ?)",
+           (i, ts, json.dumps({"agent": sys.argv[2], "kind": "heartbeat", "status": "ok", "duration_ms": 12})))
+db.execute("COMMIT")
+PY
+
+METADB_NO_SERVER=1 "$checkout" --db "$dir/template.db" migrate >/dev/null
+# python3 needs the ids row of ticks (the DAOs make it on their first lease).
+sqlite3 "$dir/template.db" "INSERT OR IGNORE INTO ids (name, id) VALUES ('ticks', 0)"
+for name in served installed alone python; do cp "$dir/template.db" "$dir/$name.db"; done
+"$checkout" --db "$dir/served.db" serve --detach >/dev/null
+"$installed" --db "$dir/installed.db" serve --detach >/dev/null
+record=(record ticks agent=agent8 kind=heartbeat status=ok duration_ms:=12)
+"$checkout" --db "$dir/served.db" "${record[@]}" >/dev/null    # warm: the server's writer is open
+"$installed" --db "$dir/installed.db" "${record[@]}" >/dev/null
+
+echo "== 1. one-row append as a whole command, $runs rounds (median ms)"
+s=(); i=(); a=(); p=()
+for r in $(seq "$runs"); do
+  s+=("$(t_ms "$checkout" --db "$dir/served.db" "${record[@]}")")
+  i+=("$(t_ms "$installed" --db "$dir/installed.db" "${record[@]}")")
+  a+=("$(METADB_NO_SERVER=1 t_ms "$checkout" --db "$dir/alone.db" "${record[@]}")")
+  p+=("$(t_ms "$py3" "$dir/append.py" "$dir/python.db" agent8)")
+done
+ms=$(median "${s[@]}"); mi=$(median "${i[@]}"); ma=$(median "${a[@]}"); mp=$(median "${p[@]}")
+echo "served, checkout:   $ms ms   ($(ratio "$ms" "$mp")x python3; target <= 0.5x)"
+echo "served, installed:  $mi ms   ($(ratio "$mi" "$mp")x python3; target <= 0.3x)"
+echo "in-process:         $ma ms   ($(ratio "$ma" "$mp")x python3)"
+echo "python3 (ids):      $mp ms"
+[ "$(count "$dir/served.db" ticks)" = $((runs + 1)) ] && [ "$(count "$dir/alone.db" ticks)" = "$runs" ] \
+  || { echo "bench/writes.sh: rows lost"; exit 1; }
+
+echo "== 2. 200,000-line token_usage ingest ($(( runs < 5 ? runs : 5 )) rounds, median ms)"
+"$py3" - "$dir/lines.jsonl" 200000 <<'PY'
+import json, random, sys, uuid
+path, n = sys.argv[1], int(sys.argv[2])
+r = random.Random(1)
+models = ["claude-opus-4-20250514", "claude-sonnet-4-20250514", "gpt-5-2025-08-07"]
+with open(path, "w") as f:
+    for i in range(n):
+        f.write(json.dumps({"ts": "2026-04-%02dT%02d:%02d:%02d.%03dZ" % (1 + i % 20, i % 24, i % 60, (i * 7) % 60, i % 1000),
+            "agent": "agent%d" % r.randrange(8), "session_id": "s-" + str(uuid.UUID(int=r.getrandbits(128)))[:8],
+            "provider": "anthropic", "model": r.choice(models), "input_tokens": r.randrange(50000),
+            "output_tokens": r.randrange(8000), "cost_usd": r.randrange(100000) / 1e4}, separators=(",", ":")) + "\n")
+PY
+echo "($(( $(wc -c < "$dir/lines.jsonl") / 1024 / 1024 )) MB of JSON Lines)"
+s=(); a=(); p=()
+for r in $(seq $(( runs < 5 ? runs : 5 ))); do
+  s+=("$(t_ms "$checkout" --db "$dir/served.db" ingest token_usage "$dir/lines.jsonl")")
+  cp "$dir/template.db" "$dir/alone-ingest.db"; cp "$dir/template.db" "$dir/python-ingest.db"
+  a+=("$(METADB_NO_SERVER=1 t_ms "$checkout" --db "$dir/alone-ingest.db" ingest token_usage "$dir/lines.jsonl")")
+  p+=("$(t_ms "$py3" "$root/bench/ingest_baseline.py" "$dir/python-ingest.db" "$dir/lines.jsonl")")
+  [ "$(count "$dir/alone-ingest.db" token_usage)" = 200000 ] || { echo "in-process ingest lost rows"; exit 1; }
+done
+[ "$(count "$dir/served.db" token_usage)" = $(( 200000 * ${#s[@]} )) ] || { echo "served ingest lost rows"; exit 1; }
+ms=$(median "${s[@]}"); ma=$(median "${a[@]}"); mp=$(median "${p[@]}")
+echo "served:             $ms ms   ($(ratio "$ms" "$mp")x python3; target <= 0.5x)"
+echo "in-process:         $ma ms   ($(ratio "$ma" "$mp")x python3)"
+echo "python3 executemany: $mp ms"
+
+echo "== 3. 8 processes appending one row per command for $seconds s"
+appenders() { # db env...: rows appended per second by 8 loops
+  local db="$1"; shift
+  local before after end
+  before=$(count "$db" ticks)
+  end=$(( $(date +%s) + seconds ))
+  for w in 1 2 3 4 5 6 7 8; do
+    ( while [ "$(date +%s)" -lt "$end" ]; do env "$@" "$checkout" --db "$db" record ticks agent="w$w" kind=k status=ok \
+        duration_ms:=1 >/dev/null 2>&1 || echo "failed" >> "$dir/failures"; done ) &
+  done
+  wait
+  after=$(count "$db" ticks)
+  awk -v n=$(( after - before )) -v s="$seconds" 'BEGIN {printf "%.1f", n / s}'
+}
+rm -f "$dir/failures"
+rs=$(appenders "$dir/served.db" METADB_SERVE_IDLE=0)
+ra=$(appenders "$dir/alone.db" METADB_NO_SERVER=1)
+echo "served:             $rs rows/s"
+echo "in-process:         $ra rows/s   (served: $(ratio "$rs" "$ra")x; target >= 50x)"
+echo "failed commands:    $( [ -f "$dir/failures" ] && wc -l < "$dir/failures" || echo 0)"
+
+echo "== 4. the served floor, $runs rounds (median ms)"
+METADB_NO_SERVER=1 "$checkout" --db "$dir/demo.db" --now "$now" demo >/dev/null
+"$checkout" --db "$dir/demo.db" serve --detach >/dev/null
+f=(); p=()
+for r in $(seq "$runs"); do
+  f+=("$(t_ms "$checkout" --db "$dir/demo.db" query "select 1")")
+  p+=("$(t_ms "$py3" "$root/bench/cost_by_model.py" "$dir/demo.db" "$now")")
+done
+mf=$(median "${f[@]}"); mp=$(median "${p[@]}")
+echo "served query \"select 1\": $mf ms   ($(ratio "$mf" "$mp")x python3's cost; target <= 0.15x)"
+echo "python3 cost --by model --since 7d: $mp ms"
