@@ -10,13 +10,15 @@ import io.metadb.dao.IdempotencyKey;
 import io.metadb.dao.Ingested;
 import io.metadb.dao.internal.WriteOps.InsertOp;
 import io.metadb.dao.internal.WriteOps.Op;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
-import org.jooq.Record3;
 
 /**
  * The {@code idempotency_keys} table (SPEC §3, v12) inside the writer's transaction: which
@@ -34,7 +36,7 @@ public final class IdempotencyKeys {
     private record Known(String requestSha256, Ingested stored, InsertOp first) {}
 
     /** Decides, for each keyed insert of {@code work}, whether it writes, repeats or is refused. */
-    static void decide(DSLContext dsl, List<Op> work) {
+    static void decide(WriteSession session, List<Op> work) throws SQLException {
         List<String> keys = new ArrayList<>();
         for (Op op : work) {
             if (op instanceof InsertOp insert) {
@@ -48,9 +50,16 @@ public final class IdempotencyKeys {
             return;
         }
         Map<String, Known> known = new HashMap<>();
-        for (Record3<String, String, String> r : dsl.select(IDEMPOTENCY_KEYS.KEY, IDEMPOTENCY_KEYS.REQUEST_SHA256,
-                IDEMPOTENCY_KEYS.ANSWER_JSON).from(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.KEY.in(keys)).fetch()) {
-            known.put(r.value1(), new Known(r.value2(), answer(r.value3()), null));
+        DSLContext dsl = session.dsl();
+        PreparedStatement find = session.prepared(FIND, () -> dsl.render(dsl.select(IDEMPOTENCY_KEYS.REQUEST_SHA256,
+                IDEMPOTENCY_KEYS.ANSWER_JSON).from(IDEMPOTENCY_KEYS).where(IDEMPOTENCY_KEYS.KEY.eq((String) null))));
+        for (String key : keys) {
+            find.setString(1, key);
+            try (ResultSet r = find.executeQuery()) {
+                if (r.next()) {
+                    known.put(key, new Known(r.getString(1), answer(r.getString(2)), null));
+                }
+            }
         }
         for (Op op : work) {
             if (!(op instanceof InsertOp insert) || insert.key == null) {
@@ -71,18 +80,32 @@ public final class IdempotencyKeys {
     }
 
     /** Inserts the key rows of the keyed writes of {@code work} that wrote (after their rows, in the same transaction). */
-    static void record(DSLContext dsl, List<Op> work) {
-        Instant now = Instant.now(); // the real clock: keys are kept for retries in real time, whatever --now says
+    static void record(WriteSession session, List<Op> work) throws SQLException {
+        String now = Json.ts(Instant.now()); // the real clock: keys are kept for retries in real time, whatever --now says
+        DSLContext dsl = session.dsl();
+        PreparedStatement insert = null;
         for (Op op : work) {
-            if (op instanceof InsertOp insert && insert.key != null && insert.writes()) {
-                dsl.insertInto(IDEMPOTENCY_KEYS, IDEMPOTENCY_KEYS.KEY, IDEMPOTENCY_KEYS.TS, IDEMPOTENCY_KEYS.REQUEST_SHA256,
-                        IDEMPOTENCY_KEYS.ANSWER_JSON)
-                        .values(insert.key.key(), now, insert.key.requestSha256(), answerJson(insert.table.name(),
-                                insert.committed()))
-                        .execute();
+            if (op instanceof InsertOp keyed && keyed.key != null && keyed.writes()) {
+                if (insert == null) {
+                    insert = session.prepared(RECORD, () -> dsl.render(dsl.insertInto(IDEMPOTENCY_KEYS, IDEMPOTENCY_KEYS.KEY,
+                            IDEMPOTENCY_KEYS.TS, IDEMPOTENCY_KEYS.REQUEST_SHA256, IDEMPOTENCY_KEYS.ANSWER_JSON)
+                            .values((String) null, null, null, null)));
+                }
+                insert.setString(1, keyed.key.key());
+                insert.setString(2, now);
+                insert.setString(3, keyed.key.requestSha256());
+                insert.setString(4, answerJson(keyed.table.name(), keyed.committed()));
+                insert.addBatch();
             }
         }
+        if (insert != null) {
+            insert.executeBatch();
+        }
     }
+
+    /** The keys of the writer's statements on this table (prepared once per connection). */
+    private static final Object FIND = new Object();
+    private static final Object RECORD = new Object();
 
     /** Deletes keys committed before {@code before}; how many. */
     public static int forget(DSLContext dsl, Instant before) {

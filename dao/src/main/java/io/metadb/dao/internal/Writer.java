@@ -260,7 +260,7 @@ public final class Writer implements AutoCloseable {
                 leases.begin();
                 Tx tx = new Tx(session.dsl(), leases);
                 Map<JsonTable, List<InsertOp>> inserts = new LinkedHashMap<>();
-                IdempotencyKeys.decide(session.dsl(), work);
+                IdempotencyKeys.decide(session, work);
                 takeIdsInTableOrder(work);
                 for (Op op : work) {
                     if (op instanceof InsertOp insert) {
@@ -273,7 +273,7 @@ public final class Writer implements AutoCloseable {
                     }
                 }
                 flushInserts(inserts);
-                IdempotencyKeys.record(session.dsl(), work);
+                IdempotencyKeys.record(session, work);
             }
 
             @Override
