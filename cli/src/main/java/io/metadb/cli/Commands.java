@@ -67,6 +67,28 @@ final class Commands {
         return code;
     }
 
+    /**
+     * Runs the paths every small request takes (a command line parsed and answered, a row
+     * validated) a few hundred times, writing nothing and counting nothing as answered, so that
+     * the JIT has compiled them before clients arrive: a fresh server answered a one-row
+     * record in ~25 ms, a warm one in ~5 ms (measured with curl).
+     */
+    void warmUp() {
+        PrintWriter discard = new PrintWriter(java.io.Writer.nullWriter());
+        byte[] line = "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.time.Instant now = java.time.Instant.now();
+        for (int i = 0; i < 300; i++) {
+            try {
+                Main.run(onThisDb(List.of("query", "select 1")), discard, discard, rows, null);
+                io.metadb.dao.JsonIngest.prepare("ticks", new java.io.ByteArrayInputStream(line), now);
+                RecordCommand.jsonLine(List.of("agent=a", "kind=k", "status=ok", "duration_ms:=1"));
+            } catch (java.io.IOException | RuntimeException e) {
+                return; // a file it cannot read: requests will say why
+            }
+        }
+    }
+
     static boolean answers(String command) {
         return command.equals(QUERY) || Reports.named(command) != null;
     }

@@ -39,10 +39,8 @@ final class Server implements AutoCloseable {
     private final int maxRequests;
     private final byte[] readToken;
     private final byte[] writeToken;
-    /** The server's one writer, opened on the first write (a server of a file it only reads never opens one). */
-    private io.metadb.dao.MetaDb writer;
-    /** When idempotency keys were last forgotten. */
-    private long keysForgottenNanos;
+    /** The server's one writer (a server of a file it only reads never opens one). */
+    private final ServedWriter writer;
     private final Discovery discovery;
     private final Commands commands;
     private final LauncherProtocol launcher;
@@ -60,9 +58,10 @@ final class Server implements AutoCloseable {
         this.resident = RowSource.kept(db);
         this.commands = new Commands(db, statementLimit, resident);
         this.admission = new Admission(maxRequests, MAX_WRITES);
-        this.launcher = new LauncherProtocol(commands, admission, this::writer);
+        this.writer = new ServedWriter(db);
+        this.launcher = new LauncherProtocol(commands, admission, writer::get);
         this.api = new HttpApi(commands);
-        this.inserts = new InsertApi(this::writer);
+        this.inserts = new InsertApi(writer::get);
         this.http = http;
         this.maxRequests = maxRequests;
         this.readToken = tokens.read().getBytes(StandardCharsets.US_ASCII);
@@ -115,7 +114,7 @@ final class Server implements AutoCloseable {
             server[0] = new Server(db.toAbsolutePath(), http, lock, maxRequests, tokens, HexFormat.of().formatHex(proof),
                     statementLimit);
             server[0].discovery.write(db);
-            server[0].openWriterSoon();
+            server[0].writer.openSoon(server[0].commands::warmUp);
         } catch (IOException | RuntimeException e) {
             if (http != null) {
                 http.close();
@@ -277,47 +276,6 @@ final class Server implements AutoCloseable {
     static final int MAX_WRITES = 64;
     /** Connections the kernel queues before the server accepts them. */
     private static final int BACKLOG = 512;
-    /** Idempotency keys are kept this long (SPEC §3: at least 24 hours). */
-    static final Duration KEEP_KEYS = Duration.ofHours(48);
-
-    /**
-     * Opens the writer in the background, so that the first write does not wait for it
-     * (opening checks the schema: a second or two): only for a file already at this build's
-     * schema version that this process may write (a server never migrates a file on its own).
-     */
-    private void openWriterSoon() {
-        Thread t = new Thread(() -> {
-            try {
-                if (java.nio.file.Files.isWritable(db) && io.metadb.migrations.Migrations.schemaVersion(db)
-                        == io.metadb.core.SchemaVersion.HEAD) {
-                    writer();
-                }
-            } catch (RuntimeException e) {
-                // the first write opens it, and says what is wrong
-            }
-        }, "metadb-writer-open");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /**
-     * The server's one writer of its database, opened on the first write; once an hour it
-     * forgets idempotency keys older than {@link #KEEP_KEYS}.
-     */
-    private synchronized io.metadb.dao.MetaDb writer() {
-        if (closed.get()) {
-            throw new IllegalStateException("the server of " + db + " is stopping; run the command again");
-        }
-        if (writer == null) {
-            writer = io.metadb.dao.MetaDb.open(io.metadb.core.Location.of(db), io.metadb.dao.MetaDbOptions.defaults());
-            keysForgottenNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(2);
-        }
-        if (System.nanoTime() - keysForgottenNanos > TimeUnit.HOURS.toNanos(1)) {
-            keysForgottenNanos = System.nanoTime();
-            writer.forgetIdempotencyKeys(KEEP_KEYS);
-        }
-        return writer;
-    }
 
     /**
      * Whether the request's Host names this server: on a loopback address, only the loopback
@@ -384,11 +342,7 @@ final class Server implements AutoCloseable {
         discovery.remove(db);
         http.close();
         launcher.close();
-        synchronized (this) {
-            if (writer != null) {
-                writer.close(); // commits what was queued
-            }
-        }
+        writer.close(); // commits what was queued
         try {
             lock.channel().close(); // (released by the process's end anyway)
         } catch (IOException e) {
