@@ -34,6 +34,17 @@ installed="$(ls -d "$dir"/opt/*/)bin/metadb"
 export XDG_CACHE_HOME="$dir/cache"
 "$installed" --version >/dev/null 2>&1 # its start-up cache, once
 
+# Waits until the server of DB has run its start-up warm-up (GET /-/status.json says "warm").
+await_warm() {
+  local port tok i
+  for i in $(seq 600); do
+    read -r port _ tok _ < "$1-serve" 2>/dev/null || true
+    curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$port/-/status.json" 2>/dev/null | grep -q '"warm":true' && return 0
+    sleep 0.1
+  done
+  echo "bench/writes.sh: the server of $1 did not warm up" >&2
+  exit 1
+}
 t_ms() { local s e; s=$EPOCHREALTIME; "$@" >/dev/null 2>&1; e=$EPOCHREALTIME; echo $(( (${e/./} - ${s/./}) / 1000 )); }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -59,6 +70,7 @@ for name in served installed alone python; do cp "$dir/template.db" "$dir/$name.
 "$installed" --db "$dir/installed.db" serve --detach >/dev/null
 record=(record ticks agent=agent8 kind=heartbeat status=ok duration_ms:=12)
 # A resident server is long-lived: measured warm (its own warm-up at start, and these).
+await_warm "$dir/served.db"; await_warm "$dir/installed.db"
 for w in $(seq 20); do
   "$checkout" --db "$dir/served.db" "${record[@]}" >/dev/null
   "$installed" --db "$dir/installed.db" "${record[@]}" >/dev/null
@@ -135,6 +147,7 @@ METADB_NO_SERVER=1 "$checkout" --db "$dir/demo.db" --now "$now" demo >/dev/null
 cp "$dir/demo.db" "$dir/demo-installed.db"
 "$checkout" --db "$dir/demo.db" serve --detach >/dev/null
 "$installed" --db "$dir/demo-installed.db" serve --detach >/dev/null
+await_warm "$dir/demo.db"; await_warm "$dir/demo-installed.db"
 for w in $(seq 20); do
   "$checkout" --db "$dir/demo.db" query "select 1" >/dev/null
   "$installed" --db "$dir/demo-installed.db" query "select 1" >/dev/null

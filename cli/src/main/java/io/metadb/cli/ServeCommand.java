@@ -132,7 +132,9 @@ final class ServeCommand extends RootSubcommand {
         if (wasRunning && stop(db) != 0) {
             return 1;
         }
-        ServeTokens.fresh().write(tokens(db), true);
+        ServeTokens kept = ServeTokens.read(tokens(db));
+        ServeTokens fresh = ServeTokens.fresh();
+        (kept == null ? fresh : fresh.withPort(kept.port())).write(tokens(db), true);
         out().println("new read and write tokens in " + tokens(db) + "; clients that kept the old ones are refused");
         if (wasRunning) {
             return detach(db);

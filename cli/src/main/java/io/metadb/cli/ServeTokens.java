@@ -20,10 +20,14 @@ import java.util.List;
  * server for the same file keeps them: an agent's static configuration and a bookmarked
  * dashboard keep working. {@code serve --rotate-tokens} replaces them.
  *
+ * The file also keeps the port the server last listened on: a restarted server takes it again
+ * when it is free (and {@code --port} says nothing else), so a bookmarked dashboard still finds it.
+ *
  * @param read the read token (hex)
  * @param write the write token (hex)
+ * @param port the port last listened on, 0 if none yet
  */
-record ServeTokens(String read, String write) {
+record ServeTokens(String read, String write, int port) {
     /** The default token file of a database. */
     static Path defaultFile(Path db) {
         Path abs = db.toAbsolutePath();
@@ -32,7 +36,7 @@ record ServeTokens(String read, String write) {
 
     static ServeTokens fresh() {
         SecureRandom random = new SecureRandom();
-        return new ServeTokens(secret(random), secret(random));
+        return new ServeTokens(secret(random), secret(random), 0);
     }
 
     private static String secret(SecureRandom random) {
@@ -72,11 +76,14 @@ record ServeTokens(String read, String write) {
         List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
         String read = null;
         String write = null;
+        int port = 0;
         for (String line : lines) {
             if (line.startsWith("read ")) {
                 read = line.substring(5).trim();
             } else if (line.startsWith("write ")) {
                 write = line.substring(6).trim();
+            } else if (line.matches("port \\d{1,5}")) {
+                port = Integer.parseInt(line.substring(5));
             }
         }
         if (read == null || write == null || !read.matches("[0-9a-f]{32,}") || !write.matches("[0-9a-f]{32,}")
@@ -84,7 +91,12 @@ record ServeTokens(String read, String write) {
             throw new IOException(file + " does not hold a read and a write token (lines 'read HEX', 'write HEX');"
                     + " remove it, or make new ones with: metadb serve --rotate-tokens");
         }
-        return new ServeTokens(read, write);
+        return new ServeTokens(read, write, port <= 65535 ? port : 0);
+    }
+
+    /** These tokens, with {@code port} as the last port listened on. */
+    ServeTokens withPort(int port) {
+        return new ServeTokens(read, write, port);
     }
 
     /**
@@ -97,7 +109,8 @@ record ServeTokens(String read, String write) {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, "# metadb serve's tokens for this database (docs/security.md); keep private\n"
-                    + "read " + read + "\nwrite " + write + "\n", StandardCharsets.US_ASCII);
+                    + "read " + read + "\nwrite " + write + "\n" + (port > 0 ? "port " + port + "\n" : ""),
+                    StandardCharsets.US_ASCII);
             if (replace) {
                 try {
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -109,8 +109,22 @@ final class Server implements AutoCloseable {
         Server[] server = new Server[1];
         HttpListener http = null;
         try {
-            http = HttpListener.start(new InetSocketAddress(bind, port), BACKLOG, ex -> server[0].handle(ex),
-                    HttpListener.Limits.defaults());
+            // No --port: the port of this file's last server, if it is free (bookmarks keep working), else any.
+            int wanted = port != 0 ? port : tokens.port();
+            try {
+                http = HttpListener.start(new InetSocketAddress(bind, wanted), BACKLOG, ex -> server[0].handle(ex),
+                        HttpListener.Limits.defaults());
+            } catch (java.net.BindException e) {
+                if (port != 0 || wanted == 0) {
+                    throw e;
+                }
+                http = HttpListener.start(new InetSocketAddress(bind, 0), BACKLOG, ex -> server[0].handle(ex),
+                        HttpListener.Limits.defaults());
+            }
+            if (port == 0 && http.address().getPort() != tokens.port()) {
+                tokens = tokens.withPort(http.address().getPort());
+                tokens.write(tokenFile, true);
+            }
             server[0] = new Server(db.toAbsolutePath(), http, lock, maxRequests, tokens, HexFormat.of().formatHex(proof),
                     statementLimit);
             server[0].discovery.write(db);
@@ -319,6 +333,7 @@ final class Server implements AutoCloseable {
         status.put("writing", admission.writing());
         status.put("answered", commands.answered());
         status.put("resident_answers", resident.answered());
+        status.put("warm", commands.warm);
         try {
             return JSON.writeValueAsString(status) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -403,4 +403,45 @@ class ServeWritesIT {
         assertThat(Sql.value(db, "SELECT row_json FROM ticks WHERE agent = 'a'")).isEqualTo(
                 "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1,\"big\":1e999999}");
     }
+
+    @Test
+    void tokensAndThePortSurviveARestartAndRotatingReplacesTheTokens() throws Exception {
+        Path db = migrated("tokens.db");
+        Process first = serve(db);
+        Discovery d1 = Discovery.read(db);
+        first.destroy();
+        first.waitFor(30, TimeUnit.SECONDS);
+        Path tokens = db.resolveSibling(db.getFileName() + "-serve.tokens");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(tokens))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Process second = serve(db);
+        try {
+            Discovery d2 = Discovery.read(db);
+            assertThat(d2.token()).isEqualTo(d1.token());
+            assertThat(d2.writeToken()).isEqualTo(d1.writeToken()).isNotEqualTo(d1.token());
+            assertThat(d2.port()).as("a bookmarked dashboard finds it again").isEqualTo(d1.port());
+        } finally {
+            second.destroy();
+            second.waitFor(30, TimeUnit.SECONDS);
+        }
+        Run detached = run(Map.of(), null, "--db", db.toString(), "serve", "--detach");
+        assertThat(detached.code()).as(detached.err()).isZero();
+        Run rotated = run(Map.of(), null, "--db", db.toString(), "serve", "--rotate-tokens");
+        assertThat(rotated.code()).as(rotated.err()).isZero();
+        assertThat(rotated.out()).contains("new read and write tokens in " + tokens + "; clients that kept the old ones"
+                + " are refused\n").contains("serving " + db + " at http://127.0.0.1:");
+        Discovery d3 = Discovery.read(db);
+        try {
+            assertThat(d3.token()).isNotEqualTo(d1.token());
+            assertThat(d3.writeToken()).isNotEqualTo(d1.writeToken());
+            var old = post(d3, "/ticks/-/insert", d1.writeToken(), "application/json", null, "{\"row\": {}}");
+            assertThat(old.statusCode()).as("the old write token is refused").isEqualTo(401);
+            Run served = run(Map.of(), null, "--db", db.toString(), "record", "ticks", "agent=a", "kind=k", "status=ok",
+                    "duration_ms:=1");
+            assertThat(served.code()).as(served.err()).isZero();
+            assertThat(answered(db)).as("the launcher uses the new tokens").isEqualTo(1);
+        } finally {
+            run(Map.of(), null, "--db", db.toString(), "serve", "--stop");
+        }
+    }
 }
