@@ -11,20 +11,7 @@ rows="${1:-200000}"
 runs="${2:-5}"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
-"$py3" - "$dir/lines.jsonl" "$rows" <<'PY'
-import json, random, sys, uuid
-path, n = sys.argv[1], int(sys.argv[2])
-r = random.Random(1)
-models = ["claude-opus-4-20250514", "claude-sonnet-4-20250514", "gpt-5-2025-08-07"]
-with open(path, "w") as f:
-    for i in range(n):
-        f.write(json.dumps({"ts": "2026-04-%02dT%02d:%02d:%02d.%03dZ" % (1 + i % 20, i % 24, i % 60, (i * 7) % 60, i % 1000),
-            "agent": "agent%d/clone-%04x" % (r.randrange(8), r.randrange(65536)),
-            "session_id": "session-" + str(uuid.UUID(int=r.getrandbits(128))), "provider": "anthropic",
-            "model": r.choice(models), "input_tokens": r.randrange(50000), "output_tokens": r.randrange(8000),
-            "cache_read_tokens": r.randrange(100000), "cache_write_tokens": r.randrange(5000),
-            "cost_usd": r.randrange(100000) / 1e4}, separators=(",", ":")) + "\n")
-PY
+"$py3" "$root/bench/token_usage_lines.py" "$dir/lines.jsonl" "$rows"
 echo "$(wc -l < "$dir/lines.jsonl") lines, $(( $(wc -c < "$dir/lines.jsonl") / 1024 / 1024 )) MB"
 "$root/bin/metadb" --db "$dir/template.db" migrate >/dev/null
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }

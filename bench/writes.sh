@@ -93,18 +93,7 @@ echo "python3 (ids):      $mp ms"
   || { echo "bench/writes.sh: rows lost"; exit 1; }
 
 echo "== 2. 200,000-line token_usage ingest ($(( runs < 5 ? runs : 5 )) rounds, median ms)"
-"$py3" - "$dir/lines.jsonl" 200000 <<'PY'
-import json, random, sys, uuid
-path, n = sys.argv[1], int(sys.argv[2])
-r = random.Random(1)
-models = ["claude-opus-4-20250514", "claude-sonnet-4-20250514", "gpt-5-2025-08-07"]
-with open(path, "w") as f:
-    for i in range(n):
-        f.write(json.dumps({"ts": "2026-04-%02dT%02d:%02d:%02d.%03dZ" % (1 + i % 20, i % 24, i % 60, (i * 7) % 60, i % 1000),
-            "agent": "agent%d" % r.randrange(8), "session_id": "s-" + str(uuid.UUID(int=r.getrandbits(128)))[:8],
-            "provider": "anthropic", "model": r.choice(models), "input_tokens": r.randrange(50000),
-            "output_tokens": r.randrange(8000), "cost_usd": r.randrange(100000) / 1e4}, separators=(",", ":")) + "\n")
-PY
+"$py3" "$root/bench/token_usage_lines.py" "$dir/lines.jsonl" 200000
 echo "($(( $(wc -c < "$dir/lines.jsonl") / 1024 / 1024 )) MB of JSON Lines)"
 s=(); a=(); p=()
 for r in $(seq $(( runs < 5 ? runs : 5 ))); do
