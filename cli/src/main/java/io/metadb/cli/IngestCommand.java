@@ -50,6 +50,12 @@ final class IngestCommand extends RootSubcommand {
         if (file.equals("-")) {
             return root.input();
         }
+        if (root.writes != null) {
+            // Inside a server a path would name the server's files, not the client's: the
+            // launcher sends a file's content as the request body (FILE as "-").
+            throw new BadInputException("a served ingest reads its rows from the request (FILE -), not from the"
+                    + " server's files");
+        }
         try {
             return Files.newInputStream(Path.of(file));
         } catch (NoSuchFileException e) {

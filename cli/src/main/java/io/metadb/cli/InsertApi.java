@@ -169,7 +169,7 @@ final class InsertApi {
                     String name = field == JsonToken.FIELD_NAME ? p.currentName() : null;
                     if (!"row".equals(name) && !"rows".equals(name)) {
                         throw bad("the body is {\"row\": {...}} or {\"rows\": [...]}" + (name == null ? ""
-                                : ", not \"" + Output.printable(name) + "\""));
+                                : ", not '" + Output.printable(name) + "'"));
                     }
                     JsonToken value = p.nextToken();
                     if (name.equals("rows")) {

@@ -393,6 +393,15 @@ class ServeWritesIT {
             assertThat(post(d, "/ticks/-/insert", d.token(), "application/json", null, "{\"row\": {}}").statusCode())
                     .as("the read token does not write").isEqualTo(403);
             assertThat(post(d, "/ticks/-/insert", null, "application/json", null, "{\"row\": {}}").statusCode()).isEqualTo(401);
+            // A served ingest never reads a file of the server's: the launcher sends a file's content.
+            byte[] line = "ingest\0ticks\0/etc/passwd\0".getBytes(StandardCharsets.UTF_8);
+            var sneaky = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + d.port() + "/-/run")).header("Authorization", "Bearer " + w)
+                    .header(LauncherProtocol.ARGS_HEADER, String.valueOf(line.length))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(line)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(sneaky.body()).doesNotContain("root:").endsWith("metadb: a served ingest reads its rows from the"
+                    + " request (FILE -), not from the server's files\n").contains("x 2 ");
             String huge = tick("j").repeat(Admission.WRITE_BODY_BUDGET / tick("j").length() + 1);
             assertThat(post(d, "/ticks/-/insert", w, "application/x-ndjson", null, huge).statusCode()).isEqualTo(413);
         } finally {

@@ -62,7 +62,7 @@ class GeneratedSchemaTest {
             }
         }
         assertThat(generated.keySet()).containsExactlyInAnyOrderElementsOf(fileColumns.keySet());
-        assertThat(fileColumns).hasSize(30);
+        assertThat(fileColumns).hasSize(32);
         for (var entry : fileColumns.entrySet()) {
             Table<?> table = generated.get(entry.getKey());
             List<String> names = new ArrayList<>();
@@ -103,7 +103,7 @@ class GeneratedSchemaTest {
             }
         }
         assertThat(RowTables.jsonRowTables()).hasSize(24).contains((JsonRowTable) Tables.MESSAGES);
-        assertThat(RowTables.rowTables()).hasSize(24).contains((RowTable) Tables.EVENTS);
+        assertThat(RowTables.rowTables()).hasSize(25).contains((RowTable) Tables.EVENTS);
         assertThat(((JsonRowTable) Tables.CRASHES.as("latest")).ts().getQualifiedName().toString()).isEqualTo("\"latest\".\"ts\"");
         assertThat(((RowTable) Tables.EVENTS).agent()).isNull();
     }
