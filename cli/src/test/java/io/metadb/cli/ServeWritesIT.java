@@ -435,12 +435,12 @@ class ServeWritesIT {
         }
         Run detached = run(Map.of(), null, "--db", db.toString(), "serve", "--detach");
         assertThat(detached.code()).as(detached.err()).isZero();
-        Run rotated = run(Map.of(), null, "--db", db.toString(), "serve", "--rotate-tokens");
-        assertThat(rotated.code()).as(rotated.err()).isZero();
-        assertThat(rotated.out()).contains("new read and write tokens in " + tokens + "; clients that kept the old ones"
-                + " are refused\n").contains("serving " + db + " at http://127.0.0.1:");
-        Discovery d3 = Discovery.read(db);
         try {
+            Run rotated = run(Map.of(), null, "--db", db.toString(), "serve", "--rotate-tokens");
+            assertThat(rotated.code()).as(rotated.err()).isZero();
+            assertThat(rotated.out()).contains("new read and write tokens in " + tokens + "; clients that kept the old"
+                    + " ones are refused\n").contains("serving " + db + " at http://127.0.0.1:");
+            Discovery d3 = Discovery.read(db);
             assertThat(d3.token()).isNotEqualTo(d1.token());
             assertThat(d3.writeToken()).isNotEqualTo(d1.writeToken());
             var old = post(d3, "/ticks/-/insert", d1.writeToken(), "application/json", null, "{\"row\": {}}");
