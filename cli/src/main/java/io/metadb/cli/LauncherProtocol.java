@@ -105,9 +105,7 @@ final class LauncherProtocol implements AutoCloseable {
             return;
         }
         if (!admission.enter(write)) {
-            drain(ex);
-            ex.getResponseHeaders().set("Retry-After", "1");
-            send(ex, 503, "text/plain", admission.busy(write));
+            busy(ex, write);
             return;
         }
         long length = write ? contentLength(ex) : 0;
@@ -120,9 +118,7 @@ final class LauncherProtocol implements AutoCloseable {
                 return;
             }
             if (write && !admission.enterBody(length)) {
-                drain(ex);
-                ex.getResponseHeaders().set("Retry-After", "1");
-                send(ex, 503, "text/plain", admission.busy(true));
+                busy(ex, true);
                 return;
             }
             if (!write && !commands.statementSlot(invoked)) {
@@ -141,6 +137,13 @@ final class LauncherProtocol implements AutoCloseable {
         } finally {
             admission.leave(write);
         }
+    }
+
+    /** 503 with Retry-After: nothing of the request was done (the launcher runs it in-process). */
+    private void busy(HttpExchange ex, boolean write) throws IOException {
+        drain(ex);
+        ex.getResponseHeaders().set("Retry-After", "1");
+        send(ex, 503, "text/plain", admission.busy(write));
     }
 
     /** The most of a refused request's body read (and dropped) before its answer. */

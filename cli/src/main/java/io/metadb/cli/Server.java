@@ -217,28 +217,21 @@ final class Server implements AutoCloseable {
     private void insert(HttpExchange ex, String method, Grant grant, String table) throws IOException {
         if (!method.equals("POST")) {
             ex.getResponseHeaders().set("Allow", "POST");
-            LauncherProtocol.drain(ex);
             InsertApi.fail(ex, 405, "inserts are POST /" + table + "/-/insert");
         } else if (grant != Grant.WRITE) {
-            LauncherProtocol.drain(ex);
             InsertApi.fail(ex, 403, "inserts need the write token (metadb serve --status --json shows it)");
         } else if (!admission.enter(true)) {
-            LauncherProtocol.drain(ex);
-            ex.getResponseHeaders().set("Retry-After", "1");
-            InsertApi.fail(ex, 503, admission.busy(true).strip().replaceFirst("^metadb: ", ""));
+            insertBusy(ex);
         } else {
             try {
                 long length = LauncherProtocol.contentLength(ex);
                 if (length < 0) {
                     InsertApi.fail(ex, 411, "an insert needs a Content-Length");
                 } else if (!Admission.fits(length)) {
-                    LauncherProtocol.drain(ex);
                     InsertApi.fail(ex, 413, "a body over " + Admission.WRITE_BODY_BUDGET / (1024 * 1024)
                             + " MiB is not taken; send fewer rows at once");
                 } else if (!admission.enterBody(length)) {
-                    LauncherProtocol.drain(ex);
-                    ex.getResponseHeaders().set("Retry-After", "1");
-                    InsertApi.fail(ex, 503, admission.busy(true).strip().replaceFirst("^metadb: ", ""));
+                    insertBusy(ex);
                 } else {
                     try {
                         inserts.insert(ex, table);
@@ -250,6 +243,12 @@ final class Server implements AutoCloseable {
                 admission.leave(true);
             }
         }
+    }
+
+    /** 503 with Retry-After: no write slot or no room for the body (InsertApi.fail reads what is left of it). */
+    private void insertBusy(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        InsertApi.fail(ex, 503, admission.busy(true).strip().replaceFirst("^metadb: ", ""));
     }
 
     private interface Answer {
