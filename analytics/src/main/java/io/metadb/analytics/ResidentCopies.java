@@ -96,6 +96,16 @@ final class ResidentCopies implements RowSource.Kept {
     ResidentCopies(Path db) {
         this.db = db.toAbsolutePath().normalize();
         this.location = Location.of(this.db);
+        this.readers = new ReadOnlyQuery.Readers(this.db, KEPT_READERS);
+    }
+
+    /** Idle connections kept for {@code query}: as many as statements users wrote may run at once in a server. */
+    static final int KEPT_READERS = 2;
+    private final ReadOnlyQuery.Readers readers;
+
+    @Override
+    public ReadOnlyQuery.Readers readers() {
+        return readers;
     }
 
     @Override
@@ -298,6 +308,7 @@ final class ResidentCopies implements RowSource.Kept {
     @Override
     public void close() {
         closed = true;
+        readers.close();
         try {
             if (inUse.tryAcquire(1, TimeUnit.MINUTES)) {
                 try {

@@ -55,8 +55,13 @@ final class CommandService {
      */
     static void answer(Invocation inv, Location db, RowSource served, PrintWriter out, PrintWriter err) {
         if (inv.command().equals(Commands.QUERY)) { // a statement of its own: "now" is whatever it says
-            ReadOnlyQuery.stream(db, inv.values().get("sql"), timeout(inv.timeout()),
-                    Output.sink(inv.format(), out, false));
+            if (served instanceof io.metadb.analytics.RowSource.Kept kept) {
+                ReadOnlyQuery.stream(kept.readers(), inv.values().get("sql"), timeout(inv.timeout()),
+                        Output.sink(inv.format(), out, false));
+            } else {
+                ReadOnlyQuery.stream(db, inv.values().get("sql"), timeout(inv.timeout()),
+                        Output.sink(inv.format(), out, false));
+            }
             return;
         }
         Instant now = now(inv.now());
