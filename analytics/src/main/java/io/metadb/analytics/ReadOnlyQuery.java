@@ -148,114 +148,18 @@ public final class ReadOnlyQuery {
     }
 
     /**
-     * Read-only connections to one file kept between statements, for a long-lived process (a
-     * server answering {@code query}): opening one and reading the schema cost a served
-     * {@code query "select 1"} more than the statement itself (JFR: the open, the first
-     * prepare and a second, tidying connection were ~60% of its native time). Each statement
-     * takes one, runs in its own read transaction (so it sees the latest commit, as a fresh
-     * connection would) and gives it back rolled back, its page cache released. A connection is
-     * reused only for the same file (the inode it was opened on; a file replaced under the
-     * server gets a new connection) and only if it was left as it was taken. Thread-safe.
-     */
-    public static final class Readers implements AutoCloseable {
-        private final Path db;
-        private final int kept;
-        private final java.util.concurrent.ConcurrentLinkedDeque<Reader> idle = new java.util.concurrent.ConcurrentLinkedDeque<>();
-        private volatile boolean closed;
-
-        private record Reader(Connection connection, Object fileKey) {}
-
-        /** Connections to {@code db}, at most {@code kept} of them idle at once. */
-        public Readers(Path db, int kept) {
-            this.db = db;
-            this.kept = kept;
-        }
-
-        private Reader take() throws SQLException {
-            FileCopies.checkReadable(db);
-            Object key = fileKey(db);
-            for (Reader r; (r = idle.pollFirst()) != null; ) {
-                if (key != null && key.equals(r.fileKey())) {
-                    return r;
-                }
-                quietClose(r.connection());
-            }
-            Connection c = FileCopies.openLive(db);
-            try {
-                attachCatalogSchema(c);
-            } catch (SQLException e) {
-                quietClose(c);
-                throw e;
-            }
-            return new Reader(c, key);
-        }
-
-        /** Gives {@code r} back after its statement: kept if it is clean, else closed. */
-        private void giveBack(Reader r) {
-            boolean clean;
-            try (Statement s = r.connection().createStatement()) {
-                s.execute("ROLLBACK"); // ends the read transaction; drops a catalogue filled for it
-                s.execute("PRAGMA query_only = 0");
-                s.execute("PRAGMA shrink_memory");
-                clean = r.connection().getAutoCommit();
-            } catch (SQLException e) {
-                clean = false;
-            }
-            if (clean && !closed && idle.size() < kept) {
-                idle.offerFirst(r);
-                if (closed && idle.remove(r)) {
-                    quietClose(r.connection());
-                }
-            } else {
-                quietClose(r.connection());
-            }
-        }
-
-        private static Object fileKey(Path db) {
-            try {
-                return java.nio.file.Files.readAttributes(db, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            } catch (java.io.IOException e) {
-                return null; // never reused: a fresh connection says what is wrong
-            }
-        }
-
-        private static void quietClose(Connection c) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // a read-only connection: closing releases its locks either way
-            }
-        }
-
-        /** Idle connections kept now. */
-        int idle() {
-            return idle.size();
-        }
-
-        /** Closes the idle connections; one in use is closed when it is given back. */
-        @Override
-        public void close() {
-            closed = true;
-            for (Reader r; (r = idle.pollFirst()) != null; ) {
-                quietClose(r.connection());
-            }
-            SqliteFiles.tidy(db);
-        }
-    }
-
-    /**
      * Like {@link #stream(Path, String, Duration, RowSink)} on a connection of {@code readers}
-     * (see {@link Readers}): the same checks, transaction, limits and answers.
+     * (see {@link QueryConnections}): the same checks, transaction, limits and answers.
      */
-    public static void stream(Readers readers, String sql, Duration limit, RowSink sink) {
-        Readers.Reader r;
+    public static void stream(QueryConnections readers, String sql, Duration limit, RowSink sink) {
+        QueryConnections.Reader r;
         try {
             r = readers.take();
         } catch (SQLException e) {
             throw failure(e);
         }
         try {
-            inTransaction(r.connection(), readers.db, sql, limit, sink);
+            inTransaction(r.connection(), readers.db(), sql, limit, sink);
         } catch (SQLException e) {
             throw failure(e);
         } finally {
@@ -284,7 +188,7 @@ public final class ReadOnlyQuery {
     }
 
     /** An empty in-memory {@code information_schema} (ATTACH must come before a transaction begins). */
-    private static void attachCatalogSchema(Connection c) throws SQLException {
+    static void attachCatalogSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("ATTACH DATABASE ':memory:' AS information_schema");
         }
@@ -368,7 +272,7 @@ public final class ReadOnlyQuery {
      * is bad input; anything else (the disk, memory, a corrupt page, an interrupt) is a
      * failure of the run, not of what was asked.
      */
-    private static RuntimeException failure(SQLException e) {
+    static RuntimeException failure(SQLException e) {
         String message = "query: " + SqliteFiles.reason(e);
         int code = e instanceof SQLiteException se ? se.getResultCode().code & 0xff : SQLITE_ERROR;
         if (code == SQLITE_READONLY || message.contains("query_only")) {

@@ -96,15 +96,15 @@ final class ResidentCopies implements RowSource.Kept {
     ResidentCopies(Path db) {
         this.db = db.toAbsolutePath().normalize();
         this.location = Location.of(this.db);
-        this.readers = new ReadOnlyQuery.Readers(this.db, KEPT_READERS);
+        this.readers = new QueryConnections(this.db, KEPT_READERS);
     }
 
     /** Idle connections kept for {@code query}: as many as statements users wrote may run at once in a server. */
     static final int KEPT_READERS = 2;
-    private final ReadOnlyQuery.Readers readers;
+    private final QueryConnections readers;
 
     @Override
-    public ReadOnlyQuery.Readers readers() {
+    public QueryConnections readers() {
         return readers;
     }
 

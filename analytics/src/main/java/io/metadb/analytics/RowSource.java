@@ -62,8 +62,8 @@ public interface RowSource {
         /** Runs answered from the kept copies (the others were copied afresh). */
         long answered();
 
-        /** Read-only connections to the file kept for {@code query}'s statements ({@link ReadOnlyQuery.Readers}). */
-        ReadOnlyQuery.Readers readers();
+        /** Read-only connections to the file kept for {@code query}'s statements ({@link QueryConnections}). */
+        QueryConnections readers();
 
         @Override
         void close();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ReadOnlyQuery.Readers}, the connections a server keeps for {@code query}: a kept
+ * {@link QueryConnections}, the connections a server keeps for {@code query}: a kept
  * connection answers exactly as a fresh one would after every kind of statement before it (a
  * commit since, a refused write, bad SQL, a statement stopped by the time limit, the
  * catalogue), is reused rather than reopened, and is not used for a file replaced under it.
@@ -29,7 +29,7 @@ class KeptReadersTest {
     @TempDir
     Path dir;
 
-    private ReadOnlyQuery.Readers readers;
+    private QueryConnections readers;
 
     @AfterEach
     void close() {
@@ -76,7 +76,7 @@ class KeptReadersTest {
     @Test
     void aKeptConnectionSeesEveryCommitSinceItsLastStatement() {
         Path file = withTicks(dir.resolve("meta.db"), 3);
-        readers = new ReadOnlyQuery.Readers(file, 2);
+        readers = new QueryConnections(file, 2);
         assertThat(count()).isEqualTo(3);
         assertThat(readers.idle()).isEqualTo(1);
         try (MetaDb db = MetaDb.open(file)) {
@@ -90,7 +90,7 @@ class KeptReadersTest {
     @Test
     void aConnectionIsLeftCleanByEveryKindOfStatement() {
         Path file = withTicks(dir.resolve("meta.db"), 2);
-        readers = new ReadOnlyQuery.Readers(file, 2);
+        readers = new QueryConnections(file, 2);
         assertThatThrownBy(() -> rows("DELETE FROM ticks")).isInstanceOf(ReadOnlyQuery.RefusedException.class);
         assertThatThrownBy(() -> rows("SELEC 1")).isInstanceOf(BadInputException.class);
         assertThatThrownBy(() -> rows("SELECT * FROM no_such_table")).isInstanceOf(BadInputException.class);
@@ -112,7 +112,7 @@ class KeptReadersTest {
     void aFileReplacedUnderTheReadersIsReadAfresh() throws Exception {
         Path file = withTicks(dir.resolve("meta.db"), 2);
         Path other = withTicks(dir.resolve("other.db"), 5);
-        readers = new ReadOnlyQuery.Readers(file, 2);
+        readers = new QueryConnections(file, 2);
         assertThat(count()).isEqualTo(2);
         Files.move(other, file, StandardCopyOption.REPLACE_EXISTING);
         Files.deleteIfExists(dir.resolve("meta.db-wal"));
@@ -125,7 +125,7 @@ class KeptReadersTest {
     @Test
     void closedReadersKeepNothing() {
         Path file = withTicks(dir.resolve("meta.db"), 1);
-        readers = new ReadOnlyQuery.Readers(file, 2);
+        readers = new QueryConnections(file, 2);
         assertThat(count()).isEqualTo(1);
         readers.close();
         assertThat(readers.idle()).isZero();

@@ -46,6 +46,8 @@ final class Server implements AutoCloseable {
     private final LauncherProtocol launcher;
     private final HttpApi api;
     private final InsertApi inserts;
+    /** The agents' OTLP exports (SPEC §7). */
+    private final OtlpReceiver otlp;
     private volatile long lastRequestNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** The in-memory copies kept between answers (reports copy only what changed since the last). */
@@ -62,6 +64,7 @@ final class Server implements AutoCloseable {
         this.launcher = new LauncherProtocol(commands, admission, writer::get);
         this.api = new HttpApi(commands);
         this.inserts = new InsertApi(writer::get);
+        this.otlp = new OtlpReceiver(writer::get, admission);
         this.http = http;
         this.maxRequests = maxRequests;
         this.readToken = tokens.read().getBytes(StandardCharsets.US_ASCII);
@@ -174,13 +177,14 @@ final class Server implements AutoCloseable {
             boolean page = method.equals("GET") && (path.equals("/") || path.startsWith("/-/assets/")
                     || path.equals("/favicon.ico"));
             Grant grant = page ? Grant.NONE : grant(ex);
-            if (!page && grant == Grant.NONE) {
+            boolean telemetry = OtlpReceiver.handles(path); // answers a missing token in OTLP's own form
+            if (!page && grant == Grant.NONE && !telemetry) {
                 send(ex, 401, "text/plain", "metadb: this server answers only requests that carry its token"
                         + " (Authorization: Bearer …); a browser opens the address metadb serve prints\n");
                 ex.close();
                 return;
             }
-            if (!page) {
+            if (!page && grant != Grant.NONE) {
                 ex.getResponseHeaders().set(Discovery.PROOF_HEADER, discovery.proof()); // we are the server the file names
                 lastRequestNanos = System.nanoTime(); // only those with the token keep an --idle-timeout server up
             }
@@ -192,6 +196,8 @@ final class Server implements AutoCloseable {
                 sendAsset(ex, path.substring("/-/assets/".length()));
             } else if (path.equals("/-/run") && method.equals("POST")) {
                 launcher.run(ex, grant);
+            } else if (telemetry) {
+                otlp.receive(ex, path, method, grant);
             } else if (InsertApi.tableOf(path) != null) {
                 insert(ex, method, grant, InsertApi.tableOf(path));
             } else if (grant != Grant.READ) {

@@ -18,6 +18,32 @@ import java.util.concurrent.TimeUnit;
  * says so (a null value removes a variable).
  */
 record Launched(Path metadb, Path cache, Path dir) {
+    /**
+     * Starts {@code metadb serve} on {@code db} (in the foreground of its own process) and
+     * waits until it listens; its later output is read and dropped.
+     */
+    Process serve(Path db) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(metadb.toString(), "--db", db.toString(), "serve").redirectErrorStream(true);
+        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8));
+        assertThat(lines.readLine()).as("the server's first line").startsWith("serving ");
+        Thread drain = new Thread(() -> {
+            try {
+                while (lines.readLine() != null) {
+                    // the server's later lines: nobody reads them
+                }
+            } catch (IOException e) {
+                // gone
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return p;
+    }
+
     Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         return run(env, null, args);
     }

@@ -60,24 +60,7 @@ class ServeWritesIT {
 
     /** Starts {@code metadb serve} on {@code db} and waits until it listens. */
     private static Process serve(Path db) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(metadb.toString(), "--db", db.toString(), "serve").redirectErrorStream(true);
-        pb.environment().put("XDG_CACHE_HOME", cache.toString());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        assertThat(lines.readLine()).as("the server's first line").startsWith("serving ");
-        Thread drain = new Thread(() -> {
-            try {
-                while (lines.readLine() != null) {
-                    // the server's later lines: nobody reads them
-                }
-            } catch (IOException e) {
-                // gone
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return p;
+        return new Launched(metadb, cache, dir).serve(db);
     }
 
     private static long answered(Path db) throws Exception {

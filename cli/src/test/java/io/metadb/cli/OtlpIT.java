@@ -1,0 +1,288 @@
+package io.metadb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.metadb.cli.InProcess.Run;
+import io.metadb.migrations.testing.Sql;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OTLP/HTTP receiver (SPEC §7) against a real server process: Claude-Code-shaped log
+ * records sent by the OpenTelemetry Java SDK's own OTLP exporter (protobuf, gzip), and bodies
+ * written here for OTLP/JSON with its quirks; partial success, a batch sent twice, and every
+ * refusal with its status.
+ */
+class OtlpIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SCOPE = "com.anthropic.claude_code.events";
+
+    @TempDir
+    static Path dir;
+
+    private static Path metadb;
+    private static Path cache;
+    private static Path db;
+    private static Process server;
+    private static Discovery d;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path home = Installed.unpack(dir);
+        metadb = home.resolve("bin/metadb");
+        cache = dir.resolve("cache");
+        db = dir.resolve("otlp.db");
+        Run made = new Launched(metadb, cache, dir).run(Map.of("METADB_NO_SERVER", "1"), (Path) null, "--db", db.toString(),
+                "migrate");
+        assertThat(made.code()).as(made.err()).isZero();
+        server = new Launched(metadb, cache, dir).serve(db);
+        d = Discovery.read(db);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String value(String sql) {
+        return Sql.value(db, sql);
+    }
+
+    /** Claude Code's events as its exporter sends them: body and event.name, every number a string (before 2.1.122). */
+    @Test
+    void claudeCodeEventsFromTheSdkExporterLandAsRows() throws Exception {
+        OtlpHttpLogRecordExporter exporter = OtlpHttpLogRecordExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + d.port() + "/v1/logs")
+                .addHeader("Authorization", "Bearer " + d.writeToken()).setCompression("gzip").build();
+        SdkLoggerProvider provider = SdkLoggerProvider.builder()
+                .setResource(io.opentelemetry.sdk.resources.Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), "claude-code",
+                        AttributeKey.stringKey("metadb.agent"), "agent-sdk")))
+                .addLogRecordProcessor(BatchLogRecordProcessor.builder(exporter).build()).build();
+        try {
+            Logger logger = provider.get(SCOPE);
+            Instant t = Instant.parse("2026-11-30T10:00:00.123Z");
+            logger.logRecordBuilder().setTimestamp(t).setBody("claude_code.api_request")
+                    .setAllAttributes(Attributes.builder().put("event.name", "api_request")
+                            .put("session.id", "s-1").put("model", "claude-sonnet-4-5").put("input_tokens", "1200")
+                            .put("output_tokens", "340").put("cache_read_tokens", "5000").put("cache_creation_tokens", "800")
+                            .put("cost_usd", "0.0123").put("duration_ms", "2100").put("event.sequence", 1L).build())
+                    .emit();
+            logger.logRecordBuilder().setTimestamp(t.plusSeconds(1)).setBody("claude_code.api_request")
+                    .setAllAttributes(Attributes.builder().put("event.name", "api_request")
+                            .put("session.id", "s-1").put("model", "claude-opus-4-1").put("input_tokens", 10L)
+                            .put("output_tokens", 20L).put("cost_usd", 0.5).put("event.sequence", 2L).build())
+                    .emit();
+            logger.logRecordBuilder().setTimestamp(t.plusSeconds(2)).setBody("claude_code.tool_result")
+                    .setAllAttributes(Attributes.builder().put("event.name", "tool_result").put("tool_name", "Bash")
+                            .put("success", "false").put("duration_ms", "45").put("error", "exit 1")
+                            .put("event.sequence", 3L).build())
+                    .emit();
+            logger.logRecordBuilder().setTimestamp(t.plusSeconds(3)).setBody("claude_code.api_error")
+                    .setAllAttributes(Attributes.builder().put("event.name", "api_error").put("model", "claude-opus-4-1")
+                            .put("error", "overloaded").put("status_code", "529").put("duration_ms", "900")
+                            .put("attempt", "2").put("event.sequence", 4L).build())
+                    .emit();
+            logger.logRecordBuilder().setTimestamp(t.plusSeconds(4)).setBody("claude_code.user_prompt")
+                    .setAllAttributes(Attributes.builder().put("event.name", "user_prompt").put("prompt_length", "12")
+                            .build())
+                    .emit();
+            assertThat(provider.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).as("the export was answered 2xx").isTrue();
+        } finally {
+            provider.shutdown().join(30, TimeUnit.SECONDS);
+        }
+        String agent = "json_extract(row_json, '$.agent') = 'agent-sdk'";
+        assertThat(value("SELECT group_concat(ts || ' ' || model || ' ' || input_tokens || ' ' || output_tokens || ' '"
+                + " || ifnull(cache_read_tokens, '-') || ' ' || ifnull(cache_write_tokens, '-') || ' ' || cost_usd || ' '"
+                + " || ifnull(duration_ms, '-') || ' ' || json_extract(row_json, '$.session_id') || ' '"
+                + " || json_extract(row_json, '$.provider'), '|') FROM (SELECT * FROM token_usage WHERE " + agent
+                + " ORDER BY ts)"))
+                .isEqualTo("2026-11-30T10:00:00.123Z claude-sonnet-4-5 1200 340 5000 800 0.0123 2100 s-1 anthropic"
+                        + "|2026-11-30T10:00:01.123Z claude-opus-4-1 10 20 - - 0.5 - s-1 anthropic");
+        assertThat(value("SELECT json_extract(row_json, '$.tool') || ' ' || json_extract(row_json, '$.ok') || ' '"
+                + " || json_extract(row_json, '$.duration_ms') || ' ' || json_extract(row_json, '$.error')"
+                + " FROM tool_use_events WHERE " + agent)).isEqualTo("Bash 0 45 exit 1");
+        assertThat(value("SELECT ts || ' ' || json_extract(row_json, '$.model') || ' ' || json_extract(row_json, '$.error')"
+                + " || ' ' || json_extract(row_json, '$.status_code') || ' ' || json_extract(row_json, '$.attempt')"
+                + " || ' ' || json_extract(row_json, '$.provider') FROM api_errors WHERE " + agent))
+                .isEqualTo("2026-11-30T10:00:03.123Z claude-opus-4-1 overloaded 529 2 anthropic");
+        // cost adds them up exactly as sent.
+        Run cost = new Launched(metadb, cache, dir).run(Map.of("METADB_NO_SERVER", "1"), (Path) null, "--db", db.toString(),
+                "--now", "2026-11-30T12:00:00Z", "cost", "--by", "model", "--since", "7d", "--json");
+        assertThat(cost.code()).as(cost.err()).isZero();
+        JsonNode models = JSON.readTree(cost.out());
+        Map<String, Double> byModel = new java.util.TreeMap<>();
+        models.forEach(m -> byModel.put(m.get("model").asText(), m.get("cost_usd").asDouble()));
+        assertThat(byModel).containsEntry("claude-sonnet-4-5", 0.0123).containsEntry("claude-opus-4-1", 0.5);
+    }
+
+    private static KeyValue kv(String key, String v) {
+        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(v)).build();
+    }
+
+    private static KeyValue kv(String key, long v) {
+        return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(v)).build();
+    }
+
+    private static byte[] requestOf(String agent, LogRecord... records) {
+        return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder()
+                .setResource(Resource.newBuilder().addAttributes(kv("service.name", "claude-code"))
+                        .addAttributes(kv("metadb.agent", agent)))
+                .addScopeLogs(ScopeLogs.newBuilder().setScope(
+                        io.opentelemetry.proto.common.v1.InstrumentationScope.newBuilder().setName(SCOPE))
+                        .addAllLogRecords(java.util.List.of(records)))).build().toByteArray();
+    }
+
+    private static LogRecord apiRequest(long nanos, String model, long cost) {
+        return LogRecord.newBuilder().setTimeUnixNano(nanos).setBody(AnyValue.newBuilder()
+                .setStringValue("claude_code.api_request")).addAttributes(kv("event.name", "api_request"))
+                .addAttributes(kv("model", model)).addAttributes(kv("input_tokens", 1)).addAttributes(kv("output_tokens", 2))
+                .addAttributes(kv("cost_usd", String.valueOf(cost))).build();
+    }
+
+    private static HttpResponse<byte[]> post(String token, String type, String encoding, byte[] body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/v1/logs"))
+                .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        if (encoding != null) {
+            r.header("Content-Encoding", encoding);
+        }
+        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aBatchSentTwiceWritesItsRowsOnce() throws Exception {
+        byte[] body = requestOf("agent-replay", apiRequest(1_764_496_800_000_000_000L, "m-replay", 1),
+                apiRequest(1_764_496_801_000_000_000L, "m-replay", 2));
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<byte[]> r = post(d.writeToken(), "application/x-protobuf", i == 1 ? "gzip" : null,
+                    i == 1 ? gzip(body) : body);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(ExportLogsServiceResponse.parseFrom(r.body()).hasPartialSuccess()).isFalse();
+        }
+        assertThat(value("SELECT count(*) || ' ' || sum(cost_usd) FROM token_usage WHERE model = 'm-replay'"))
+                .isEqualTo("2 3.0");
+    }
+
+    /** OTLP/JSON as the npm exporters and hand-written senders send it. */
+    @Test
+    void jsonWithItsQuirksAndAMalformedRecordRefusedAlone() throws Exception {
+        String body = """
+                {"resourceLogs": [{"resource": {"attributes": [
+                    {"key": "service.name", "value": {"stringValue": "claude-code"}},
+                    {"key": "metadb.agent", "value": {"stringValue": "agent-json"}}]},
+                  "schemaUrl": "https://opentelemetry.io/schemas/1.26.0",
+                  "scopeLogs": [{"scope": {"name": "com.anthropic.claude_code.events", "version": "2.0.1"},
+                    "logRecords": [
+                      {"timeUnixNano": "1764496800000000000", "observedTimeUnixNano": 1764496800500000000,
+                       "severityNumber": 9, "traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174",
+                       "body": {"stringValue": "claude_code.api_request"}, "futureField": {"x": 1},
+                       "attributes": [{"key": "event.name", "value": {"stringValue": "api_request"}},
+                         {"key": "model", "value": {"stringValue": "m-json"}},
+                         {"key": "input_tokens", "value": {"intValue": "100"}},
+                         {"key": "output_tokens", "value": {"intValue": 7}},
+                         {"key": "cost_usd", "value": {"doubleValue": 0.25}}]},
+                      {"observedTimeUnixNano": "1764496801000000000",
+                       "body": {"stringValue": "claude_code.api_request"},
+                       "attributes": [{"key": "event.name", "value": {"stringValue": "api_request"}},
+                         {"key": "model", "value": {"stringValue": "m-json"}},
+                         {"key": "input_tokens", "value": {"intValue": "1"}},
+                         {"key": "output_tokens", "value": {"intValue": "1"}},
+                         {"key": "cost_usd", "value": {"doubleValue": {}}}]},
+                      {"timeUnixNano": "1764496802000000000", "eventName": "claude_code.tool_result",
+                       "attributes": [{"key": "tool_name", "value": {"stringValue": "Read"}},
+                         {"key": "success", "value": {"boolValue": true}},
+                         {"key": "duration_ms", "value": {"intValue": "3"}}]},
+                      {"timeUnixNano": "1764496803000000000", "body": {"stringValue": "claude_code.user_prompt"}}
+                    ]}]}]}
+                """;
+        HttpResponse<byte[]> r = post(d.writeToken(), "application/json", null, body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode answer = JSON.readTree(r.body());
+        assertThat(answer.at("/partialSuccess/rejectedLogRecords").asText()).isEqualTo("1");
+        assertThat(answer.at("/partialSuccess/errorMessage").asText())
+                .contains("record 2 (claude_code.api_request): cost_usd is malformed, not a number")
+                .contains("not stored: 1 record of events metadb does not map (claude_code.user_prompt x1)");
+        assertThat(value("SELECT group_concat(ts || ' ' || input_tokens || ' ' || output_tokens || ' ' || cost_usd, '|')"
+                + " FROM token_usage WHERE model = 'm-json'")).isEqualTo("2025-11-30T10:00:00.000Z 100 7 0.25");
+        assertThat(value("SELECT json_extract(row_json, '$.tool') || ' ' || json_extract(row_json, '$.ok')"
+                + " FROM tool_use_events WHERE json_extract(row_json, '$.agent') = 'agent-json'")).isEqualTo("Read 1");
+    }
+
+    @Test
+    void everyRefusalHasItsStatusAndWritesNothing() throws Exception {
+        byte[] body = requestOf("agent-refused", apiRequest(1_764_496_900_000_000_000L, "m-refused", 1));
+        assertThat(post(null, "application/x-protobuf", null, body).statusCode()).isEqualTo(401);
+        assertThat(post(d.token(), "application/x-protobuf", null, body).statusCode()).isEqualTo(403);
+        assertThat(post(d.writeToken(), "text/plain", null, body).statusCode()).isEqualTo(415);
+        assertThat(post(d.writeToken(), "application/x-protobuf", "br", body).statusCode()).isEqualTo(415);
+        HttpResponse<byte[]> garbage = post(d.writeToken(), "application/x-protobuf", null, new byte[] {(byte) 0xff, 1, 2});
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(new String(garbage.body(), StandardCharsets.UTF_8)).contains("not an OTLP ExportLogsServiceRequest");
+        assertThat(post(d.writeToken(), "application/json", null, "{\"resourceLogs\": ".getBytes(StandardCharsets.UTF_8))
+                .statusCode()).isEqualTo(400);
+        assertThat(post(d.writeToken(), "application/x-protobuf", "gzip", new byte[] {1, 2, 3}).statusCode()).isEqualTo(400);
+        // A small gzip that decompresses past the limit: refused once the limit is passed.
+        HttpResponse<byte[]> bomb = post(d.writeToken(), "application/x-protobuf", "gzip",
+                gzip(new byte[OtlpReceiver.MAX_DECODED_BYTES + 1]));
+        assertThat(bomb.statusCode()).isEqualTo(413);
+        assertThat(value("SELECT count(*) FROM token_usage WHERE model = 'm-refused'")).isEqualTo("0");
+        HttpResponse<byte[]> spans = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + d.port() + "/v1/traces")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + d.writeToken()).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(spans.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(spans.body()).get("message").asText()).contains("spans are not stored yet");
+        // An empty export is a success.
+        HttpResponse<byte[]> empty = post(d.writeToken(), "application/x-protobuf", null, new byte[0]);
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(ExportLogsServiceResponse.parseFrom(empty.body()).hasPartialSuccess()).isFalse();
+        HttpResponse<byte[]> emptyJson = post(d.writeToken(), "application/json", null, "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(emptyJson.statusCode()).isEqualTo(200);
+        assertThat(new String(emptyJson.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    }
+}
