@@ -1,5 +1,11 @@
 package io.metadb.cli;
 
+import static io.metadb.cli.OtlpValues.bool;
+import static io.metadb.cli.OtlpValues.count;
+import static io.metadb.cli.OtlpValues.describe;
+import static io.metadb.cli.OtlpValues.number;
+import static io.metadb.cli.OtlpValues.text;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.metadb.generated.convert.Timestamps;
@@ -63,66 +69,194 @@ final class OtlpMapping {
         return "";
     }
 
-    /** What {@code log} becomes; {@code arrival}: the time used when the record carries none. */
-    static Outcome map(OtlpRecords.Log log, Instant arrival) {
+    /**
+     * What {@code log} becomes; {@code arrival}: the time used when the record carries none;
+     * {@code prices}: the cost of a request whose sender reports none.
+     */
+    static Outcome map(OtlpRecords.Log log, Instant arrival, Prices prices) {
         String event = eventName(log);
+        Map<String, Object> a = log.attributes();
+        String agent = agent(a, log.resource());
         try {
-            return switch (event) {
-                case "claude_code.api_request" -> row("token_usage", event, log, arrival, claudeRequest(log));
-                case "claude_code.tool_result" -> row("tool_use_events", event, log, arrival, claudeTool(log));
-                case "claude_code.api_error" -> row("api_errors", event, log, arrival, claudeError(log));
-                default -> new Skipped(event.isEmpty() ? "(no event name)" : event);
+            ObjectNode row = switch (event) {
+                case "claude_code.api_request" -> tokens(agent, session(a), "anthropic", required("model", text(a, "model")),
+                        required("input_tokens", count(a, "input_tokens")), required("output_tokens", count(a, "output_tokens")),
+                        count(a, "cache_read_tokens"), count(a, "cache_creation_tokens"), number(a, "cost_usd"),
+                        count(a, "duration_ms"), prices);
+                case "claude_code.tool_result" -> tool(agent, text(a, "tool_name"), count(a, "duration_ms"),
+                        bool(a, "success"), text(a, "error"));
+                case "claude_code.api_error" -> apiError(agent, "anthropic", text(a, "model"), text(a, "error"),
+                        count(a, "status_code"), count(a, "duration_ms"), count(a, "attempt"));
+                // Codex counts cached input inside input_token_count (OpenAI's meaning); its output
+                // count includes reasoning. Only the completed response carries the usage.
+                case "codex.sse_event" -> "response.completed".equals(a.get("event.kind")) && a.get("input_token_count") != null
+                        ? cachedInside(agent, session(a), "openai", text(a, "model"), count(a, "input_token_count"),
+                                count(a, "cached_token_count"), required("output_token_count", count(a, "output_token_count")),
+                                count(a, "duration_ms"), prices)
+                        : null;
+                case "codex.tool_result" -> {
+                    Boolean ok = bool(a, "success");
+                    yield tool(agent, text(a, "tool_name"), count(a, "duration_ms"), ok,
+                            Boolean.FALSE.equals(ok) ? text(a, "output") : null);
+                }
+                case "codex.api_request" -> a.get("error.message") == null ? null
+                        : apiError(agent, "openai", text(a, "model"), text(a, "error.message"),
+                                count(a, "http.response.status_code"), count(a, "duration_ms"), count(a, "attempt"));
+                // Gemini counts cached content inside input_token_count and its thinking apart from
+                // the output (billed as output); tool-use prompt tokens are input.
+                case "gemini_cli.api_response" -> {
+                    Long input = count(a, "input_token_count");
+                    Long tool = count(a, "tool_token_count");
+                    long output = required("output_token_count", count(a, "output_token_count"));
+                    Long thoughts = count(a, "thoughts_token_count");
+                    yield cachedInside(agent, session(a), "google", text(a, "model"),
+                            input == null ? null : input + (tool == null ? 0 : tool), count(a, "cached_content_token_count"),
+                            output + (thoughts == null ? 0 : thoughts), count(a, "duration_ms"), prices);
+                }
+                case "gemini_cli.tool_call" -> tool(agent, text(a, "function_name"), count(a, "duration_ms"),
+                        bool(a, "success"), text(a, "error"));
+                case "gemini_cli.api_error" -> apiError(agent, "google", text(a, "model"), text(a, "error"),
+                        count(a, "status_code"), count(a, "duration_ms"), null);
+                default -> null;
             };
-        } catch (BadValue e) {
+            if (row == null) {
+                return new Skipped(event.isEmpty() ? "(no event name)" : event);
+            }
+            return row(TABLE_OF.get(event), event, log.timeNanos() != 0 ? log.timeNanos() : log.observedNanos(), arrival,
+                    row);
+        } catch (OtlpValues.BadValue e) {
             return new Refused(event, e.getMessage());
         }
     }
 
-    private static ObjectNode claudeRequest(OtlpRecords.Log log) throws BadValue {
-        Map<String, Object> a = log.attributes();
+    /** The table each mapped event's rows go to. */
+    private static final Map<String, String> TABLE_OF = Map.of("claude_code.api_request", "token_usage",
+            "claude_code.tool_result", "tool_use_events", "claude_code.api_error", "api_errors",
+            "codex.sse_event", "token_usage", "codex.tool_result", "tool_use_events", "codex.api_request", "api_errors",
+            "gemini_cli.api_response", "token_usage", "gemini_cli.tool_call", "tool_use_events",
+            "gemini_cli.api_error", "api_errors");
+
+    /** The GenAI operations that are a model call. */
+    private static final java.util.Set<String> MODEL_CALLS = java.util.Set.of("chat", "generate_content", "text_completion");
+
+    /**
+     * What a span becomes under OpenTelemetry's GenAI semantic conventions: a model call
+     * ({@code gen_ai.operation.name} chat, generate_content, text_completion) a token_usage row,
+     * or an api_errors row if its status is ERROR; {@code execute_tool} a tool_use_events row;
+     * any other span nothing. {@code gen_ai.usage.input_tokens} counts cached input too (the
+     * conventions' meaning): the cached part is taken out. The time: the span's end.
+     */
+    static Outcome map(OtlpRecords.Span span, Instant arrival, Prices prices) {
+        Map<String, Object> a = span.attributes();
+        String op = a.get("gen_ai.operation.name") instanceof String o ? o : "";
+        String event = op.isEmpty() ? "span " + span.name() : "gen_ai " + op;
+        String agent = agent(a, span.resource());
+        Long duration = span.startNanos() > 0 && span.endNanos() >= span.startNanos()
+                ? (span.endNanos() - span.startNanos()) / 1_000_000 : null;
+        try {
+            String model = a.get("gen_ai.response.model") != null ? text(a, "gen_ai.response.model")
+                    : text(a, "gen_ai.request.model");
+            String provider = a.get("gen_ai.provider.name") != null ? text(a, "gen_ai.provider.name") : text(a, "gen_ai.system");
+            String why = !span.statusMessage().isEmpty() ? span.statusMessage()
+                    : a.get("error.type") != null ? text(a, "error.type") : "error";
+            ObjectNode row;
+            String table;
+            if (MODEL_CALLS.contains(op) && span.statusError()) {
+                row = apiError(agent, provider, model, why, count(a, "http.response.status_code"), duration, null);
+                table = "api_errors";
+            } else if (MODEL_CALLS.contains(op)) {
+                Long cacheRead = count(a, "gen_ai.usage.cache_read.input_tokens");
+                Long cacheWrite = count(a, "gen_ai.usage.cache_creation.input_tokens");
+                long input = required("gen_ai.usage.input_tokens", count(a, "gen_ai.usage.input_tokens"));
+                long fresh = Math.max(0, input - (cacheRead == null ? 0 : cacheRead) - (cacheWrite == null ? 0 : cacheWrite));
+                row = tokens(agent, session(a), provider == null ? "unknown" : provider,
+                        required("gen_ai.response.model", model), fresh,
+                        required("gen_ai.usage.output_tokens", count(a, "gen_ai.usage.output_tokens")), cacheRead, cacheWrite,
+                        null, duration, prices);
+                table = "token_usage";
+            } else if (op.equals("execute_tool")) {
+                row = tool(agent, text(a, "gen_ai.tool.name"), duration == null ? 0L : duration, !span.statusError(),
+                        span.statusError() ? why : null);
+                table = "tool_use_events";
+            } else {
+                return new Skipped(event);
+            }
+            return row(table, event, span.endNanos() != 0 ? span.endNanos() : span.startNanos(), arrival, row);
+        } catch (OtlpValues.BadValue e) {
+            return new Refused(event, e.getMessage());
+        }
+    }
+
+    /** A model call's row; {@code cost} null: from {@code prices}, refused if the model has none. */
+    private static ObjectNode tokens(String agent, String session, String provider, String model, long input, long output,
+            Long cacheRead, Long cacheWrite, Double cost, Long durationMs, Prices prices) throws OtlpValues.BadValue {
+        double usd;
+        if (cost != null) {
+            usd = cost; // the sender's own figure wins over a computed one
+        } else {
+            Prices.Price price = prices.of(model);
+            if (price == null) {
+                throw new OtlpValues.BadValue("no price for model " + describe(model) + "; add one with serve --prices FILE"
+                        + " (LiteLLM's form, see docs/telemetry.md)");
+            }
+            usd = price.cost(input, output, cacheRead == null ? 0 : cacheRead, cacheWrite == null ? 0 : cacheWrite);
+        }
         ObjectNode row = MAPPER.createObjectNode();
-        row.put("agent", agent(log));
-        putText(row, "session_id", session(log));
-        row.put("provider", "anthropic");
-        row.put("model", required(a, "model", text(a, "model")));
-        row.put("input_tokens", required(a, "input_tokens", count(a, "input_tokens")));
-        row.put("output_tokens", required(a, "output_tokens", count(a, "output_tokens")));
-        putCount(row, "cache_read_tokens", count(a, "cache_read_tokens"));
-        putCount(row, "cache_write_tokens", count(a, "cache_creation_tokens"));
-        row.put("cost_usd", required(a, "cost_usd", number(a, "cost_usd")));
-        putCount(row, "duration_ms", count(a, "duration_ms"));
+        row.put("agent", agent);
+        putText(row, "session_id", session);
+        row.put("provider", provider);
+        row.put("model", model);
+        row.put("input_tokens", input);
+        row.put("output_tokens", output);
+        putCount(row, "cache_read_tokens", cacheRead);
+        putCount(row, "cache_write_tokens", cacheWrite);
+        row.put("cost_usd", usd);
+        putCount(row, "duration_ms", durationMs);
         return row;
     }
 
-    private static ObjectNode claudeTool(OtlpRecords.Log log) throws BadValue {
-        Map<String, Object> a = log.attributes();
+    /** A model call whose sender counts cached input inside its input (OpenAI's and Google's meaning). */
+    private static ObjectNode cachedInside(String agent, String session, String provider, String model, Long inputWithCache,
+            Long cached, long output, Long durationMs, Prices prices) throws OtlpValues.BadValue {
+        long input = required("input_token_count", inputWithCache);
+        long read = cached == null ? 0 : cached;
+        return tokens(agent, session, provider, required("model", model), Math.max(0, input - read), output, cached, null,
+                null, durationMs, prices);
+    }
+
+    private static ObjectNode tool(String agent, String tool, Long durationMs, Boolean ok, String error) throws OtlpValues.BadValue {
         ObjectNode row = MAPPER.createObjectNode();
-        row.put("agent", agent(log));
-        row.put("tool", required(a, "tool_name", text(a, "tool_name")));
-        row.put("duration_ms", required(a, "duration_ms", count(a, "duration_ms")));
-        row.put("ok", required(a, "success", bool(a, "success")));
-        String error = text(a, "error");
+        row.put("agent", agent);
+        row.put("tool", required("tool_name", tool));
+        row.put("duration_ms", required("duration_ms", durationMs));
+        row.put("ok", required("success", ok));
         if (error != null && !error.isEmpty()) {
-            row.put("error", error);
+            row.put("error", clipped(error));
         }
         return row;
     }
 
-    private static ObjectNode claudeError(OtlpRecords.Log log) throws BadValue {
-        Map<String, Object> a = log.attributes();
+    private static ObjectNode apiError(String agent, String provider, String model, String error, Long statusCode,
+            Long durationMs, Long attempt) throws OtlpValues.BadValue {
         ObjectNode row = MAPPER.createObjectNode();
-        row.put("agent", agent(log));
-        row.put("provider", "anthropic");
-        row.put("model", required(a, "model", text(a, "model")));
-        row.put("error", required(a, "error", text(a, "error")));
-        putCount(row, "status_code", count(a, "status_code"));
-        putCount(row, "duration_ms", count(a, "duration_ms"));
-        putCount(row, "attempt", count(a, "attempt"));
+        row.put("agent", agent);
+        putText(row, "provider", provider);
+        row.put("model", required("model", model));
+        row.put("error", clipped(required("error", error)));
+        putCount(row, "status_code", statusCode);
+        putCount(row, "duration_ms", durationMs);
+        putCount(row, "attempt", attempt);
         return row;
     }
 
-    private static Row row(String table, String event, OtlpRecords.Log log, Instant arrival, ObjectNode payload) {
-        long nanos = log.timeNanos() != 0 ? log.timeNanos() : log.observedNanos();
+    /** The most of an error's text kept in a row (a tool's output can be long). */
+    private static final int MAX_ERROR_CHARS = 2000;
+
+    private static String clipped(String text) {
+        return text.length() > MAX_ERROR_CHARS ? text.substring(0, MAX_ERROR_CHARS) + "…" : text;
+    }
+
+    private static Row row(String table, String event, long nanos, Instant arrival, ObjectNode payload) {
         Instant ts = nanos != 0 ? Instant.ofEpochSecond(Long.divideUnsigned(nanos, 1_000_000_000L),
                 Long.remainderUnsigned(nanos, 1_000_000_000L)) : arrival;
         ObjectNode line = MAPPER.createObjectNode();
@@ -132,14 +266,9 @@ final class OtlpMapping {
     }
 
     /** The agent: {@code metadb.agent} (record, then resource), else {@code service.instance.id}, else {@code service.name}. */
-    static String agent(OtlpRecords.Log log) {
-        for (Map<String, Object> attrs : List.of(log.attributes(), log.resource())) {
-            if (attrs.get("metadb.agent") instanceof String s && !s.isEmpty()) {
-                return s;
-            }
-        }
-        for (String key : List.of("service.instance.id", "service.name")) {
-            for (Map<String, Object> attrs : List.of(log.attributes(), log.resource())) {
+    static String agent(Map<String, Object> attributes, Map<String, Object> resource) {
+        for (String key : List.of("metadb.agent", "service.instance.id", "service.name")) {
+            for (Map<String, Object> attrs : List.of(attributes, resource)) {
                 if (attrs.get(key) instanceof String s && !s.isEmpty()) {
                     return s;
                 }
@@ -148,27 +277,19 @@ final class OtlpMapping {
         return "unknown";
     }
 
-    static String session(OtlpRecords.Log log) {
+    /** The session: {@code session.id}, else {@code conversation.id}, else {@code gen_ai.conversation.id}. */
+    static String session(Map<String, Object> attributes) {
         for (String key : List.of("session.id", "conversation.id", "gen_ai.conversation.id")) {
-            if (log.attributes().get(key) instanceof String s && !s.isEmpty()) {
+            if (attributes.get(key) instanceof String s && !s.isEmpty()) {
                 return s;
             }
         }
         return null;
     }
 
-    /** A value the mapping cannot use: the record is refused alone. */
-    static final class BadValue extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        BadValue(String message) {
-            super(message);
-        }
-    }
-
-    private static <T> T required(Map<String, Object> a, String key, T value) throws BadValue {
+    private static <T> T required(String key, T value) throws OtlpValues.BadValue {
         if (value == null) {
-            throw new BadValue("it has no " + key);
+            throw new OtlpValues.BadValue("it has no " + key);
         }
         return value;
     }
@@ -185,93 +306,6 @@ final class OtlpMapping {
         }
     }
 
-    private static String text(Map<String, Object> a, String key) throws BadValue {
-        Object v = a.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof String s) {
-            return s;
-        }
-        if (v instanceof Long || v instanceof Double || v instanceof Boolean) {
-            return String.valueOf(v);
-        }
-        throw new BadValue(key + " is " + describe(v) + ", not text");
-    }
-
-    /** A whole number given as a number or as its digits (senders differ: Claude Code before 2.1.122 sent strings). */
-    private static Long count(Map<String, Object> a, String key) throws BadValue {
-        Object v = a.get(key);
-        if (v == null || v instanceof Long) {
-            return (Long) v;
-        }
-        if (v instanceof String s) {
-            try {
-                return Long.parseLong(s.strip());
-            } catch (NumberFormatException e) {
-                // perhaps "12.0": below
-            }
-        }
-        Double d = numeric(v);
-        if (d != null && d == Math.rint(d) && Math.abs(d) < 1e15) {
-            return d.longValue();
-        }
-        throw new BadValue(key + " is " + describe(v) + ", not a whole number");
-    }
-
-    private static Double number(Map<String, Object> a, String key) throws BadValue {
-        Object v = a.get(key);
-        if (v == null) {
-            return null;
-        }
-        Double d = numeric(v);
-        if (d == null) {
-            throw new BadValue(key + " is " + describe(v) + ", not a number");
-        }
-        return d;
-    }
-
-    /** A finite number given as a number or as its text, else null. */
-    private static Double numeric(Object v) {
-        if (v instanceof Long l) {
-            return l.doubleValue();
-        }
-        if (v instanceof Double d) {
-            return Double.isFinite(d) ? d : null;
-        }
-        if (v instanceof String s) {
-            try {
-                double d = Double.parseDouble(s.strip());
-                return Double.isFinite(d) ? d : null;
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    private static Boolean bool(Map<String, Object> a, String key) throws BadValue {
-        Object v = a.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
-            return Boolean.parseBoolean(s);
-        }
-        throw new BadValue(key + " is " + describe(v) + ", not true or false");
-    }
-
-    private static String describe(Object v) {
-        if (v == OtlpRecords.MALFORMED) {
-            return "malformed";
-        }
-        String s = v instanceof String t ? com.fasterxml.jackson.databind.node.TextNode.valueOf(t).toString() : String.valueOf(v);
-        return Output.printable(s.length() > 40 ? s.substring(0, 40) + "…" : s);
-    }
-
     /**
      * The record's identity, for writing a batch sent twice once (OTLP has no idempotency key;
      * exporters retry a batch whose answer they did not get): SHA-256 over its resource, scope,
@@ -286,9 +320,19 @@ final class OtlpMapping {
         canon(log.body(), b);
         b.append('\u0001');
         canon(new TreeMap<>(log.attributes()), b);
+        return sha256(b.toString());
+    }
+
+    /** A span's identity: its trace and span ids (unique by definition), name and times. */
+    static String identity(OtlpRecords.Span span) {
+        return sha256(span.traceId() + '\u0001' + span.spanId() + '\u0001' + span.name() + '\u0001' + span.startNanos()
+                + '\u0001' + span.endNanos());
+    }
+
+    private static String sha256(String text) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(b.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -50,15 +50,43 @@ final class OtlpReceiver {
 
     private final Supplier<MetaDb> writer;
     private final Admission admission;
+    private final Prices prices;
 
-    OtlpReceiver(Supplier<MetaDb> writer, Admission admission) {
+    OtlpReceiver(Supplier<MetaDb> writer, Admission admission, Prices prices) {
         this.writer = writer;
         this.admission = admission;
+        this.prices = prices;
+    }
+
+    /** What an export carries: its path, what its items are called, and its partial-success field in JSON. */
+    enum Signal {
+        LOGS("/v1/logs", "log records", "rejectedLogRecords"),
+        TRACES("/v1/traces", "spans", "rejectedSpans"),
+        METRICS("/v1/metrics", "data points", "rejectedDataPoints");
+
+        final String path;
+        final String items;
+        final String rejectedField;
+
+        Signal(String path, String items, String rejectedField) {
+            this.path = path;
+            this.items = items;
+            this.rejectedField = rejectedField;
+        }
+
+        static Signal of(String path) {
+            for (Signal s : values()) {
+                if (s.path.equals(path)) {
+                    return s;
+                }
+            }
+            return null;
+        }
     }
 
     /** Whether {@code path} is the receiver's. */
     static boolean handles(String path) {
-        return path.equals("/v1/logs") || path.equals("/v1/traces") || path.equals("/v1/metrics");
+        return Signal.of(path) != null;
     }
 
     /** Answers one request to {@link #handles its path}. */
@@ -76,15 +104,11 @@ final class OtlpReceiver {
             fail(ex, json, 403, 7, "the read token does not write; exports take the write token");
         } else if (!json && !protobuf) {
             fail(ex, false, 415, 3, "send application/x-protobuf or application/json");
-        } else if (!path.equals("/v1/logs")) {
-            // Not yet mapped (docs/telemetry.md): said plainly, and not retried by exporters.
-            fail(ex, json, 404, 12, "this metadb stores log records only (/v1/logs); "
-                    + (path.equals("/v1/traces") ? "spans" : "metrics") + " are not stored yet (docs/telemetry.md)");
         } else if (!admission.enter(true)) {
             busy(ex, json);
         } else {
             try {
-                logs(ex, json);
+                export(ex, json, Signal.of(path));
             } finally {
                 admission.leave(true);
             }
@@ -96,7 +120,7 @@ final class OtlpReceiver {
         fail(ex, json, 503, 14, admission.busy(true).strip().replaceFirst("^metadb: ", ""));
     }
 
-    private void logs(HttpExchange ex, boolean json) throws IOException {
+    private void export(HttpExchange ex, boolean json, Signal signal) throws IOException {
         String encoding = String.valueOf(ex.getRequestHeaders().getFirst("Content-Encoding")).toLowerCase(Locale.ROOT)
                 .strip();
         if (!encoding.equals("null") && !encoding.equals("gzip") && !encoding.equals("identity")) {
@@ -119,16 +143,26 @@ final class OtlpReceiver {
                 fail(ex, json, 400, 3, "the body is not gzip: " + e.getMessage());
                 return;
             }
-            List<OtlpRecords.Log> records;
+            Instant arrival = Instant.now();
+            List<Mapped> items = new ArrayList<>();
+            int metricPoints = 0;
             try {
-                records = json ? OtlpRecords.logsFromJson(body) : OtlpRecords.logsFromProtobuf(body);
+                switch (signal) {
+                    case LOGS -> (json ? OtlpRecords.logsFromJson(body) : OtlpRecords.logsFromProtobuf(body)).forEach(r ->
+                            items.add(new Mapped(OtlpMapping.map(r, arrival, prices), () -> OtlpMapping.identity(r))));
+                    case TRACES -> (json ? OtlpRecords.spansFromJson(body) : OtlpRecords.spansFromProtobuf(body)).forEach(sp ->
+                            items.add(new Mapped(OtlpMapping.map(sp, arrival, prices), () -> OtlpMapping.identity(sp))));
+                    case METRICS -> metricPoints = json ? OtlpRecords.metricPointsFromJson(body)
+                            : OtlpRecords.metricPointsFromProtobuf(body);
+                }
             } catch (OtlpRecords.Undecodable e) {
                 fail(ex, json, 400, 3, e.getMessage());
                 return;
             }
             Result result;
             try {
-                result = write(records, Instant.now());
+                result = signal == Signal.METRICS ? Result.metrics(metricPoints)
+                        : write(items, arrival, signal == Signal.LOGS ? "record" : "span");
             } catch (CompletionException | IllegalStateException e) {
                 // The writer could not commit (the disk, a closed server): the exporter retries,
                 // and the records' identities keep what was committed from being written twice.
@@ -137,16 +171,30 @@ final class OtlpReceiver {
                         e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
                 return;
             }
-            answer(ex, json, result);
+            answer(ex, json, signal, result);
         } finally {
             admission.leaveBody(taken[0]);
         }
     }
 
     /** What a batch came to: rows written, records refused (with reasons) and records not stored, per event. */
-    record Result(int written, int replayed, int refused, List<String> reasons, Map<String, Integer> skipped) {
+    record Result(int written, int replayed, int refused, List<String> reasons, Map<String, Integer> skipped, String note) {
+        /**
+         * Metrics are not stored: they restate the events and spans (Claude Code's
+         * claude_code.token.usage and cost.usage, gen_ai.client.token.usage), which are, and
+         * storing both would count every request twice.
+         */
+        static Result metrics(int points) {
+            return new Result(0, 0, 0, List.of(), Map.of(), points == 0 ? "" : "not stored: " + points
+                    + " metric data points (metadb stores the events and spans that metrics restate, so nothing is"
+                    + " counted twice: export logs, OTEL_LOGS_EXPORTER=otlp; docs/telemetry.md)");
+        }
+
         /** The partial-success message, or empty when everything was stored. */
         String message() {
+            if (!note.isEmpty()) {
+                return note;
+            }
             List<String> parts = new ArrayList<>();
             if (refused > 0) {
                 String named = String.join("; ", reasons);
@@ -157,36 +205,38 @@ final class OtlpReceiver {
                 List<String> events = new ArrayList<>();
                 skipped.forEach((event, n) -> events.add(Output.printable(event) + " x" + n));
                 int total = skipped.values().stream().mapToInt(Integer::intValue).sum();
-                parts.add("not stored: " + total + (total == 1 ? " record" : " records") + " of events metadb does not map ("
+                parts.add("not stored: " + total + " of events metadb does not map ("
                         + String.join(", ", events) + ")");
             }
             return String.join(". ", parts);
         }
     }
 
-    /** Maps and commits {@code records}; the answer only after every row is committed. */
-    Result write(List<OtlpRecords.Log> records, Instant arrival) throws IOException {
+    /** One item of an export, mapped, and its identity (computed only for a row). */
+    record Mapped(OtlpMapping.Outcome outcome, Supplier<String> identity) {}
+
+    /** Commits the rows of {@code items}; the answer only after every row is committed. */
+    Result write(List<Mapped> items, Instant arrival, String noun) throws IOException {
         List<CompletableFuture<Ingested>> pending = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         int refused = 0;
         Map<String, Integer> skipped = new LinkedHashMap<>();
-        MetaDb db = records.isEmpty() ? null : writer.get();
-        for (int i = 0; i < records.size(); i++) {
-            OtlpRecords.Log log = records.get(i);
-            OtlpMapping.Outcome outcome = OtlpMapping.map(log, arrival);
+        MetaDb db = items.isEmpty() ? null : writer.get();
+        for (int i = 0; i < items.size(); i++) {
+            OtlpMapping.Outcome outcome = items.get(i).outcome();
             String why = null;
             if (outcome instanceof OtlpMapping.Skipped s) {
                 skipped.merge(s.event(), 1, Integer::sum);
             } else if (outcome instanceof OtlpMapping.Refused r) {
-                why = "record " + (i + 1) + " (" + r.event() + "): " + r.why();
+                why = noun + " " + (i + 1) + " (" + r.event() + "): " + r.why();
             } else if (outcome instanceof OtlpMapping.Row row) {
                 try {
                     JsonIngest.Prepared rows = JsonIngest.prepare(row.table(), new java.io.ByteArrayInputStream(
                             (row.line() + "\n").getBytes(StandardCharsets.UTF_8)), arrival);
-                    String id = OtlpMapping.identity(log);
+                    String id = items.get(i).identity().get();
                     pending.add(db.ingest(rows, IdempotencyKey.of("otlp-" + id, id)));
                 } catch (JsonIngest.BadLineException e) {
-                    why = "record " + (i + 1) + " (" + row.event() + "): " + e.problems().get(0).replaceFirst("^line 1: ", "");
+                    why = noun + " " + (i + 1) + " (" + row.event() + "): " + e.problems().get(0).replaceFirst("^line 1: ", "");
                 }
             }
             if (why != null) {
@@ -206,26 +256,46 @@ final class OtlpReceiver {
                 written += done.rows();
             }
         }
-        return new Result(written, replayed, refused, reasons, skipped);
+        return new Result(written, replayed, refused, reasons, skipped, "");
     }
 
-    private static void answer(HttpExchange ex, boolean json, Result result) throws IOException {
+    private static void answer(HttpExchange ex, boolean json, Signal signal, Result result) throws IOException {
         String message = result.message();
         byte[] body;
         if (json) {
             ObjectNode answer = MAPPER.createObjectNode();
             if (!message.isEmpty()) {
-                answer.putObject("partialSuccess").put("rejectedLogRecords", String.valueOf(result.refused()))
+                answer.putObject("partialSuccess").put(signal.rejectedField, String.valueOf(result.refused()))
                         .put("errorMessage", message);
             }
             body = MAPPER.writeValueAsBytes(answer);
         } else {
-            ExportLogsServiceResponse.Builder answer = ExportLogsServiceResponse.newBuilder();
-            if (!message.isEmpty()) {
-                answer.setPartialSuccess(ExportLogsPartialSuccess.newBuilder().setRejectedLogRecords(result.refused())
-                        .setErrorMessage(message));
-            }
-            body = answer.build().toByteArray();
+            body = switch (signal) {
+                case LOGS -> {
+                    var answer = ExportLogsServiceResponse.newBuilder();
+                    if (!message.isEmpty()) {
+                        answer.setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
+                                .setRejectedLogRecords(result.refused()).setErrorMessage(message));
+                    }
+                    yield answer.build().toByteArray();
+                }
+                case TRACES -> {
+                    var answer = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse.newBuilder();
+                    if (!message.isEmpty()) {
+                        answer.setPartialSuccess(io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess
+                                .newBuilder().setRejectedSpans(result.refused()).setErrorMessage(message));
+                    }
+                    yield answer.build().toByteArray();
+                }
+                case METRICS -> {
+                    var answer = io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse.newBuilder();
+                    if (!message.isEmpty()) {
+                        answer.setPartialSuccess(io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess
+                                .newBuilder().setRejectedDataPoints(result.refused()).setErrorMessage(message));
+                    }
+                    yield answer.build().toByteArray();
+                }
+            };
         }
         sendBytes(ex, 200, json, body);
     }

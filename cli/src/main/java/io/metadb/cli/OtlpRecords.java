@@ -51,7 +51,111 @@ final class OtlpRecords {
     record Log(String eventName, Object body, Map<String, Object> attributes, Map<String, Object> resource,
             String scope, long timeNanos, long observedNanos) {}
 
+    /**
+     * One span: its name, times, status ({@code statusError}: its code is ERROR), attributes,
+     * its resource's attributes and scope name, and its trace and span ids in hex.
+     */
+    record Span(String name, long startNanos, long endNanos, boolean statusError, String statusMessage,
+            Map<String, Object> attributes, Map<String, Object> resource, String scope, String traceId, String spanId) {}
+
     private OtlpRecords() {}
+
+    /** The spans of an {@code ExportTraceServiceRequest} in protobuf. */
+    static List<Span> spansFromProtobuf(byte[] body) throws Undecodable {
+        io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest request;
+        try {
+            request = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            throw new Undecodable("not an OTLP ExportTraceServiceRequest in protobuf: " + e.getMessage(), e);
+        }
+        List<Span> out = new ArrayList<>();
+        for (var rs : request.getResourceSpansList()) {
+            Map<String, Object> resource = attributes(rs.getResource().getAttributesList());
+            for (var ss : rs.getScopeSpansList()) {
+                String scope = ss.getScope().getName();
+                for (var sp : ss.getSpansList()) {
+                    out.add(new Span(sp.getName(), sp.getStartTimeUnixNano(), sp.getEndTimeUnixNano(),
+                            sp.getStatus().getCode() == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR,
+                            sp.getStatus().getMessage(), attributes(sp.getAttributesList()), resource, scope,
+                            HexFormat.of().formatHex(sp.getTraceId().toByteArray()),
+                            HexFormat.of().formatHex(sp.getSpanId().toByteArray())));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The spans of an {@code ExportTraceServiceRequest} in OTLP/JSON (ids in hex, the status code an integer or its name). */
+    static List<Span> spansFromJson(byte[] body) throws Undecodable {
+        JsonNode root = jsonObject(body, "resourceSpans");
+        List<Span> out = new ArrayList<>();
+        for (JsonNode rs : array(root, "resourceSpans", "resource_spans")) {
+            Map<String, Object> resource = attributes(field(field(rs, "resource"), "attributes"));
+            for (JsonNode ss : array(rs, "scopeSpans", "scope_spans")) {
+                String scope = text(field(field(ss, "scope"), "name"));
+                for (JsonNode sp : array(ss, "spans")) {
+                    JsonNode status = field(sp, "status");
+                    JsonNode code = field(status, "code");
+                    boolean error = code != null && (code.asInt(-1) == 2 || "STATUS_CODE_ERROR".equals(code.asText()));
+                    out.add(new Span(text(field(sp, "name")), nanos(field(sp, "startTimeUnixNano", "start_time_unix_nano")),
+                            nanos(field(sp, "endTimeUnixNano", "end_time_unix_nano")), error, text(field(status, "message")),
+                            attributes(field(sp, "attributes")), resource, scope, text(field(sp, "traceId", "trace_id")),
+                            text(field(sp, "spanId", "span_id"))));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The data points of an {@code ExportMetricsServiceRequest} in protobuf (metrics are counted, not stored). */
+    static int metricPointsFromProtobuf(byte[] body) throws Undecodable {
+        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest request;
+        try {
+            request = io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.parseFrom(body);
+        } catch (InvalidProtocolBufferException e) {
+            throw new Undecodable("not an OTLP ExportMetricsServiceRequest in protobuf: " + e.getMessage(), e);
+        }
+        int n = 0;
+        for (var rm : request.getResourceMetricsList()) {
+            for (var sm : rm.getScopeMetricsList()) {
+                for (var m : sm.getMetricsList()) {
+                    n += m.getGauge().getDataPointsCount() + m.getSum().getDataPointsCount()
+                            + m.getHistogram().getDataPointsCount() + m.getExponentialHistogram().getDataPointsCount()
+                            + m.getSummary().getDataPointsCount();
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The data points of an {@code ExportMetricsServiceRequest} in OTLP/JSON. */
+    static int metricPointsFromJson(byte[] body) throws Undecodable {
+        JsonNode root = jsonObject(body, "resourceMetrics");
+        int n = 0;
+        for (JsonNode rm : array(root, "resourceMetrics", "resource_metrics")) {
+            for (JsonNode sm : array(rm, "scopeMetrics", "scope_metrics")) {
+                for (JsonNode m : array(sm, "metrics")) {
+                    for (String kind : List.of("gauge", "sum", "histogram", "exponentialHistogram", "summary")) {
+                        n += array(field(m, kind), "dataPoints", "data_points").size();
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    private static JsonNode jsonObject(byte[] body, String member) throws Undecodable {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new Undecodable("not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new Undecodable("an OTLP/JSON body is an object holding " + member, null);
+        }
+        return root;
+    }
 
     /** The records of an {@code ExportLogsServiceRequest} in protobuf. */
     static List<Log> logsFromProtobuf(byte[] body) throws Undecodable {
@@ -100,15 +204,7 @@ final class OtlpRecords {
 
     /** The records of an {@code ExportLogsServiceRequest} in OTLP/JSON. */
     static List<Log> logsFromJson(byte[] body) throws Undecodable {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new Undecodable("not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new Undecodable("an OTLP/JSON body is an object ({\"resourceLogs\": [...]})", null);
-        }
+        JsonNode root = jsonObject(body, "resourceLogs");
         List<Log> out = new ArrayList<>();
         for (JsonNode rl : array(root, "resourceLogs", "resource_logs")) {
             Map<String, Object> resource = attributes(field(field(rl, "resource"), "attributes"));

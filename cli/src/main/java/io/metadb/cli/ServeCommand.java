@@ -61,6 +61,10 @@ final class ServeCommand extends RootSubcommand {
     @Option(names = "--rotate-tokens", description = "replace both tokens (a running server is restarted with them)")
     boolean rotateTokens;
 
+    @Option(names = "--prices", paramLabel = "FILE", description = "model prices (LiteLLM's JSON form) added to the shipped"
+            + " table, for agents' telemetry that reports tokens without a cost")
+    Path prices;
+
     @Override
     public Integer call() throws Exception {
         Path db = root.db("serve (the resident read path)").toAbsolutePath();
@@ -79,6 +83,8 @@ final class ServeCommand extends RootSubcommand {
         if (maxRequests < 1) {
             throw new BadInputException("--max-requests must be >= 1, was " + maxRequests);
         }
+        // Read before the server starts (or detaches): a bad file is a one-line error, not a dead server.
+        Prices table = prices == null ? Prices.defaults() : Prices.defaults().with(prices);
         long idleNanos = idleTimeout == null ? 0 : io.metadb.core.Durations.parse(idleTimeout).toNanos();
         if (!Files.isRegularFile(db)) {
             throw new BadInputException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
@@ -93,7 +99,7 @@ final class ServeCommand extends RootSubcommand {
         InetAddress address = InetAddress.getByName(bind);
         Server server;
         try {
-            server = Server.start(db, address, port, maxRequests, root.timeout(), tokens(db));
+            server = Server.start(db, address, port, maxRequests, root.timeout(), tokens(db), table);
         } catch (Server.AlreadyServedException e) {
             Discovery winner = awaitServer(db, TimeUnit.SECONDS.toNanos(10));
             throw winner != null ? alreadyServed(db, winner) : e;

@@ -54,7 +54,7 @@ final class Server implements AutoCloseable {
     private final RowSource.Kept resident;
 
     private Server(Path db, HttpListener http, java.nio.channels.FileLock lock, int maxRequests, ServeTokens tokens,
-            String proof, Duration statementLimit) {
+            String proof, Duration statementLimit, Prices prices) {
         this.db = db;
         this.lock = lock;
         this.resident = RowSource.kept(db);
@@ -64,7 +64,7 @@ final class Server implements AutoCloseable {
         this.launcher = new LauncherProtocol(commands, admission, writer::get);
         this.api = new HttpApi(commands);
         this.inserts = new InsertApi(writer::get);
-        this.otlp = new OtlpReceiver(writer::get, admission);
+        this.otlp = new OtlpReceiver(writer::get, admission, prices);
         this.http = http;
         this.maxRequests = maxRequests;
         this.readToken = tokens.read().getBytes(StandardCharsets.US_ASCII);
@@ -93,8 +93,8 @@ final class Server implements AutoCloseable {
      *
      * @throws AlreadyServedException if another process serves the database (or is starting to)
      */
-    static Server start(Path db, InetAddress bind, int port, int maxRequests, Duration statementLimit, Path tokenFile)
-            throws IOException {
+    static Server start(Path db, InetAddress bind, int port, int maxRequests, Duration statementLimit, Path tokenFile,
+            Prices prices) throws IOException {
         java.nio.channels.FileLock lock = Discovery.lock(db);
         if (lock == null) {
             throw new AlreadyServedException("another metadb serve holds " + Discovery.lockOf(db) + " (pid "
@@ -129,7 +129,7 @@ final class Server implements AutoCloseable {
                 tokens.write(tokenFile, true);
             }
             server[0] = new Server(db.toAbsolutePath(), http, lock, maxRequests, tokens, HexFormat.of().formatHex(proof),
-                    statementLimit);
+                    statementLimit, prices);
             server[0].discovery.write(db);
             server[0].writer.openSoon(server[0].commands::warmUp);
         } catch (IOException | RuntimeException e) {

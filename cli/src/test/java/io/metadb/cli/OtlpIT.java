@@ -174,7 +174,12 @@ class OtlpIT {
     }
 
     private static HttpResponse<byte[]> post(String token, String type, String encoding, byte[] body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + "/v1/logs"))
+        return post(token, type, encoding, body, "/v1/logs");
+    }
+
+    private static HttpResponse<byte[]> post(String token, String type, String encoding, byte[] body, String path)
+            throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + path))
                 .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
@@ -246,7 +251,7 @@ class OtlpIT {
         assertThat(answer.at("/partialSuccess/rejectedLogRecords").asText()).isEqualTo("1");
         assertThat(answer.at("/partialSuccess/errorMessage").asText())
                 .contains("record 2 (claude_code.api_request): cost_usd is malformed, not a number")
-                .contains("not stored: 1 record of events metadb does not map (claude_code.user_prompt x1)");
+                .contains("not stored: 1 of events metadb does not map (claude_code.user_prompt x1)");
         assertThat(value("SELECT group_concat(ts || ' ' || input_tokens || ' ' || output_tokens || ' ' || cost_usd, '|')"
                 + " FROM token_usage WHERE model = 'm-json'")).isEqualTo("2025-11-30T10:00:00.000Z 100 7 0.25");
         assertThat(value("SELECT json_extract(row_json, '$.tool') || ' ' || json_extract(row_json, '$.ok')"
@@ -271,12 +276,6 @@ class OtlpIT {
                 gzip(new byte[OtlpReceiver.MAX_DECODED_BYTES + 1]));
         assertThat(bomb.statusCode()).isEqualTo(413);
         assertThat(value("SELECT count(*) FROM token_usage WHERE model = 'm-refused'")).isEqualTo("0");
-        HttpResponse<byte[]> spans = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + d.port() + "/v1/traces")).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + d.writeToken()).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(spans.statusCode()).isEqualTo(404);
-        assertThat(JSON.readTree(spans.body()).get("message").asText()).contains("spans are not stored yet");
         // An empty export is a success.
         HttpResponse<byte[]> empty = post(d.writeToken(), "application/x-protobuf", null, new byte[0]);
         assertThat(empty.statusCode()).isEqualTo(200);
@@ -284,5 +283,195 @@ class OtlpIT {
         HttpResponse<byte[]> emptyJson = post(d.writeToken(), "application/json", null, "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(emptyJson.statusCode()).isEqualTo(200);
         assertThat(new String(emptyJson.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
+    }
+    private static double number(String sql) {
+        return Double.parseDouble(value(sql));
+    }
+
+    /** Codex's events as its exporter sends them: Display fields as strings, the rest as integers. */
+    @Test
+    void codexAndGeminiEventsLandWithCostsFromThePriceTable() throws Exception {
+        OtlpHttpLogRecordExporter exporter = OtlpHttpLogRecordExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + d.port() + "/v1/logs")
+                .addHeader("Authorization", "Bearer " + d.writeToken()).build();
+        SdkLoggerProvider provider = SdkLoggerProvider.builder()
+                .setResource(io.opentelemetry.sdk.resources.Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), "codex_cli_rs",
+                        AttributeKey.stringKey("metadb.agent"), "agent-codex")))
+                .addLogRecordProcessor(BatchLogRecordProcessor.builder(exporter).build()).build();
+        Instant t = Instant.parse("2026-11-30T11:00:00Z");
+        try {
+            Logger codex = provider.get("codex_otel");
+            codex.logRecordBuilder().setTimestamp(t).setAllAttributes(Attributes.builder()
+                    .put("event.name", "codex.sse_event").put("event.kind", "response.completed")
+                    .put("conversation.id", "c-1").put("model", "gpt-5-codex").put("slug", "gpt-5-codex")
+                    .put("input_token_count", "1200").put("output_token_count", "340").put("cached_token_count", 1000L)
+                    .put("reasoning_token_count", 64L).put("tool_token_count", "0").build()).emit();
+            codex.logRecordBuilder().setTimestamp(t.plusSeconds(1)).setAllAttributes(Attributes.builder()
+                    .put("event.name", "codex.sse_event").put("event.kind", "response.created").put("model", "gpt-5-codex")
+                    .put("duration_ms", "3").build()).emit();
+            codex.logRecordBuilder().setTimestamp(t.plusSeconds(2)).setAllAttributes(Attributes.builder()
+                    .put("event.name", "codex.tool_result").put("model", "gpt-5-codex").put("tool_name", "shell")
+                    .put("call_id", "call-1").put("duration_ms", "120").put("success", "false").put("output", "exit 2")
+                    .build()).emit();
+            codex.logRecordBuilder().setTimestamp(t.plusSeconds(3)).setAllAttributes(Attributes.builder()
+                    .put("event.name", "codex.api_request").put("model", "gpt-5-codex").put("duration_ms", "800")
+                    .put("http.response.status_code", 429L).put("error.message", "rate limited").put("attempt", 2L)
+                    .build()).emit();
+            codex.logRecordBuilder().setTimestamp(t.plusSeconds(4)).setAllAttributes(Attributes.builder()
+                    .put("event.name", "codex.api_request").put("model", "gpt-5-codex").put("duration_ms", "700")
+                    .put("http.response.status_code", 200L).put("attempt", 1L).build()).emit();
+            Logger gemini = provider.get("gemini-cli");
+            gemini.logRecordBuilder().setTimestamp(t.plusSeconds(5)).setBody("API response from gemini-2.5-pro")
+                    .setAllAttributes(Attributes.builder().put("event.name", "gemini_cli.api_response")
+                            .put("session.id", "g-1").put("metadb.agent", "agent-gemini").put("model", "gemini-2.5-pro")
+                            .put("status_code", 200L).put("duration_ms", 1500L).put("input_token_count", 1000L)
+                            .put("output_token_count", 50L).put("cached_content_token_count", 200L)
+                            .put("thoughts_token_count", 30L).put("tool_token_count", 0L).put("total_token_count", 1080L)
+                            .build()).emit();
+            gemini.logRecordBuilder().setTimestamp(t.plusSeconds(6)).setAllAttributes(Attributes.builder()
+                    .put("event.name", "gemini_cli.tool_call").put("metadb.agent", "agent-gemini")
+                    .put("function_name", "read_file").put("success", true).put("duration_ms", 9L).build()).emit();
+            gemini.logRecordBuilder().setTimestamp(t.plusSeconds(7)).setAllAttributes(Attributes.builder()
+                    .put("event.name", "gemini_cli.api_error").put("metadb.agent", "agent-gemini")
+                    .put("model", "gemini-2.5-pro").put("error", "quota exceeded").put("status_code", 429L)
+                    .put("duration_ms", 40L).build()).emit();
+            gemini.logRecordBuilder().setTimestamp(t.plusSeconds(8)).setAllAttributes(Attributes.builder()
+                    .put("event.name", "gemini_cli.api_response").put("metadb.agent", "agent-gemini")
+                    .put("model", "gemini-9-unpriced").put("input_token_count", 1L).put("output_token_count", 1L)
+                    .build()).emit();
+            assertThat(provider.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+        } finally {
+            provider.shutdown().join(30, TimeUnit.SECONDS);
+        }
+        // Codex: 1,200 input of which 1,000 cached; gpt-5-codex at 1.25e-6 / 1e-5 / 1.25e-7 per token.
+        assertThat(value("SELECT input_tokens || ' ' || output_tokens || ' ' || cache_read_tokens || ' '"
+                + " || json_extract(row_json, '$.provider') || ' ' || json_extract(row_json, '$.session_id')"
+                + " FROM token_usage WHERE model = 'gpt-5-codex'")).isEqualTo("200 340 1000 openai c-1");
+        assertThat(number("SELECT cost_usd FROM token_usage WHERE model = 'gpt-5-codex'"))
+                .isCloseTo(200 * 1.25e-6 + 340 * 1e-5 + 1000 * 1.25e-7, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(value("SELECT json_extract(row_json, '$.tool') || ' ' || json_extract(row_json, '$.ok') || ' '"
+                + " || json_extract(row_json, '$.duration_ms') || ' ' || json_extract(row_json, '$.error')"
+                + " FROM tool_use_events WHERE json_extract(row_json, '$.agent') = 'agent-codex'")).isEqualTo("shell 0 120 exit 2");
+        assertThat(value("SELECT count(*) || ' ' || group_concat(json_extract(row_json, '$.error') || ' '"
+                + " || json_extract(row_json, '$.status_code') || ' ' || json_extract(row_json, '$.attempt'))"
+                + " FROM api_errors WHERE json_extract(row_json, '$.agent') = 'agent-codex'")).isEqualTo("1 rate limited 429 2");
+        // Gemini: 1,000 input of which 200 cached; 50 output and 30 of thinking, billed as output.
+        assertThat(value("SELECT input_tokens || ' ' || output_tokens || ' ' || cache_read_tokens || ' '"
+                + " || json_extract(row_json, '$.provider') || ' ' || duration_ms FROM token_usage"
+                + " WHERE model = 'gemini-2.5-pro'")).isEqualTo("800 80 200 google 1500");
+        assertThat(number("SELECT cost_usd FROM token_usage WHERE model = 'gemini-2.5-pro'"))
+                .isCloseTo(800 * 1.25e-6 + 80 * 1e-5 + 200 * 1.25e-7, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(value("SELECT json_extract(row_json, '$.tool') || ' ' || json_extract(row_json, '$.ok')"
+                + " FROM tool_use_events WHERE json_extract(row_json, '$.agent') = 'agent-gemini'")).isEqualTo("read_file 1");
+        assertThat(value("SELECT json_extract(row_json, '$.error') || ' ' || json_extract(row_json, '$.provider')"
+                + " FROM api_errors WHERE json_extract(row_json, '$.agent') = 'agent-gemini'")).isEqualTo("quota exceeded google");
+        assertThat(value("SELECT count(*) FROM token_usage WHERE model = 'gemini-9-unpriced'"))
+                .as("a model without a price is refused, never stored at 0").isEqualTo("0");
+    }
+
+    @Test
+    void anUnpricedModelIsRefusedNamingIt() throws Exception {
+        String body = """
+                {"resourceLogs": [{"resource": {"attributes": [{"key": "metadb.agent", "value": {"stringValue": "agent-np"}}]},
+                  "scopeLogs": [{"logRecords": [
+                    {"timeUnixNano": "1764500000000000000", "attributes": [
+                      {"key": "event.name", "value": {"stringValue": "gemini_cli.api_response"}},
+                      {"key": "model", "value": {"stringValue": "gemini-9-unpriced"}},
+                      {"key": "input_token_count", "value": {"intValue": "5"}},
+                      {"key": "output_token_count", "value": {"intValue": "5"}}]}]}]}]}
+                """;
+        HttpResponse<byte[]> r = post(d.writeToken(), "application/json", null, body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(r.body());
+        assertThat(answer.at("/partialSuccess/rejectedLogRecords").asText()).isEqualTo("1");
+        assertThat(answer.at("/partialSuccess/errorMessage").asText())
+                .contains("no price for model \"gemini-9-unpriced\"; add one with serve --prices FILE");
+    }
+
+    /** GenAI semantic-convention spans from the SDK's own span exporter. */
+    @Test
+    void genAiSpansLandAsRows() throws Exception {
+        io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter exporter =
+                io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter.builder()
+                        .setEndpoint("http://127.0.0.1:" + d.port() + "/v1/traces")
+                        .addHeader("Authorization", "Bearer " + d.writeToken()).build();
+        io.opentelemetry.sdk.trace.SdkTracerProvider provider = io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                .setResource(io.opentelemetry.sdk.resources.Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), "my-agent",
+                        AttributeKey.stringKey("service.instance.id"), "agent-spans")))
+                .addSpanProcessor(io.opentelemetry.sdk.trace.export.BatchSpanProcessor.builder(exporter).build()).build();
+        Instant t = Instant.parse("2026-11-30T12:00:00Z");
+        try {
+            io.opentelemetry.api.trace.Tracer tracer = provider.get("openai-instrumentation");
+            tracer.spanBuilder("chat gpt-4.1").setStartTimestamp(t).setAttribute("gen_ai.operation.name", "chat")
+                    .setAttribute("gen_ai.provider.name", "openai").setAttribute("gen_ai.request.model", "gpt-4.1")
+                    .setAttribute("gen_ai.response.model", "gpt-4.1-2025-04-14")
+                    .setAttribute("gen_ai.usage.input_tokens", 1000L).setAttribute("gen_ai.usage.output_tokens", 100L)
+                    .setAttribute("gen_ai.usage.cache_read.input_tokens", 600L)
+                    .setAttribute("gen_ai.conversation.id", "conv-9").startSpan().end(t.plusMillis(2500));
+            tracer.spanBuilder("execute_tool search").setStartTimestamp(t.plusSeconds(3))
+                    .setAttribute("gen_ai.operation.name", "execute_tool").setAttribute("gen_ai.tool.name", "search")
+                    .startSpan().end(t.plusSeconds(3).plusMillis(40));
+            var failed = tracer.spanBuilder("chat gpt-4.1").setStartTimestamp(t.plusSeconds(4))
+                    .setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.system", "openai")
+                    .setAttribute("gen_ai.request.model", "gpt-4.1").setAttribute("error.type", "429").startSpan();
+            failed.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "rate limited");
+            failed.end(t.plusSeconds(4).plusMillis(300));
+            tracer.spanBuilder("GET /health").setStartTimestamp(t.plusSeconds(5)).startSpan().end(t.plusSeconds(6));
+            assertThat(provider.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).isTrue();
+        } finally {
+            provider.shutdown().join(30, TimeUnit.SECONDS);
+        }
+        assertThat(value("SELECT ts || ' ' || model || ' ' || input_tokens || ' ' || output_tokens || ' ' || cache_read_tokens"
+                + " || ' ' || duration_ms || ' ' || json_extract(row_json, '$.provider') || ' ' || json_extract(row_json, '$.session_id')"
+                + " FROM token_usage WHERE json_extract(row_json, '$.agent') = 'agent-spans'"))
+                .isEqualTo("2026-11-30T12:00:02.500Z gpt-4.1-2025-04-14 400 100 600 2500 openai conv-9");
+        assertThat(number("SELECT cost_usd FROM token_usage WHERE json_extract(row_json, '$.agent') = 'agent-spans'"))
+                .isCloseTo(400 * 2e-6 + 100 * 8e-6 + 600 * 5e-7, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(value("SELECT json_extract(row_json, '$.tool') || ' ' || json_extract(row_json, '$.ok') || ' '"
+                + " || json_extract(row_json, '$.duration_ms') FROM tool_use_events"
+                + " WHERE json_extract(row_json, '$.agent') = 'agent-spans'")).isEqualTo("search 1 40");
+        assertThat(value("SELECT json_extract(row_json, '$.model') || ' ' || json_extract(row_json, '$.error') || ' '"
+                + " || json_extract(row_json, '$.provider') || ' ' || json_extract(row_json, '$.duration_ms') FROM api_errors"
+                + " WHERE json_extract(row_json, '$.agent') = 'agent-spans'")).isEqualTo("gpt-4.1 rate limited openai 300");
+    }
+
+    /** Metrics restate the events: not stored, said in the answer, so a sender exporting both is counted once. */
+    @Test
+    void metricsAreAnsweredAsNotStored() throws Exception {
+        String body = """
+                {"resourceMetrics": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "claude-code"}}]},
+                  "scopeMetrics": [{"metrics": [
+                    {"name": "claude_code.cost.usage", "unit": "USD", "sum": {"aggregationTemporality": 1, "isMonotonic": true,
+                      "dataPoints": [{"asDouble": 0.5, "timeUnixNano": "1764500000000000000",
+                        "attributes": [{"key": "model", "value": {"stringValue": "claude-opus-4-1"}}]}]}},
+                    {"name": "claude_code.token.usage", "unit": "tokens", "sum": {"aggregationTemporality": 1,
+                      "dataPoints": [{"asInt": "10", "attributes": [{"key": "type", "value": {"stringValue": "input"}}]},
+                                     {"asInt": "20", "attributes": [{"key": "type", "value": {"stringValue": "output"}}]}]}}]}]}]}
+                """;
+        long before = Long.parseLong(value("SELECT count(*) FROM token_usage"));
+        HttpResponse<byte[]> r = post(d.writeToken(), "application/json", null, body.getBytes(StandardCharsets.UTF_8),
+                "/v1/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(r.body());
+        assertThat(answer.at("/partialSuccess/rejectedDataPoints").asText()).isEqualTo("0");
+        assertThat(answer.at("/partialSuccess/errorMessage").asText()).startsWith("not stored: 3 metric data points");
+        assertThat(Long.parseLong(value("SELECT count(*) FROM token_usage"))).isEqualTo(before);
+        HttpResponse<byte[]> proto = post(d.writeToken(), "application/x-protobuf", null,
+                io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.getDefaultInstance().toByteArray(),
+                "/v1/metrics");
+        assertThat(proto.statusCode()).isEqualTo(200);
+        assertThat(io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse.parseFrom(proto.body())
+                .hasPartialSuccess()).isFalse();
+    }
+
+    @Test
+    void aPriceFileThatCannotBeReadIsAOneLineError() throws Exception {
+        Run bad = new Launched(metadb, cache, dir).run(Map.of("METADB_NO_SERVER", "1"), (Path) null, "--db", db.toString(),
+                "serve", "--prices", dir.resolve("no-such-prices.json").toString(), "--port", "0");
+        assertThat(bad.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(bad.err()).isEqualTo("metadb: --prices " + dir.resolve("no-such-prices.json")
+                + ": no such file (see: metadb serve --help)\n");
     }
 }
