@@ -28,6 +28,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -130,6 +131,17 @@ class DashboardIT {
     private static void awaitLoads(ChromeDriver b, long loads) throws InterruptedException {
         await("the dashboard's load " + loads, () -> Boolean.TRUE.equals(js(b,
                 "return !!(window.metadb && window.metadb.ready && window.metadb.loads >= arguments[0])", loads)));
+    }
+
+    /** Waits until the tab shows an address containing {@code part} and has finished loading it. */
+    private static void awaitPageAt(ChromeDriver b, String part) throws InterruptedException {
+        await("a loaded page at " + part, () -> {
+            try {
+                return b.getCurrentUrl().contains(part) && "complete".equals(js(b, "return document.readyState"));
+            } catch (WebDriverException navigating) {
+                return false;
+            }
+        });
     }
 
     /** The page's requests, when each began and how long it took: where the time to interactive goes. */
@@ -370,6 +382,9 @@ class DashboardIT {
             awaitLoads(b, 1);
             js(b, "location.href = arguments[0]", otherRoot + "?from=dashboard-link");
             await("the other server's requests", () -> seen.stream().anyMatch(r -> r.contains("from=dashboard-link")));
+            // Going back while that navigation is still loading aborts it and leaves the driver with
+            // no page to attach to: wait until the other page has loaded.
+            awaitPageAt(b, "from=dashboard-link");
             assertThat(seen).as("requests the other server received").hasSizeGreaterThanOrEqualTo(3);
             for (String request : seen) {
                 assertThat(request).as("a request to another port").doesNotContain(discovery.token())
