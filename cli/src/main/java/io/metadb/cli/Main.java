@@ -197,12 +197,24 @@ public final class Main {
 
         /** A kept parser for the command line's subcommand, or a new one. */
         static Parser take(String invoked, Report<?, ?> report, String[] args) {
-            if (invoked == null || invoked.equals("help") || wantsHelp(args)) {
+            if (keptAs(invoked, report, args) == null) {
                 return new Parser(invoked, report, args);
             }
             var queue = KEPT_PARSERS.get(invoked);
             Parser p = queue == null ? null : queue.poll();
             return p != null ? p : new Parser(invoked, report, args);
+        }
+
+        /** The subcommand class a command word names, or null. */
+        private static Class<?> onlyCommand(String invoked) {
+            return invoked == null ? null : MetadbCommand.WRITE_COMMANDS.containsKey(invoked)
+                    ? MetadbCommand.WRITE_COMMANDS.get(invoked) : MetadbCommand.TOOL_COMMANDS.get(invoked);
+        }
+
+        /** The name a parser for this command line is kept under, or null: only one-command parsers, never help. */
+        private static String keptAs(String invoked, Report<?, ?> report, String[] args) {
+            boolean one = report != null || onlyCommand(invoked) != null && !invoked.equals("help");
+            return one && !wantsHelp(args) ? invoked : null;
         }
 
         void giveBack() {
@@ -216,10 +228,9 @@ public final class Main {
 
         Parser(String invoked, Report<?, ?> report, String[] args) {
             cl = new CommandLine(root);
-            Class<?> only = invoked == null ? null : MetadbCommand.WRITE_COMMANDS.containsKey(invoked)
-                    ? MetadbCommand.WRITE_COMMANDS.get(invoked) : MetadbCommand.TOOL_COMMANDS.get(invoked);
+            Class<?> only = onlyCommand(invoked);
             boolean one = report != null || only != null && !invoked.equals("help");
-            kept = one && !wantsHelp(args) ? invoked : null;
+            kept = keptAs(invoked, report, args);
             if (report != null) {
                 cl.addSubcommand(invoked, new CommandLine(ReportCommand.spec(report)));
             } else if (one) {

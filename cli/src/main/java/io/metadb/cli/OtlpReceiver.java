@@ -178,22 +178,23 @@ final class OtlpReceiver {
     }
 
     /** What a batch came to: rows written, records refused (with reasons) and records not stored, per event. */
-    record Result(int written, int replayed, int refused, List<String> reasons, Map<String, Integer> skipped, String note) {
+    record Result(int written, int replayed, int refused, List<String> reasons, Map<String, Integer> skipped,
+            int unstoredPoints) {
         /**
          * Metrics are not stored: they restate the events and spans (Claude Code's
          * claude_code.token.usage and cost.usage, gen_ai.client.token.usage), which are, and
          * storing both would count every request twice.
          */
         static Result metrics(int points) {
-            return new Result(0, 0, 0, List.of(), Map.of(), points == 0 ? "" : "not stored: " + points
-                    + " metric data points (metadb stores the events and spans that metrics restate, so nothing is"
-                    + " counted twice: export logs, OTEL_LOGS_EXPORTER=otlp; docs/telemetry.md)");
+            return new Result(0, 0, 0, List.of(), Map.of(), points);
         }
 
         /** The partial-success message, or empty when everything was stored. */
         String message() {
-            if (!note.isEmpty()) {
-                return note;
+            if (unstoredPoints > 0) {
+                return "not stored: " + unstoredPoints + " metric data points (metadb stores the events and spans"
+                        + " that metrics restate, so nothing is counted twice: export logs, OTEL_LOGS_EXPORTER=otlp;"
+                        + " docs/telemetry.md)";
             }
             List<String> parts = new ArrayList<>();
             if (refused > 0) {
@@ -256,7 +257,22 @@ final class OtlpReceiver {
                 written += done.rows();
             }
         }
-        return new Result(written, replayed, refused, reasons, skipped, "");
+        return new Result(written, replayed, refused, reasons, skipped, 0);
+    }
+
+    /**
+     * An {@code Export…ServiceResponse} in protobuf. The three signals' responses have one wire
+     * form (field 1, partial_success, holding field 1, the rejected count as int64, and field 2,
+     * error_message), so the logs builder writes the answer for all three; an empty message is
+     * a full success, with no partial_success.
+     */
+    static byte[] protobufAnswer(long rejected, String message) {
+        var answer = ExportLogsServiceResponse.newBuilder();
+        if (!message.isEmpty()) {
+            answer.setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
+                    .setRejectedLogRecords(rejected).setErrorMessage(message));
+        }
+        return answer.build().toByteArray();
     }
 
     private static void answer(HttpExchange ex, boolean json, Signal signal, Result result) throws IOException {
@@ -270,32 +286,7 @@ final class OtlpReceiver {
             }
             body = MAPPER.writeValueAsBytes(answer);
         } else {
-            body = switch (signal) {
-                case LOGS -> {
-                    var answer = ExportLogsServiceResponse.newBuilder();
-                    if (!message.isEmpty()) {
-                        answer.setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
-                                .setRejectedLogRecords(result.refused()).setErrorMessage(message));
-                    }
-                    yield answer.build().toByteArray();
-                }
-                case TRACES -> {
-                    var answer = io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse.newBuilder();
-                    if (!message.isEmpty()) {
-                        answer.setPartialSuccess(io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess
-                                .newBuilder().setRejectedSpans(result.refused()).setErrorMessage(message));
-                    }
-                    yield answer.build().toByteArray();
-                }
-                case METRICS -> {
-                    var answer = io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse.newBuilder();
-                    if (!message.isEmpty()) {
-                        answer.setPartialSuccess(io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess
-                                .newBuilder().setRejectedDataPoints(result.refused()).setErrorMessage(message));
-                    }
-                    yield answer.build().toByteArray();
-                }
-            };
+            body = protobufAnswer(result.refused(), message);
         }
         sendBytes(ex, 200, json, body);
     }

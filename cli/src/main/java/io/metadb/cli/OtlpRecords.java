@@ -87,23 +87,16 @@ final class OtlpRecords {
 
     /** The spans of an {@code ExportTraceServiceRequest} in OTLP/JSON (ids in hex, the status code an integer or its name). */
     static List<Span> spansFromJson(byte[] body) throws Undecodable {
-        JsonNode root = jsonObject(body, "resourceSpans");
         List<Span> out = new ArrayList<>();
-        for (JsonNode rs : array(root, "resourceSpans", "resource_spans")) {
-            Map<String, Object> resource = attributes(field(field(rs, "resource"), "attributes"));
-            for (JsonNode ss : array(rs, "scopeSpans", "scope_spans")) {
-                String scope = text(field(field(ss, "scope"), "name"));
-                for (JsonNode sp : array(ss, "spans")) {
-                    JsonNode status = field(sp, "status");
-                    JsonNode code = field(status, "code");
-                    boolean error = code != null && (code.asInt(-1) == 2 || "STATUS_CODE_ERROR".equals(code.asText()));
-                    out.add(new Span(text(field(sp, "name")), nanos(field(sp, "startTimeUnixNano", "start_time_unix_nano")),
-                            nanos(field(sp, "endTimeUnixNano", "end_time_unix_nano")), error, text(field(status, "message")),
-                            attributes(field(sp, "attributes")), resource, scope, text(field(sp, "traceId", "trace_id")),
-                            text(field(sp, "spanId", "span_id"))));
-                }
-            }
-        }
+        eachItem(jsonObject(body, "resourceSpans"), "resourceSpans", "scopeSpans", "spans", (resource, scope, sp) -> {
+            JsonNode status = field(sp, "status");
+            JsonNode code = field(status, "code");
+            boolean error = code != null && (code.asInt(-1) == 2 || "STATUS_CODE_ERROR".equals(code.asText()));
+            out.add(new Span(text(field(sp, "name")), nanos(field(sp, "startTimeUnixNano", "start_time_unix_nano")),
+                    nanos(field(sp, "endTimeUnixNano", "end_time_unix_nano")), error, text(field(status, "message")),
+                    attributes(field(sp, "attributes")), resource, scope, text(field(sp, "traceId", "trace_id")),
+                    text(field(sp, "spanId", "span_id"))));
+        });
         return out;
     }
 
@@ -130,18 +123,13 @@ final class OtlpRecords {
 
     /** The data points of an {@code ExportMetricsServiceRequest} in OTLP/JSON. */
     static int metricPointsFromJson(byte[] body) throws Undecodable {
-        JsonNode root = jsonObject(body, "resourceMetrics");
-        int n = 0;
-        for (JsonNode rm : array(root, "resourceMetrics", "resource_metrics")) {
-            for (JsonNode sm : array(rm, "scopeMetrics", "scope_metrics")) {
-                for (JsonNode m : array(sm, "metrics")) {
-                    for (String kind : List.of("gauge", "sum", "histogram", "exponentialHistogram", "summary")) {
-                        n += array(field(m, kind), "dataPoints", "data_points").size();
-                    }
-                }
+        int[] n = {0};
+        eachItem(jsonObject(body, "resourceMetrics"), "resourceMetrics", "scopeMetrics", "metrics", (resource, scope, m) -> {
+            for (String kind : List.of("gauge", "sum", "histogram", "exponentialHistogram", "summary")) {
+                n[0] += array(field(m, kind), "dataPoints", "data_points").size();
             }
-        }
-        return n;
+        });
+        return n[0];
     }
 
     private static JsonNode jsonObject(byte[] body, String member) throws Undecodable {
@@ -204,22 +192,41 @@ final class OtlpRecords {
 
     /** The records of an {@code ExportLogsServiceRequest} in OTLP/JSON. */
     static List<Log> logsFromJson(byte[] body) throws Undecodable {
-        JsonNode root = jsonObject(body, "resourceLogs");
         List<Log> out = new ArrayList<>();
-        for (JsonNode rl : array(root, "resourceLogs", "resource_logs")) {
-            Map<String, Object> resource = attributes(field(field(rl, "resource"), "attributes"));
-            for (JsonNode sl : array(rl, "scopeLogs", "scope_logs")) {
-                String scope = text(field(field(sl, "scope"), "name"));
-                for (JsonNode r : array(sl, "logRecords", "log_records")) {
-                    JsonNode b = field(r, "body");
-                    out.add(new Log(text(field(r, "eventName", "event_name")), b == null || b.isNull() ? null : value(b),
-                            attributes(field(r, "attributes")), resource, scope,
-                            nanos(field(r, "timeUnixNano", "time_unix_nano")),
-                            nanos(field(r, "observedTimeUnixNano", "observed_time_unix_nano"))));
+        eachItem(jsonObject(body, "resourceLogs"), "resourceLogs", "scopeLogs", "logRecords", (resource, scope, r) -> {
+            JsonNode b = field(r, "body");
+            out.add(new Log(text(field(r, "eventName", "event_name")), b == null || b.isNull() ? null : value(b),
+                    attributes(field(r, "attributes")), resource, scope,
+                    nanos(field(r, "timeUnixNano", "time_unix_nano")),
+                    nanos(field(r, "observedTimeUnixNano", "observed_time_unix_nano"))));
+        });
+        return out;
+    }
+
+    /** What is done with each item of an OTLP/JSON export, given its resource's attributes and its scope's name. */
+    private interface JsonItem {
+        void take(Map<String, Object> resource, String scope, JsonNode item) throws Undecodable;
+    }
+
+    /**
+     * Walks an OTLP/JSON export: resources, their scopes, the scopes' items, each member named
+     * in lowerCamelCase or as in the .proto ({@code resourceLogs} or {@code resource_logs}).
+     */
+    private static void eachItem(JsonNode root, String resources, String scopes, String items, JsonItem each)
+            throws Undecodable {
+        for (JsonNode r : array(root, resources, snake(resources))) {
+            Map<String, Object> resource = attributes(field(field(r, "resource"), "attributes"));
+            for (JsonNode sc : array(r, scopes, snake(scopes))) {
+                String scope = text(field(field(sc, "scope"), "name"));
+                for (JsonNode item : array(sc, items, snake(items))) {
+                    each.take(resource, scope, item);
                 }
             }
         }
-        return out;
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
     }
 
     private static JsonNode field(JsonNode node, String... names) {
@@ -282,6 +289,19 @@ final class OtlpRecords {
         return out;
     }
 
+    /** An int64 ({@code integral}) or a double: a JSON number or a decimal string; {@link #MALFORMED} otherwise. */
+    private static Object number(JsonNode n, boolean integral) {
+        try {
+            if (integral) {
+                return n.isIntegralNumber() && n.canConvertToLong() ? (Object) n.asLong()
+                        : n.isTextual() ? (Object) Long.parseLong(n.asText()) : MALFORMED;
+            }
+            return n.isNumber() ? (Object) n.asDouble() : n.isTextual() ? (Object) Double.parseDouble(n.asText()) : MALFORMED;
+        } catch (NumberFormatException e) {
+            return MALFORMED;
+        }
+    }
+
     /** An AnyValue in OTLP/JSON. */
     private static Object value(JsonNode v) {
         if (!v.isObject()) {
@@ -297,25 +317,11 @@ final class OtlpRecords {
         }
         JsonNode i = field(v, "intValue", "int_value");
         if (i != null) {
-            if (i.isIntegralNumber() && i.canConvertToLong()) {
-                return i.asLong();
-            }
-            try {
-                return i.isTextual() ? Long.parseLong(i.asText()) : MALFORMED;
-            } catch (NumberFormatException e) {
-                return MALFORMED;
-            }
+            return number(i, true);
         }
         JsonNode d = field(v, "doubleValue", "double_value");
         if (d != null) {
-            if (d.isNumber()) {
-                return d.asDouble();
-            }
-            try {
-                return d.isTextual() ? Double.parseDouble(d.asText()) : MALFORMED;
-            } catch (NumberFormatException e) {
-                return MALFORMED;
-            }
+            return number(d, false);
         }
         JsonNode a = field(v, "arrayValue", "array_value");
         if (a != null) {
