@@ -79,7 +79,7 @@ final class OtlpMapping {
         String agent = agent(a, log.resource());
         try {
             ObjectNode row = switch (event) {
-                case "claude_code.api_request" -> tokens(agent, session(a), "anthropic", required("model", text(a, "model")),
+                case "claude_code.api_request" -> tokens(agent, session(a, log.resource()), "anthropic", required("model", text(a, "model")),
                         required("input_tokens", count(a, "input_tokens")), required("output_tokens", count(a, "output_tokens")),
                         count(a, "cache_read_tokens"), count(a, "cache_creation_tokens"), number(a, "cost_usd"),
                         count(a, "duration_ms"), prices);
@@ -90,7 +90,7 @@ final class OtlpMapping {
                 // Codex counts cached input inside input_token_count (OpenAI's meaning); its output
                 // count includes reasoning. Only the completed response carries the usage.
                 case "codex.sse_event" -> "response.completed".equals(a.get("event.kind")) && a.get("input_token_count") != null
-                        ? cachedInside(agent, session(a), "openai", text(a, "model"), count(a, "input_token_count"),
+                        ? cachedInside(agent, session(a, log.resource()), "openai", text(a, "model"), count(a, "input_token_count"),
                                 count(a, "cached_token_count"), required("output_token_count", count(a, "output_token_count")),
                                 count(a, "duration_ms"), prices)
                         : null;
@@ -109,7 +109,7 @@ final class OtlpMapping {
                     Long tool = count(a, "tool_token_count");
                     long output = required("output_token_count", count(a, "output_token_count"));
                     Long thoughts = count(a, "thoughts_token_count");
-                    yield cachedInside(agent, session(a), "google", text(a, "model"),
+                    yield cachedInside(agent, session(a, log.resource()), "google", text(a, "model"),
                             input == null ? null : input + (tool == null ? 0 : tool), count(a, "cached_content_token_count"),
                             output + (thoughts == null ? 0 : thoughts), count(a, "duration_ms"), prices);
                 }
@@ -169,7 +169,7 @@ final class OtlpMapping {
                 Long cacheWrite = count(a, "gen_ai.usage.cache_creation.input_tokens");
                 long input = required("gen_ai.usage.input_tokens", count(a, "gen_ai.usage.input_tokens"));
                 long fresh = Math.max(0, input - (cacheRead == null ? 0 : cacheRead) - (cacheWrite == null ? 0 : cacheWrite));
-                row = tokens(agent, session(a), provider == null ? "unknown" : provider,
+                row = tokens(agent, session(a, span.resource()), provider == null ? "unknown" : provider,
                         required("gen_ai.response.model", model), fresh,
                         required("gen_ai.usage.output_tokens", count(a, "gen_ai.usage.output_tokens")), cacheRead, cacheWrite,
                         null, duration, prices);
@@ -277,11 +277,17 @@ final class OtlpMapping {
         return "unknown";
     }
 
-    /** The session: {@code session.id}, else {@code conversation.id}, else {@code gen_ai.conversation.id}. */
-    static String session(Map<String, Object> attributes) {
+    /**
+     * The session: {@code session.id}, else {@code conversation.id}, else {@code
+     * gen_ai.conversation.id}; each on the record, then on its resource (Gemini CLI puts
+     * {@code session.id} on its resource).
+     */
+    static String session(Map<String, Object> attributes, Map<String, Object> resource) {
         for (String key : List.of("session.id", "conversation.id", "gen_ai.conversation.id")) {
-            if (attributes.get(key) instanceof String s && !s.isEmpty()) {
-                return s;
+            for (Map<String, Object> attrs : List.of(attributes, resource)) {
+                if (attrs.get(key) instanceof String s && !s.isEmpty()) {
+                    return s;
+                }
             }
         }
         return null;
