@@ -316,17 +316,32 @@ final class OtlpMapping {
      * The record's identity, for writing a batch sent twice once (OTLP has no idempotency key;
      * exporters retry a batch whose answer they did not get): SHA-256 over its resource, scope,
      * times, event name, body and attributes (Claude Code's {@code event.sequence} and
-     * {@code request_id} among them), in a canonical order.
+     * {@code request_id} among them), in a canonical order. The records of a resource share its
+     * attributes (one map), whose canonical text is made once per export. Not thread-safe.
      */
-    static String identity(OtlpRecords.Log log) {
-        StringBuilder b = new StringBuilder(512);
-        canon(new TreeMap<>(log.resource()), b);
+    static final class Identities {
+        private Map<String, Object> resource;
+        private String resourceText;
+
+        String of(OtlpRecords.Log log) {
+            if (log.resource() != resource) {
+                StringBuilder r = new StringBuilder(256);
+                canon(log.resource(), r);
+                resource = log.resource();
+                resourceText = r.toString();
+            }
+            StringBuilder b = new StringBuilder(512).append(resourceText);
+            return sha256(rest(log, b).toString());
+        }
+    }
+
+    private static StringBuilder rest(OtlpRecords.Log log, StringBuilder b) {
         b.append('\u0001').append(log.scope()).append('\u0001').append(log.timeNanos()).append('\u0001')
                 .append(log.observedNanos()).append('\u0001').append(log.eventName()).append('\u0001');
         canon(log.body(), b);
         b.append('\u0001');
-        canon(new TreeMap<>(log.attributes()), b);
-        return sha256(b.toString());
+        canon(log.attributes(), b);
+        return b;
     }
 
     /** A span's identity: its trace and span ids (unique by definition), name and times. */
@@ -348,7 +363,8 @@ final class OtlpMapping {
         if (v instanceof Map<?, ?> m) {
             b.append('{');
             new TreeMap<>(m).forEach((k, x) -> {
-                b.append(k).append('=');
+                String key = String.valueOf(k);
+                b.append(key.length()).append(':').append(key).append('=');
                 canon(x, b);
                 b.append(';');
             });
@@ -361,8 +377,11 @@ final class OtlpMapping {
             });
             b.append(']');
         } else {
-            // The type is part of the value: 1 and "1" are different records.
-            b.append(v == null ? "n" : v.getClass().getSimpleName().charAt(0)).append(':').append(v);
+            // The type is part of the value (1 and "1" are different records), and the length:
+            // no text can pass for the end of one value and the start of another.
+            String text = String.valueOf(v);
+            b.append(v == null ? "n" : v.getClass().getSimpleName().charAt(0)).append(text.length()).append(':')
+                    .append(text);
         }
     }
 }

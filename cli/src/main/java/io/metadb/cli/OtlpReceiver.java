@@ -148,8 +148,11 @@ final class OtlpReceiver {
             int metricPoints = 0;
             try {
                 switch (signal) {
-                    case LOGS -> (json ? OtlpRecords.logsFromJson(body) : OtlpRecords.logsFromProtobuf(body)).forEach(r ->
-                            items.add(new Mapped(OtlpMapping.map(r, arrival, prices), () -> OtlpMapping.identity(r))));
+                    case LOGS -> {
+                        OtlpMapping.Identities identities = new OtlpMapping.Identities();
+                        (json ? OtlpRecords.logsFromJson(body) : OtlpRecords.logsFromProtobuf(body)).forEach(r -> items.add(
+                                new Mapped(OtlpMapping.map(r, arrival, prices), () -> identities.of(r))));
+                    }
                     case TRACES -> (json ? OtlpRecords.spansFromJson(body) : OtlpRecords.spansFromProtobuf(body)).forEach(sp ->
                             items.add(new Mapped(OtlpMapping.map(sp, arrival, prices), () -> OtlpMapping.identity(sp))));
                     case METRICS -> metricPoints = json ? OtlpRecords.metricPointsFromJson(body)
@@ -232,8 +235,9 @@ final class OtlpReceiver {
                 why = noun + " " + (i + 1) + " (" + r.event() + "): " + r.why();
             } else if (outcome instanceof OtlpMapping.Row row) {
                 try {
-                    JsonIngest.Prepared rows = JsonIngest.prepare(row.table(), new java.io.ByteArrayInputStream(
-                            (row.line() + "\n").getBytes(StandardCharsets.UTF_8)), arrival);
+                    // One line, already text: the reader form, without the byte stream's 64 KiB buffer.
+                    JsonIngest.Prepared rows = JsonIngest.prepare(row.table(), new java.io.BufferedReader(
+                            new java.io.StringReader(row.line()), row.line().length() + 1), arrival);
                     String id = items.get(i).identity().get();
                     pending.add(db.ingest(rows, IdempotencyKey.of("otlp-" + id, id)));
                 } catch (JsonIngest.BadLineException e) {
