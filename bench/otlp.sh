@@ -6,7 +6,7 @@
 # (needs a built checkout: mvn -B -q install -DskipTests)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-records="${1:-20000}"
+records="${1:-100000}"
 rounds="${2:-5}"
 dir="$(mktemp -d)"
 checkout="$root/bin/metadb"

@@ -316,8 +316,9 @@ final class OtlpMapping {
      * The record's identity, for writing a batch sent twice once (OTLP has no idempotency key;
      * exporters retry a batch whose answer they did not get): SHA-256 over its resource, scope,
      * times, event name, body and attributes (Claude Code's {@code event.sequence} and
-     * {@code request_id} among them), in a canonical order. The records of a resource share its
-     * attributes (one map), whose canonical text is made once per export. Not thread-safe.
+     * {@code request_id} among them), in a canonical order, after the record's time in hex
+     * ({@link #timeOrdered}). The records of a resource share its attributes (one map), whose
+     * canonical text is made once per export. Not thread-safe.
      */
     static final class Identities {
         private Map<String, Object> resource;
@@ -331,7 +332,7 @@ final class OtlpMapping {
                 resourceText = r.toString();
             }
             StringBuilder b = new StringBuilder(512).append(resourceText);
-            return sha256(rest(log, b).toString());
+            return timeOrdered(log.timeNanos() != 0 ? log.timeNanos() : log.observedNanos(), rest(log, b));
         }
     }
 
@@ -346,14 +347,23 @@ final class OtlpMapping {
 
     /** A span's identity: its trace and span ids (unique by definition), name and times. */
     static String identity(OtlpRecords.Span span) {
-        return sha256(span.traceId() + '\u0001' + span.spanId() + '\u0001' + span.name() + '\u0001' + span.startNanos()
-                + '\u0001' + span.endNanos());
+        return timeOrdered(span.startNanos(), new StringBuilder().append(span.traceId()).append('\u0001')
+                .append(span.spanId()).append('\u0001').append(span.name()).append('\u0001').append(span.startNanos())
+                .append('\u0001').append(span.endNanos()));
     }
 
-    private static String sha256(String text) {
+    /**
+     * An identity that sorts by time: the time in 16 hex digits, then the text's SHA-256. The
+     * keys of one export, inserted into {@code idempotency_keys}' primary-key index, then touch
+     * a few neighbouring pages instead of one random page each (bench/otlp.sh: the server
+     * wrote 8,261 bytes a record with the bare digest once the index held 400,000 keys, 2,043
+     * with this, and took 0.37x the in-process rate instead of 0.17x).
+     */
+    private static String timeOrdered(long nanos, CharSequence text) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().toHexDigits(nanos) + "-"
+                    + HexFormat.of().formatHex(sha.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

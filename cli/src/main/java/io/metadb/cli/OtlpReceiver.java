@@ -221,7 +221,8 @@ final class OtlpReceiver {
 
     /** Commits the rows of {@code items}; the answer only after every row is committed. */
     Result write(List<Mapped> items, Instant arrival, String noun) throws IOException {
-        List<CompletableFuture<Ingested>> pending = new ArrayList<>();
+        List<JsonIngest.Prepared> rows = new ArrayList<>();
+        List<IdempotencyKey> keys = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         int refused = 0;
         Map<String, Integer> skipped = new LinkedHashMap<>();
@@ -236,10 +237,10 @@ final class OtlpReceiver {
             } else if (outcome instanceof OtlpMapping.Row row) {
                 try {
                     // One line, already text: the reader form, without the byte stream's 64 KiB buffer.
-                    JsonIngest.Prepared rows = JsonIngest.prepare(row.table(), new java.io.BufferedReader(
-                            new java.io.StringReader(row.line()), row.line().length() + 1), arrival);
+                    rows.add(JsonIngest.prepare(row.table(), new java.io.BufferedReader(
+                            new java.io.StringReader(row.line()), row.line().length() + 1), arrival));
                     String id = items.get(i).identity().get();
-                    pending.add(db.ingest(rows, IdempotencyKey.of("otlp-" + id, id)));
+                    keys.add(IdempotencyKey.of("otlp-" + id, id));
                 } catch (JsonIngest.BadLineException e) {
                     why = noun + " " + (i + 1) + " (" + row.event() + "): " + e.problems().get(0).replaceFirst("^line 1: ", "");
                 }
@@ -250,6 +251,12 @@ final class OtlpReceiver {
                     reasons.add(Output.printable(why));
                 }
             }
+        }
+        // Queued together, after every row is prepared: the writer (which commits whatever is
+        // queued at once) takes the export as one or two transactions, not one per record.
+        List<CompletableFuture<Ingested>> pending = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            pending.add(db.ingest(rows.get(i), keys.get(i)));
         }
         int written = 0;
         int replayed = 0;

@@ -55,17 +55,17 @@ public final class OtlpBenchMain {
         ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
         List<double[]> proto = new ArrayList<>();
         List<double[]> json = new ArrayList<>();
-        List<Double> dao = new ArrayList<>();
+        List<double[]> dao = new ArrayList<>();
         try (MetaDb meta = MetaDb.open(inProcess)) {
             JsonRowDao<TokenUsage> tokens = meta.dao(TokenUsage.class);
             for (int round = 0; round <= rounds; round++) {
-                double daoRate = inProcess(pool, tokens, records, round);
+                double[] daoRate = inProcess(pool, tokens, records, round);
                 double[] p = served(pool, http, d, bodies(records, "p" + round, false), "application/x-protobuf", records);
                 double[] j = served(pool, http, d, bodies(records, "j" + round, true), "application/json", records);
                 String label = round == 0 ? "warm-up" : "round " + round;
-                System.out.printf("%-8s in-process %,9.0f rec/s | protobuf %,9.0f rec/s, server %5.1f + senders %5.1f ms"
-                        + " CPU/1k | json %,9.0f rec/s, server %5.1f + senders %5.1f ms CPU/1k%n", label, daoRate, p[0], p[1], p[2],
-                        j[0], j[1], j[2]);
+                System.out.printf("%-8s in-process %,7.0f rec/s %,5.0f B/rec | protobuf %,7.0f rec/s, server %5.1f + senders"
+                        + " %4.1f ms CPU/1k, %,5.0f B/rec | json %,7.0f rec/s, server %5.1f + senders %4.1f ms CPU/1k%n", label,
+                        daoRate[0], daoRate[1], p[0], p[1], p[2], p[3], j[0], j[1], j[2]);
                 if (round > 0) {
                     dao.add(daoRate);
                     proto.add(p);
@@ -75,18 +75,21 @@ public final class OtlpBenchMain {
         } finally {
             pool.shutdownNow();
         }
-        double daoMedian = median(dao.stream().mapToDouble(Double::doubleValue).toArray());
+        double daoMedian = median(dao.stream().mapToDouble(x -> x[0]).toArray());
         double protoRate = median(proto.stream().mapToDouble(x -> x[0]).toArray());
         double jsonRate = median(json.stream().mapToDouble(x -> x[0]).toArray());
         System.out.printf("medians of %d rounds of %,d records:%n", rounds, records);
-        System.out.printf("  in-process recordAll        %,9.0f records/s%n", daoMedian);
+        System.out.printf("  in-process recordAll        %,9.0f records/s, %,.0f bytes written per record%n", daoMedian,
+                median(dao.stream().mapToDouble(x -> x[1]).toArray()));
         System.out.printf("  /v1/logs protobuf           %,9.0f records/s = %.2fx in-process (target >= 0.3x); server %.1f ms CPU"
-                + " per 1,000%n", protoRate, protoRate / daoMedian, median(proto.stream().mapToDouble(x -> x[1]).toArray()));
+                + " per 1,000, %,.0f bytes written per record%n", protoRate, protoRate / daoMedian,
+                median(proto.stream().mapToDouble(x -> x[1]).toArray()), median(proto.stream().mapToDouble(x -> x[3]).toArray()));
         System.out.printf("  /v1/logs json               %,9.0f records/s = %.2fx in-process; server %.1f ms CPU per 1,000%n",
                 jsonRate, jsonRate / daoMedian, median(json.stream().mapToDouble(x -> x[1]).toArray()));
     }
 
-    private static double inProcess(ExecutorService pool, JsonRowDao<TokenUsage> tokens, int records, int round)
+    /** Records/s and bytes this process wrote per record. */
+    private static double[] inProcess(ExecutorService pool, JsonRowDao<TokenUsage> tokens, int records, int round)
             throws Exception {
         List<List<TokenUsage>> batches = new ArrayList<>();
         for (int from = 0; from < records; from += BATCH) {
@@ -97,6 +100,7 @@ public final class OtlpBenchMain {
             }
             batches.add(batch);
         }
+        long writtenBefore = written(ProcessHandle.current().pid());
         long start = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
         for (int s = 0; s < SENDERS; s++) {
@@ -111,13 +115,15 @@ public final class OtlpBenchMain {
         for (Future<?> f : done) {
             f.get();
         }
-        return records / ((System.nanoTime() - start) / 1e9);
+        return new double[] {records / ((System.nanoTime() - start) / 1e9),
+            (written(ProcessHandle.current().pid()) - writtenBefore) / (double) records};
     }
 
     /** Records/s, the server's and this sender's CPU ms per 1,000 records. */
     private static double[] served(ExecutorService pool, HttpClient http, Discovery d, List<byte[]> bodies, String type,
             int records) throws Exception {
         long cpuBefore = cpuMillis(d.pid());
+        long writtenBefore = written(d.pid());
         long clientBefore = cpuMillis(ProcessHandle.current().pid());
         long start = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
@@ -141,7 +147,8 @@ public final class OtlpBenchMain {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new double[] {records / seconds, (cpuMillis(d.pid()) - cpuBefore) * 1000.0 / records,
-            (cpuMillis(ProcessHandle.current().pid()) - clientBefore) * 1000.0 / records};
+            (cpuMillis(ProcessHandle.current().pid()) - clientBefore) * 1000.0 / records,
+            (written(d.pid()) - writtenBefore) / (double) records};
     }
 
     /** The exports of {@code records} records of session {@code session}, in protobuf or OTLP/JSON. */
@@ -218,6 +225,16 @@ public final class OtlpBenchMain {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    }
+
+    /** Bytes process {@code pid} has written (wchar: files, the WAL among them, and sockets). */
+    private static long written(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "io"))) {
+            if (line.startsWith("wchar:")) {
+                return Long.parseLong(line.substring(6).strip());
+            }
+        }
+        throw new IllegalStateException("no wchar in /proc/" + pid + "/io");
     }
 
     private static double median(double[] values) {
