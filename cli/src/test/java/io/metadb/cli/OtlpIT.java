@@ -10,6 +10,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -20,6 +21,8 @@ import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -464,6 +467,72 @@ class OtlpIT {
         assertThat(proto.statusCode()).isEqualTo(200);
         assertThat(io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse.parseFrom(proto.body())
                 .hasPartialSuccess()).isFalse();
+    }
+
+    /**
+     * Claude Code with both exporters on (OTEL_LOGS_EXPORTER and OTEL_METRICS_EXPORTER=otlp):
+     * the SDK's metric exporter sends claude_code.cost.usage and token.usage for the same
+     * requests its log exporter sends as events, and cost counts each request once.
+     */
+    @Test
+    void aSenderExportingLogsAndMetricsIsCountedOnce() throws Exception {
+        io.opentelemetry.sdk.resources.Resource resource = io.opentelemetry.sdk.resources.Resource.create(Attributes.of(
+                AttributeKey.stringKey("service.name"), "claude-code", AttributeKey.stringKey("metadb.agent"), "agent-both"));
+        String base = "http://127.0.0.1:" + d.port();
+        SdkLoggerProvider logs = SdkLoggerProvider.builder().setResource(resource)
+                .addLogRecordProcessor(BatchLogRecordProcessor.builder(OtlpHttpLogRecordExporter.builder()
+                        .setEndpoint(base + "/v1/logs").addHeader("Authorization", "Bearer " + d.writeToken()).build())
+                        .build()).build();
+        SdkMeterProvider metrics = SdkMeterProvider.builder().setResource(resource)
+                .registerMetricReader(PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
+                        .setEndpoint(base + "/v1/metrics").addHeader("Authorization", "Bearer " + d.writeToken()).build())
+                        .setInterval(java.time.Duration.ofHours(1)).build()).build();
+        long before = Long.parseLong(value("SELECT (SELECT count(*) FROM token_usage) + (SELECT count(*) FROM tool_use_events)"
+                + " + (SELECT count(*) FROM api_errors)"));
+        try {
+            Logger logger = logs.get(SCOPE);
+            var meter = metrics.get("com.anthropic.claude_code");
+            var cost = meter.counterBuilder("claude_code.cost.usage").setUnit("USD").ofDoubles().build();
+            var tokens = meter.counterBuilder("claude_code.token.usage").setUnit("tokens").build();
+            Instant t = Instant.parse("2026-11-30T11:00:00Z");
+            Object[][] requests = {{"claude-sonnet-4-5", 1000L, 200L, 0.25}, {"claude-sonnet-4-5", 3000L, 400L, 0.5},
+                {"claude-opus-4-1", 500L, 100L, 1.25}};
+            for (int i = 0; i < requests.length; i++) {
+                String model = (String) requests[i][0];
+                long in = (Long) requests[i][1];
+                long out = (Long) requests[i][2];
+                double usd = (Double) requests[i][3];
+                logger.logRecordBuilder().setTimestamp(t.plusSeconds(i)).setBody("claude_code.api_request")
+                        .setAllAttributes(Attributes.builder().put("event.name", "api_request").put("session.id", "s-both")
+                                .put("model", model).put("input_tokens", in).put("output_tokens", out).put("cost_usd", usd)
+                                .put("event.sequence", (long) i).build())
+                        .emit();
+                Attributes byModel = Attributes.of(AttributeKey.stringKey("model"), model);
+                cost.add(usd, byModel);
+                tokens.add(in, byModel.toBuilder().put("type", "input").build());
+                tokens.add(out, byModel.toBuilder().put("type", "output").build());
+            }
+            assertThat(metrics.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).as("metrics answered 2xx").isTrue();
+            assertThat(logs.forceFlush().join(30, TimeUnit.SECONDS).isSuccess()).as("logs answered 2xx").isTrue();
+        } finally {
+            metrics.shutdown().join(30, TimeUnit.SECONDS);
+            logs.shutdown().join(30, TimeUnit.SECONDS);
+        }
+        assertThat(Long.parseLong(value("SELECT (SELECT count(*) FROM token_usage) + (SELECT count(*) FROM tool_use_events)"
+                + " + (SELECT count(*) FROM api_errors)"))).as("three requests, three rows").isEqualTo(before + 3);
+        Run byAgent = new Launched(metadb, cache, dir).run(Map.of("METADB_NO_SERVER", "1"), (Path) null, "--db",
+                db.toString(), "--now", "2026-11-30T12:00:00Z", "cost", "--by", "agent", "--since", "7d", "--json");
+        assertThat(byAgent.code()).as(byAgent.err()).isZero();
+        JsonNode both = null;
+        for (JsonNode a : JSON.readTree(byAgent.out())) {
+            if (a.get("agent").asText().equals("agent-both")) {
+                both = a;
+            }
+        }
+        assertThat(both).as(byAgent.out()).isNotNull();
+        assertThat(both.get("cost_usd").asDouble()).isEqualTo(2.0);
+        assertThat(both.get("input_tokens").asLong()).isEqualTo(4500);
+        assertThat(both.get("output_tokens").asLong()).isEqualTo(700);
     }
 
     @Test
