@@ -311,6 +311,7 @@ public final class SqliteFiles {
 
     /** The jOOQ settings every metadb module uses (a new, mutable instance). */
     public static Settings settings() {
+        QuietJooq.ensure(); // before jOOQ's first statement, which would print its banner
         return new Settings().withExecuteLogging(false).withRenderSchema(false).withDiagnosticsLogging(false);
     }
 }
