@@ -164,9 +164,10 @@ class ReportsTest {
         assertThat(reports.run(CostReport.of(since24h(), CostReport.By.AGENT))).containsExactly(
                 new CostReport.Row("a2", 2, 201, 21, 0, 7, 0.875),
                 new CostReport.Row("a1", 2, 150, 15, 6, 1, 0.75));
+        // Days in day order (SPEC §4), not by cost: the cheaper day first here.
         assertThat(reports.run(CostReport.of(since24h(), CostReport.By.DAY))).containsExactly(
-                new CostReport.Row("2026-04-20", 3, 350, 35, 6, 8, 1.5),
-                new CostReport.Row("2026-04-19", 1, 1, 1, 0, 0, 0.125));
+                new CostReport.Row("2026-04-19", 1, 1, 1, 0, 0, 0.125),
+                new CostReport.Row("2026-04-20", 3, 350, 35, 6, 8, 1.5));
         assertThat(reports.run(CostReport.of(NOW, CostReport.By.MODEL))).isEmpty();
     }
 

@@ -67,9 +67,16 @@ final class Appends {
         }
     }
 
-    /** The answer line of a write: rows written and their id range. */
+    /**
+     * The answer line of a write: rows written, counted as people read counts ("wrote 1 row",
+     * "wrote 50,000 rows"), and their ids as the id column shows them (no separators).
+     */
     static String answer(String table, Ingested done) {
-        return done.rows() == 0 ? "wrote 0 rows to " + table
-                : "wrote " + done.rows() + " rows to " + table + " (ids " + done.ids().first() + ".." + done.ids().last() + ")";
+        if (done.rows() == 0) {
+            return "wrote 0 rows to " + table;
+        }
+        return done.rows() == 1 ? "wrote 1 row to " + table + " (id " + done.ids().first() + ")"
+                : "wrote " + Output.grouped(Long.toString(done.rows())) + " rows to " + table + " (ids " + done.ids().first()
+                        + ".." + done.ids().last() + ")";
     }
 }

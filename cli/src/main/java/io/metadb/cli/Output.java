@@ -99,9 +99,24 @@ final class Output {
     /** The largest number of decimals the aligned table shows (JSON and CSV keep every digit). */
     private static final int MAX_DECIMALS = 6;
 
+    /**
+     * A cell of the aligned table. Money (a column named {@code cost_usd} or ending in
+     * {@code _usd}) shows as dollars and cents, with more digits only under a cent
+     * ({@code $745.28}, {@code $0.0042}); a duration (a column ending in {@code _ms}) as whole
+     * milliseconds; other numbers with thousands separators and the column's decimals.
+     */
     static String cell(Object v, String column, int decimals) {
         if (v == null) {
             return NULL;
+        }
+        if (v instanceof Number n && (v instanceof Double || v instanceof Long || v instanceof Integer)
+                && Double.isFinite(n.doubleValue())) {
+            if (isMoney(column)) {
+                return money(n.doubleValue());
+            }
+            if (column.endsWith("_ms") && v instanceof Double d) {
+                return grouped(BigDecimal.valueOf(d).setScale(0, java.math.RoundingMode.HALF_UP).toPlainString());
+            }
         }
         if (v instanceof Double d) {
             return Double.isFinite(d)
@@ -120,6 +135,20 @@ final class Output {
             cut--; // never half a character (an emoji is two chars)
         }
         return text.substring(0, cut) + "\u2026";
+    }
+
+    /** Whether the aligned table shows {@code column} as money. */
+    static boolean isMoney(String column) {
+        return column.equals("cost_usd") || column.endsWith("_usd");
+    }
+
+    /** Dollars and cents (half up); under a cent, two significant digits ({@code $0.0042}); {@code -$1.50}. */
+    static String money(double usd) {
+        BigDecimal abs = BigDecimal.valueOf(Math.abs(usd));
+        BigDecimal cents = abs.setScale(2, java.math.RoundingMode.HALF_UP);
+        String digits = cents.signum() != 0 || abs.signum() == 0 ? grouped(cents.toPlainString())
+                : abs.round(new java.math.MathContext(2, java.math.RoundingMode.HALF_UP)).toPlainString();
+        return (usd < 0 && !digits.matches("[0.,]*") ? "-$" : "$") + digits;
     }
 
     /**

@@ -76,7 +76,10 @@ final class TableSink extends CheckedSink {
     private void printBlock(boolean last) {
         int n = columns.size();
         if (!headerDone) {
+            // Right-aligned: a column of numbers and nulls with at least one number (a column
+            // of nulls alone is left-aligned, as text is).
             numeric = new boolean[n];
+            boolean[] anyNumber = new boolean[n];
             for (int i = 0; i < n; i++) {
                 numeric[i] = !block.isEmpty();
             }
@@ -84,7 +87,11 @@ final class TableSink extends CheckedSink {
                 for (int i = 0; i < n; i++) {
                     Object v = row.get(i);
                     numeric[i] &= v == null || v instanceof Number;
+                    anyNumber[i] |= v instanceof Number;
                 }
+            }
+            for (int i = 0; i < n; i++) {
+                numeric[i] &= anyNumber[i];
             }
         }
         for (List<Object> row : block) {

@@ -45,8 +45,8 @@ class CliTest {
         assertThat(table.code()).isZero();
         assertThat(table.out()).isEqualTo(String.join("\n",
                 "server  tool     calls  errors  avg_ms  max_ms",
-                "fs      read         2       1    12.5      15",
-                "gh      pr,list      1       0     7.0       7", ""));
+                "fs      read         2       1      13      15",
+                "gh      pr,list      1       0       7       7", ""));
 
         Run json = run("--db", db.toString(), "--now", NOW, "mcp", "--json");
         assertThat(json.out().strip()).isEqualTo("[{\"server\":\"fs\",\"tool\":\"read\",\"calls\":2,\"errors\":1,\"avg_ms\":12.5,\"max_ms\":15},"
@@ -492,9 +492,9 @@ class CliTest {
         Run cost = run("--db", db.toString(), "--now", NOW, "cost");
         assertThat(cost.out()).isEqualTo(String.join("\n",
                 "model  calls  input_tokens  output_tokens  cache_read_tokens  cache_write_tokens  cost_usd",
-                "m1         1     1,234,567             10                  0                   0      1.50",
-                "m2         1             3              4                  5                   0      0.25",
-                "total      2     1,234,570             14                  5                   0      1.75", ""));
+                "m1         1     1,234,567             10                  0                   0     $1.50",
+                "m2         1             3              4                  5                   0     $0.25",
+                "total      2     1,234,570             14                  5                   0     $1.75", ""));
         Run crashes = run("--db", db.toString(), "--now", NOW, "crashes");
         String line = crashes.out().lines().toList().get(1);
         assertThat(crashes.out().lines()).hasSize(2); // the error's newline is escaped: one row, one line

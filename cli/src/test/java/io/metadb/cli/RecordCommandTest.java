@@ -27,7 +27,7 @@ class RecordCommandTest {
                 "duration_ms:=12", "note=a=b:=c", "tags:=[\"x\", 1]", "extra:=null");
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
-        assertThat(r.out()).matches("wrote 1 rows to ticks \\(ids (\\d+)\\.\\.\\1\\)\n");
+        assertThat(r.out()).matches("wrote 1 row to ticks \\(id \\d+\\)\n");
         assertThat(Sql.rows(db, "SELECT ts, agent, kind, status, duration_ms, row_json FROM ticks").get(0))
                 .containsExactly(NOW, "agent8", "heartbeat", "ok", "12", "{\"agent\":\"agent8\",\"kind\":\"heartbeat\","
                         + "\"status\":\"ok\",\"duration_ms\":12,\"note\":\"a=b:=c\",\"tags\":[\"x\",1],\"extra\":null}");

@@ -73,7 +73,7 @@ class ServeWritesLoadIT {
                         Run r = launcher.run(Map.of(), "--db", db.toString(), "record", "ticks", "agent=" + agent,
                                 "kind=append", "status=ok", "duration_ms:=" + seq);
                         latencies.add(System.nanoTime() - start);
-                        if (r.code() != 0 || !r.out().startsWith("wrote 1 rows to ticks")) {
+                        if (r.code() != 0 || !r.out().startsWith("wrote 1 row to ticks")) {
                             failures.add(agent + " " + seq + ": " + r.code() + " " + r.err());
                         }
                         seq++;
@@ -113,7 +113,7 @@ class ServeWritesLoadIT {
             Run ingested = ingest.get(120, TimeUnit.SECONDS);
             int reads = readers.get(120, TimeUnit.SECONDS);
             assertThat(ingested.code()).as(ingested.err()).isZero();
-            assertThat(ingested.out()).startsWith("wrote 200000 rows to ticks");
+            assertThat(ingested.out()).startsWith("wrote 200,000 rows to ticks");
             assertThat(failures).as("failed commands").isEmpty();
             List<Long> sorted = new ArrayList<>(latencies);
             Collections.sort(sorted);

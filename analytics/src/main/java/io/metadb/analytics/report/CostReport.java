@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import org.jooq.Field;
 
-/** {@code cost}: token usage per model, agent or UTC day in the window; cost_usd desc, key asc. */
+/** {@code cost}: token usage per model, agent or UTC day in the window; cost_usd desc, key asc; days in order. */
 public final class CostReport extends Report<CostReport.Params, CostReport.Row> {
     /** What cost groups by (the first column is named after it). */
     public enum By { MODEL, AGENT, DAY }
@@ -37,7 +37,7 @@ public final class CostReport extends Report<CostReport.Params, CostReport.Row> 
     public static final CostReport REPORT = new CostReport();
 
     private CostReport() {
-        super("cost", Row.class, Shape.ROWS, "Token usage and cost by model, agent or UTC day; cost desc.",
+        super("cost", Row.class, Shape.ROWS, "Token usage and cost by model, agent or UTC day; cost desc (days in day order).",
                 List.of(SINCE, BY), List.of("cost --by model --since 7d", "cost --by day --since 30d"));
     }
 
@@ -93,7 +93,7 @@ public final class CostReport extends Report<CostReport.Params, CostReport.Row> 
                         coalesce(sum(TOKEN_USAGE.CACHE_READ_TOKENS), BigDecimal.ZERO),
                         coalesce(sum(TOKEN_USAGE.CACHE_WRITE_TOKENS), BigDecimal.ZERO), cost)
                 .from(TOKEN_USAGE).where(TOKEN_USAGE.TS.between(p.since(), context.now()))
-                .groupBy(key).orderBy(cost.desc(), key.asc())
+                .groupBy(key).orderBy(p.by() == By.DAY ? List.of(key.asc()) : List.of(cost.desc(), key.asc()))
                 .fetch(r -> new Row(r.value1(), r.value2(), r.get(2, Long.class), r.get(3, Long.class),
                         r.get(4, Long.class), r.get(5, Long.class), r.get(6, Double.class)));
     }
