@@ -2,21 +2,21 @@ package io.metadb.analytics;
 
 import io.metadb.core.BadInputException;
 import io.metadb.core.Durations;
+import io.metadb.core.TypedTimes;
 import io.metadb.generated.convert.Timestamps;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /**
- * Parses {@code --since}: a duration back from now ({@code 30m}, {@code 24h}, {@code 7d}), a
- * UTC day ({@code 2026-04-20}: from its start) or a timestamp. Stateless.
+ * Parses {@code --since}: a duration back from now ({@code 30m}, {@code 24h}, {@code 1h30m}), a
+ * UTC day ({@code 2026-04-20}: from its start) or a timestamp as {@link TypedTimes} reads one
+ * (without an offset: UTC). Stateless.
  */
 public final class Since {
     /** The forms, for help texts and errors. */
-    public static final String FORMS = "a duration (" + Durations.EXAMPLES + "), a day (2026-04-20) or a timestamp like "
-            + Timestamps.EXAMPLE;
+    public static final String FORMS = "a duration (" + Durations.EXAMPLES + "), a day (2026-04-20) or a timestamp ("
+            + Timestamps.EXAMPLE + "; without an offset, UTC: 2026-04-20 13:05)";
 
     /** Windows cannot start before this (stored timestamps sort as text from year 0000 on). */
     private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
@@ -34,10 +34,8 @@ public final class Since {
         try {
             if (Durations.isDuration(text)) {
                 start = now.minus(Durations.parse(text));
-            } else if (text.length() == 10) {
-                start = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
             } else {
-                start = Timestamps.parse(text);
+                start = TypedTimes.parse(text);
             }
         } catch (DateTimeParseException e) {
             throw new BadInputException("--since: '" + since + "' is not " + FORMS);

@@ -31,6 +31,23 @@ class SinceTest {
         }
     }
 
+    /** Issue 26: times as people type them. */
+    @Test
+    void combinedDurationsAndTimestampsWithoutAnOffsetOrWithASpace() {
+        assertThat(Since.cutoff("1h30m", NOW)).isEqualTo(Instant.parse("2026-04-20T10:30:00Z"));
+        assertThat(Since.cutoff("2d12h", NOW)).isEqualTo(Instant.parse("2026-04-18T00:00:00Z"));
+        assertThat(Since.cutoff("1w1d1h1m1s", NOW)).isEqualTo(Instant.parse("2026-04-12T10:58:59Z"));
+        assertThat(Since.cutoff("2026-04-01T12:00:00", NOW)).as("no offset: UTC").isEqualTo(Instant.parse("2026-04-01T12:00:00Z"));
+        assertThat(Since.cutoff("2026-04-01T12:00", NOW)).isEqualTo(Instant.parse("2026-04-01T12:00:00Z"));
+        assertThat(Since.cutoff("2026-04-01 12:00", NOW)).isEqualTo(Instant.parse("2026-04-01T12:00:00Z"));
+        assertThat(Since.cutoff("2026-04-01 12:00:30.5Z", NOW)).isEqualTo(Instant.parse("2026-04-01T12:00:30.500Z"));
+        assertThat(Since.cutoff("2026-04-01 14:00-02:00", NOW)).isEqualTo(Instant.parse("2026-04-01T16:00:00Z"));
+        for (String bad : new String[] {"30m1h", "1h1h", "1h 30m", "2026-04-01 25:00", "2026-04-01T", "h"}) {
+            assertThatThrownBy(() -> Since.cutoff(bad, NOW)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("1h30m");
+        }
+    }
+
     @Test
     void aPlainDayStartsAtItsUtcMidnight() {
         assertThat(Since.cutoff("2026-04-01", NOW)).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));

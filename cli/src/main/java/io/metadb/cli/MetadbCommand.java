@@ -3,7 +3,6 @@ package io.metadb.cli;
 import io.metadb.analytics.Snapshot;
 import io.metadb.core.BadInputException;
 import io.metadb.core.Location;
-import io.metadb.generated.convert.Timestamps;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +55,8 @@ public final class MetadbCommand {
     String db;
 
     @Option(names = "--now", paramLabel = "TS", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "fix \"now\", e.g. 2026-04-20T13:05:09.123Z (default: the clock)")
+            description = "fix \"now\": a timestamp, e.g. 2026-04-20T13:05:09Z or 2026-04-20 13:05 (UTC), or a day"
+                    + " (its midnight UTC) (default: the clock)")
     String now;
 
     @Option(names = "--timeout", paramLabel = "DURATION", scope = picocli.CommandLine.ScopeType.INHERIT,
@@ -131,7 +131,7 @@ public final class MetadbCommand {
 
     static Instant parseTimestamp(String option, String text) {
         try {
-            return Timestamps.parse(text);
+            return io.metadb.core.TypedTimes.parse(text);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + ": " + e.getMessage());
         }

@@ -99,8 +99,8 @@ class CliTest {
             assertThat(r.err()).as(Arrays.toString(args)).doesNotContain("Exception").doesNotContain("\tat ");
         }
         Run r = run("--db", db.toString(), "mcp", "--since", "yesterday");
-        assertThat(r.err()).isEqualTo("metadb: --since: 'yesterday' is not a duration (30m, 24h, 7d), a day (2026-04-20) or a"
-                + " timestamp like 2026-04-20T13:05:09.123Z (see: metadb mcp --help)\n");
+        assertThat(r.err()).isEqualTo("metadb: --since: 'yesterday' is not a duration (30m, 24h, 7d, 1h30m), a day (2026-04-20)"
+                + " or a timestamp (2026-04-20T13:05:09.123Z; without an offset, UTC: 2026-04-20 13:05) (see: metadb mcp --help)\n");
     }
 
     @Test
@@ -675,5 +675,24 @@ class CliTest {
         assertThat(retention.out()).contains("ticks,2,1,2,1,");
         assertThat(Sql.value(db, "SELECT total_duration_ms FROM tick_rollups")).isEqualTo("9223372036854775807");
         assertThat(run("--db", db.toString(), "--now", NOW, "retention", "--csv").code()).isZero();
+    }
+
+    /** Issue 26: --now as people type it: a day is its midnight, a timestamp without an offset is UTC. */
+    @Test
+    void nowAsPeopleTypeIt() {
+        Path db = mcpDb();
+        Run exact = run("--db", db.toString(), "--now", "2026-04-20T12:00:00.000Z", "mcp", "--json");
+        assertThat(exact.code()).as(exact.err()).isZero();
+        for (String typed : new String[] {"2026-04-20 12:00", "2026-04-20T12:00", "2026-04-20T14:00:00+02:00"}) {
+            Run r = run("--db", db.toString(), "--now", typed, "mcp", "--json");
+            assertThat(r.out()).as(typed).isEqualTo(exact.out());
+        }
+        Run midnight = run("--db", db.toString(), "--now", "2026-04-20", "mcp", "--json");
+        assertThat(midnight.out()).isEqualTo(run("--db", db.toString(), "--now", "2026-04-20T00:00:00Z", "mcp",
+                "--json").out());
+        Run bad = run("--db", db.toString(), "--now", "noon", "mcp");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("metadb: --now: 'noon' is not a timestamp").contains("a day").endsWith("\n");
+        assertThat(bad.err().lines()).hasSize(1);
     }
 }
