@@ -207,7 +207,7 @@ final class FileCopies {
     /** {@code db} must exist and be readable here, or the one line saying why not. */
     static void checkReadable(Path db) {
         if (!Files.isRegularFile(db)) {
-            throw new SnapshotException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
+            throw SnapshotException.noDatabase(db);
         }
         String unreadable = SqliteFiles.unreadableReason(db);
         if (unreadable != null) {

@@ -136,6 +136,10 @@ public final class Reports implements AutoCloseable {
      * request reads at that moment and runs the report on the copy; on PostgreSQL it reads in
      * place, inside one {@code REPEATABLE READ READ ONLY} transaction, the report's jOOQ
      * rendered for PostgreSQL ({@link RowSource#of}).
+     *
+     * @throws Snapshot.SnapshotException if there is no file at {@code db} (its
+     *     {@code missingDatabase()} says where) or it cannot be read; a PostgreSQL database is
+     *     looked at by the first run
      */
     public static Reports open(Location db, Instant now) {
         return new Reports(db, null, now, Snapshot.DEFAULT_STATEMENT_LIMIT, RowSource.of(db));

@@ -29,7 +29,10 @@ public interface RowSource {
      */
     static RowSource of(Location db) {
         return switch (db.engine()) {
-            case SQLITE -> copying(db);
+            case SQLITE -> {
+                FileCopies.checkReadable(db.file()); // a missing file fails at Reports.open, not at its first run
+                yield copying(db);
+            }
             case POSTGRESQL -> new InPlace(db, COPIED_ON_POSTGRES);
         };
     }

@@ -290,13 +290,34 @@ public final class Snapshot implements AutoCloseable {
     /** The snapshot could not be taken or is not a readable metadb copy. */
     public static final class SnapshotException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final transient Path missing;
 
         SnapshotException(String message, Throwable cause) {
             super(message, cause);
+            this.missing = null;
         }
 
         SnapshotException(String message) {
             super(message);
+            this.missing = null;
+        }
+
+        /** "No database at {@code path}": the file is not there. */
+        static SnapshotException noDatabase(Path path) {
+            return new SnapshotException(path);
+        }
+
+        private SnapshotException(Path missing) {
+            super("no database at " + missing + " (Migrations.apply(path) or MetaDb.open(path) creates one)");
+            this.missing = missing;
+        }
+
+        /**
+         * Where a database file was expected and none is, if that is what went wrong (a command
+         * line can then say how to make one in its own words).
+         */
+        public java.util.Optional<Path> missingDatabase() {
+            return java.util.Optional.ofNullable(missing);
         }
     }
 }

@@ -155,6 +155,16 @@ class SnapshotTest {
         }
     }
 
+    /** Issue 26: Reports.open on a missing file fails at open, in the library's words (not the CLI's). */
+    @Test
+    void reportsOpenOnAMissingFileFailsAtOpen() {
+        Path absent = dir.resolve("nowhere.db");
+        assertThatThrownBy(() -> Reports.open(absent, Instant.now())).isInstanceOf(Snapshot.SnapshotException.class)
+                .hasMessage("no database at " + absent + " (Migrations.apply(path) or MetaDb.open(path) creates one)")
+                .satisfies(e -> assertThat(((Snapshot.SnapshotException) e).missingDatabase()).contains(absent));
+        assertThat(absent).doesNotExist();
+    }
+
     @Test
     void aMissingOrForeignFileIsAClearError() throws Exception {
         assertThatThrownBy(() -> Snapshot.of(dir.resolve("absent.db")))

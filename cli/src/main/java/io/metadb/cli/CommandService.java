@@ -151,6 +151,10 @@ final class CommandService {
                 ? "out of memory (" + cause.getMessage() + "); the command was stopped"
                 : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         message = message.lines().findFirst().orElse(message);
+        if (cause instanceof io.metadb.analytics.Snapshot.SnapshotException s && s.missingDatabase().isPresent()) {
+            java.nio.file.Path none = s.missingDatabase().get();
+            message = "no database at " + none + " (create one with: metadb --db " + none + " migrate)";
+        }
         // jOOQ puts the whole statement first ("SQL [insert …]; ERROR: …"): the reason is what follows.
         message = message.replaceFirst("^SQL \\[.*\\]; (ERROR: )?", "");
         boolean badInput = cause instanceof io.metadb.core.BadInput || cause instanceof java.nio.file.InvalidPathException;
