@@ -174,7 +174,12 @@ final class HttpListener implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and drops every connection; requests running get a second to finish. */
+    /**
+     * Stops accepting and drops every connection; requests running get a second to finish.
+     * Connections waiting for a request (kept alive between requests) are dropped at once:
+     * their threads would otherwise hold the close for its whole second (serve --stop took
+     * 3-4.5 s).
+     */
     @Override
     public void close() {
         closed = true;
@@ -183,6 +188,11 @@ final class HttpListener implements AutoCloseable {
         } catch (IOException e) {
             // closed
         }
+        open.forEach(c -> {
+            if (c.waiting) {
+                c.drop();
+            }
+        });
         threads.shutdown();
         try {
             threads.awaitTermination(1, TimeUnit.SECONDS);

@@ -137,6 +137,11 @@ final class Output {
         return text.substring(0, cut) + "\u2026";
     }
 
+    /** {@code text} as one shell word in a hint: as it is when it needs no quoting, else in single quotes. */
+    static String shellWord(String text) {
+        return text.matches("[A-Za-z0-9_./:@%+=,-]+") ? printable(text) : "'" + printable(text).replace("'", "'\\''") + "'";
+    }
+
     /** Whether the aligned table shows {@code column} as money. */
     static boolean isMoney(String column) {
         return column.equals("cost_usd") || column.endsWith("_usd");

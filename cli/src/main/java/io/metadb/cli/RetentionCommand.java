@@ -81,8 +81,11 @@ final class RetentionCommand extends RootSubcommand {
             note.printf("metadb: vacuumed %s: %s -> %s in %.1f s%n", root.db(), mb(space.fileBytes()), mb(after.fileBytes()),
                     (System.nanoTime() - start) / 1e9);
         } else if (space.freeBytes() > 0) {
+            // The hint names the file it is about: run from elsewhere, or with $METADB_PATH
+            // unset, a bare "metadb retention --vacuum" would vacuum another file (or none).
             note.printf("metadb: %s of %s is free pages: new rows reuse them; to give them back to the filesystem,"
-                    + " run: metadb retention --vacuum%n", mb(space.freeBytes()), mb(space.fileBytes()));
+                    + " run: metadb --db %s retention --vacuum%n", mb(space.freeBytes()), mb(space.fileBytes()),
+                    Output.shellWord(root.db().toString()));
         }
         note.flush();
         return 0;

@@ -119,7 +119,9 @@ final class Server implements AutoCloseable {
                         HttpListener.Limits.defaults());
             } catch (java.net.BindException e) {
                 if (port != 0 || wanted == 0) {
-                    throw e;
+                    // "Address already in use" alone does not say which address.
+                    throw new java.net.BindException("cannot listen on " + bind.getHostAddress() + ":" + wanted + ": "
+                            + e.getMessage() + (port != 0 ? " (another process has it: choose another --port, or none)" : ""));
                 }
                 http = HttpListener.start(new InetSocketAddress(bind, 0), BACKLOG, ex -> server[0].handle(ex),
                         HttpListener.Limits.defaults());

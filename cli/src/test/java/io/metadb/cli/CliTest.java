@@ -338,7 +338,7 @@ class CliTest {
         Files.writeString(lines, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n{\"agent\":\"a\"}\n");
         Run bad = run("--db", db.toString(), "ingest", "ticks", lines.toString());
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err()).isEqualTo("metadb: line 2: ticks.kind: missing required key\nmetadb: nothing was written\n");
+        assertThat(bad.err()).isEqualTo("metadb: line 2: ticks: missing required keys kind, status, duration_ms\nmetadb: nothing was written\n");
         StringBuilder many = new StringBuilder();
         for (int i = 1; i <= 25; i++) {
             many.append(i % 2 == 1 ? "{\"agent\":\"a\"}\n" : "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n");
@@ -349,8 +349,8 @@ class CliTest {
         assertThat(manyBad.code()).isEqualTo(2);
         java.util.List<String> errLines = manyBad.err().lines().toList();
         assertThat(errLines).hasSize(21);
-        assertThat(errLines.get(0)).isEqualTo("metadb: line 1: ticks.kind: missing required key");
-        assertThat(errLines.get(12)).isEqualTo("metadb: line 25: ticks.kind: missing required key");
+        assertThat(errLines.get(0)).isEqualTo("metadb: line 1: ticks: missing required keys kind, status, duration_ms");
+        assertThat(errLines.get(12)).isEqualTo("metadb: line 25: ticks: missing required keys kind, status, duration_ms");
         assertThat(errLines.get(13)).startsWith("metadb: line 26: not valid JSON");
         assertThat(errLines.get(20)).isEqualTo("metadb: and 3 more bad lines; nothing was written");
         assertThat(Sql.value(db, "SELECT count(*) FROM ticks")).isEqualTo("2");
@@ -574,7 +574,8 @@ class CliTest {
         String[] cli = doneRows.get(1);
         assertThat(Long.parseLong(cli[1])).isPositive();
         assertThat(cli[2]).as("rollup rows written = cli_daily rows (it was empty)").isEqualTo(Sql.value(db, "SELECT count(*) FROM cli_daily"));
-        assertThat(done.err()).startsWith("metadb: ").contains("is free pages").endsWith("run: metadb retention --vacuum\n");
+        assertThat(done.err()).startsWith("metadb: ").contains("is free pages").endsWith("run: metadb --db " + db + " retention --vacuum\n");
+        assertThat(Output.shellWord("/tmp/my dir/it's.db")).isEqualTo("'/tmp/my dir/it'\\''s.db'");
         long before = Files.size(db);
         Run vacuum = run("--db", db.toString(), "--now", NOW, "retention", "--vacuum", "--csv");
         assertThat(vacuum.code()).isZero();
@@ -694,5 +695,27 @@ class CliTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).startsWith("metadb: --now: 'noon' is not a timestamp").contains("a day").endsWith("\n");
         assertThat(bad.err().lines()).hasSize(1);
+    }
+
+    /** Issue 26: a port already in use is named. */
+    @Test
+    void aPortInUseIsNamed() throws Exception {
+        Path db = mcpDb();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run r = run("--db", db.toString(), "serve", "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("metadb: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": Address already in use (another process has it: choose another --port, or none)\n");
+        }
+        assertThat(Discovery.fileOf(db)).doesNotExist();
+    }
+
+    /** Issue 26: every missing key is named at once. */
+    @Test
+    void everyMissingKeyIsNamed() {
+        Path db = mcpDb();
+        Run r = run("--db", db.toString(), "record", "ticks", "agent=a");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("metadb: ticks: missing required keys kind, status, duration_ms\n");
     }
 }

@@ -315,7 +315,9 @@ class ServeWritesIT {
         Run status = run(Map.of(), null, "--db", db.toString(), "serve", "--status", "--json");
         assertThat(status.out()).contains("\"pid\":" + d.pid()).contains("\"write_token\":\"" + d.writeToken() + "\"");
         assertThat(Files.readString(db.resolveSibling(db.getFileName() + "-serve.log")))
-                .as("one server started; a second start would have said so").doesNotContain("already");
+                .as("one server started; a second start would have said so").doesNotContain("already")
+                .as("a log says how to stop its server, not Ctrl-C (issue 26)").doesNotContain("Ctrl-C")
+                .contains("stop with: metadb --db " + db + " serve --stop)");
         long before = answered(db);
         Run served = run(autostart, null, "--db", db.toString(), "record", "ticks", "agent=b", "kind=k", "status=ok",
                 "duration_ms:=1");

@@ -64,6 +64,9 @@ class MetaDbTest {
             var ticks = db.dao(Tick.class);
             assertThatThrownBy(() -> ticks.record(new Tick(null, "k", "ok", 1)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("ticks.agent: missing required key");
+            // Every missing key at once (issue 26), so one fix does.
+            assertThatThrownBy(() -> ticks.record(new Tick(null, null, null, 1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("ticks: missing required keys agent, kind, status");
             assertThatThrownBy(() -> ticks.record(new Tick("a", "k", "okay", 1)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("ticks.status: must be one of [fail, ok], was 'okay'");
             assertThatThrownBy(() -> ticks.recordAll(List.of(new Tick("a", "k", "ok", 1), new Tick("a", null, "ok", 1))))

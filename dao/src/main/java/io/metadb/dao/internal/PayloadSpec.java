@@ -87,12 +87,24 @@ public final class PayloadSpec {
         return true;
     }
 
-    /** Throws for the first required key not marked present. */
+    /** Throws naming every required key not marked present. */
     public void checkPresent(boolean[] present) {
+        List<String> missing = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             if (!present[i] && keys.get(i).required()) {
-                throw invalid(keys.get(i).name(), "missing required key");
+                missing.add(keys.get(i).name());
             }
+        }
+        throwIfMissing(missing);
+    }
+
+    /** "t.k: missing required key", or "t: missing required keys a, b, c": every one, so one fix does. */
+    private void throwIfMissing(List<String> missing) {
+        if (missing.size() == 1) {
+            throw invalid(missing.get(0), "missing required key");
+        }
+        if (!missing.isEmpty()) {
+            throw new BadInputException(table + ": missing required keys " + String.join(", ", missing));
         }
     }
 
@@ -127,6 +139,7 @@ public final class PayloadSpec {
 
     /** Checks a typed payload: required keys present, values allowed. */
     public void validate(Payload payload) {
+        List<String> missing = new ArrayList<>();
         for (Key key : keys) {
             Object value;
             try {
@@ -136,7 +149,7 @@ public final class PayloadSpec {
             }
             if (value == null) {
                 if (key.required()) {
-                    throw invalid(key.name(), "missing required key");
+                    missing.add(key.name());
                 }
                 continue;
             }
@@ -158,6 +171,7 @@ public final class PayloadSpec {
             }
             checkAllowed(key, value);
         }
+        throwIfMissing(missing);
     }
 
     /** A number within its key's {@link io.metadb.payload.Range} (and, if REAL, finite: 1e400 reads as infinity). */
