@@ -53,6 +53,7 @@ final class Appends {
         if (root.writes != null) {
             done = root.writes.writer().ingest(rows, once).join();
         } else {
+            requireDatabase(root.location());
             try (MetaDb db = MetaDb.open(root.location(), MetaDbOptions.builder().clock(root.clock()).build())) {
                 done = db.ingest(rows, once).join();
             }
@@ -64,6 +65,25 @@ final class Appends {
         if (done.replayed()) {
             root.err().println("metadb: already written under idempotency key " + Output.printable(key)
                     + "; nothing written again");
+        }
+    }
+
+    /**
+     * A write needs a database that is there: a typo'd {@code --db} in a hook would otherwise
+     * create a file (and its lock file) where nobody looks, and write there for ever. Refused
+     * as the reports refuse it, naming {@code migrate}; nothing is created. (The Java API's
+     * {@code MetaDb.open} still creates, as documented; a PostgreSQL database is there or the
+     * connection says so.)
+     */
+    static void requireDatabase(io.metadb.core.Location location) {
+        switch (location.engine()) {
+            case SQLITE -> {
+                if (!java.nio.file.Files.exists(location.file())) {
+                    throw new IllegalStateException("no database at " + location.file() + " (create one with: metadb --db "
+                            + Output.shellWord(location.file().toString()) + " migrate)");
+                }
+            }
+            case POSTGRESQL -> { }
         }
     }
 

@@ -302,9 +302,11 @@ class CliTest {
             Path db = dir.resolve(name);
             Path in = dir.resolve("in.jsonl");
             Files.writeString(in, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":7}\n");
+            Run made = run("--db", db.toString(), "migrate");
+            assertThat(made.err()).as(name).isEmpty();
+            assertThat(db).as(name).exists();
             Run ingest = run("--db", db.toString(), "ingest", "ticks", in.toString());
             assertThat(ingest.err()).as(name).isEmpty();
-            assertThat(db).as(name).exists();
             Run query = run("--db", db.toString(), "query", "SELECT sum(duration_ms) AS d FROM ticks", "--csv");
             assertThat(query.err()).as(name).isEmpty();
             assertThat(query.out()).as(name).isEqualTo("d\r\n7\r\n");
@@ -717,5 +719,23 @@ class CliTest {
         Run r = run("--db", db.toString(), "record", "ticks", "agent=a");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("metadb: ticks: missing required keys kind, status, duration_ms\n");
+    }
+
+    /** Issue 26: a write to a path with no database creates nothing there, and says how to make one. */
+    @Test
+    void aWriteToNoDatabaseCreatesNothing() throws Exception {
+        Path typo = dir.resolve("mets.db");
+        Path lines = dir.resolve("one.jsonl");
+        Files.writeString(lines, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n");
+        for (String[] args : new String[][] {{"--db", typo.toString(), "ingest", "ticks", lines.toString()},
+            {"--db", typo.toString(), "record", "ticks", "agent=a", "kind=k", "status=ok", "duration_ms:=1"}}) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(r.err()).isEqualTo("metadb: no database at " + typo + " (create one with: metadb --db " + typo
+                    + " migrate)\n");
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("mets.db"));
+        }
     }
 }
