@@ -79,8 +79,7 @@ final class Appends {
         switch (location.engine()) {
             case SQLITE -> {
                 if (!java.nio.file.Files.exists(location.file())) {
-                    throw new IllegalStateException("no database at " + location.file() + " (create one with: metadb --db "
-                            + Output.shellWord(location.file().toString()) + " migrate)");
+                    throw new IllegalStateException(CommandService.noDatabase(location.file()));
                 }
             }
             case POSTGRESQL -> { }

@@ -139,6 +139,11 @@ final class CommandService {
      *
      * @param where the command as typed ({@code metadb cost}), for "see: … --help"
      */
+    /** The one line for a command on a path with no database, with the command that makes one. */
+    static String noDatabase(java.nio.file.Path db) {
+        return "no database at " + db + " (create one with: metadb --db " + Output.shellWord(db.toString()) + " migrate)";
+    }
+
     static int failure(Throwable ex, PrintWriter err, boolean debug, String where) {
         Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
         if (cause instanceof Output.ReaderGoneException) {
@@ -152,8 +157,7 @@ final class CommandService {
                 : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         message = message.lines().findFirst().orElse(message);
         if (cause instanceof io.metadb.analytics.Snapshot.SnapshotException s && s.missingDatabase().isPresent()) {
-            java.nio.file.Path none = s.missingDatabase().get();
-            message = "no database at " + none + " (create one with: metadb --db " + none + " migrate)";
+            message = noDatabase(s.missingDatabase().get());
         }
         // jOOQ puts the whole statement first ("SQL [insert …]; ERROR: …"): the reason is what follows.
         message = message.replaceFirst("^SQL \\[.*\\]; (ERROR: )?", "");

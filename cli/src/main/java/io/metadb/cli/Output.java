@@ -109,14 +109,12 @@ final class Output {
         if (v == null) {
             return NULL;
         }
-        if (v instanceof Number n && (v instanceof Double || v instanceof Long || v instanceof Integer)
-                && Double.isFinite(n.doubleValue())) {
-            if (isMoney(column)) {
-                return money(n.doubleValue());
-            }
-            if (column.endsWith("_ms") && v instanceof Double d) {
-                return grouped(BigDecimal.valueOf(d).setScale(0, java.math.RoundingMode.HALF_UP).toPlainString());
-            }
+        if ((v instanceof Double || v instanceof Long || v instanceof Integer) && isMoney(column)
+                && Double.isFinite(((Number) v).doubleValue())) {
+            return money(((Number) v).doubleValue());
+        }
+        if (v instanceof Double d && Double.isFinite(d) && column.endsWith("_ms")) {
+            return grouped(BigDecimal.valueOf(d).setScale(0, java.math.RoundingMode.HALF_UP).toPlainString());
         }
         if (v instanceof Double d) {
             return Double.isFinite(d)

@@ -83,7 +83,7 @@ final class ServeCommand extends RootSubcommand {
         Prices table = prices == null ? Prices.defaults() : Prices.defaults().with(prices);
         long idleNanos = idleTimeout == null ? 0 : io.metadb.core.Durations.parse(idleTimeout).toNanos();
         if (!Files.isRegularFile(db)) {
-            throw new BadInputException("no database at " + db + " (create one with: metadb --db " + db + " migrate)");
+            throw new BadInputException(CommandService.noDatabase(db));
         }
         Discovery running = Discovery.read(db);
         if (running != null && running.alive() && answers(running)) {

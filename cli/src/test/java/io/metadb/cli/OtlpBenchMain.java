@@ -113,6 +113,28 @@ public final class OtlpBenchMain {
         return new double[] {(mid - start) / 1e3 / records, (end - mid) / 1e3 / records};
     }
 
+    /** One item's work, by its index. */
+    private interface Item {
+        void run(int index) throws Exception;
+    }
+
+    /** Items 0..count-1 on {@link #SENDERS} threads at once, sender s taking s, s + SENDERS, …; returns when all are done. */
+    private static void onSenders(ExecutorService pool, int count, Item item) throws Exception {
+        List<Future<?>> done = new ArrayList<>();
+        for (int s = 0; s < SENDERS; s++) {
+            int sender = s;
+            done.add(pool.submit(() -> {
+                for (int i = sender; i < count; i += SENDERS) {
+                    item.run(i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+    }
+
     /** Records/s and bytes this process wrote per record. */
     private static double[] inProcess(ExecutorService pool, JsonRowDao<TokenUsage> tokens, int records, int round)
             throws Exception {
@@ -127,19 +149,7 @@ public final class OtlpBenchMain {
         }
         long writtenBefore = written(ProcessHandle.current().pid());
         long start = System.nanoTime();
-        List<Future<?>> done = new ArrayList<>();
-        for (int s = 0; s < SENDERS; s++) {
-            int sender = s;
-            done.add(pool.submit(() -> {
-                for (int b = sender; b < batches.size(); b += SENDERS) {
-                    tokens.recordAll(batches.get(b)).join();
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
+        onSenders(pool, batches.size(), b -> tokens.recordAll(batches.get(b)).join());
         return new double[] {records / ((System.nanoTime() - start) / 1e9),
             (written(ProcessHandle.current().pid()) - writtenBefore) / (double) records};
     }
@@ -151,25 +161,14 @@ public final class OtlpBenchMain {
         long writtenBefore = written(d.pid());
         long clientBefore = cpuMillis(ProcessHandle.current().pid());
         long start = System.nanoTime();
-        List<Future<?>> done = new ArrayList<>();
-        for (int s = 0; s < SENDERS; s++) {
-            int sender = s;
-            done.add(pool.submit(() -> {
-                for (int b = sender; b < bodies.size(); b += SENDERS) {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port()
-                            + "/v1/logs")).header("Content-Type", type).header("Authorization", "Bearer " + d.writeToken())
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(b))).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 200 || r.body().contains("artial")) {
-                        throw new IllegalStateException("export answered " + r.statusCode() + ": " + r.body());
-                    }
-                }
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
+        onSenders(pool, bodies.size(), b -> {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port()
+                    + "/v1/logs")).header("Content-Type", type).header("Authorization", "Bearer " + d.writeToken())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(b))).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200 || r.body().contains("artial")) {
+                throw new IllegalStateException("export answered " + r.statusCode() + ": " + r.body());
+            }
+        });
         double seconds = (System.nanoTime() - start) / 1e9;
         return new double[] {records / seconds, (cpuMillis(d.pid()) - cpuBefore) * 1000.0 / records,
             (cpuMillis(ProcessHandle.current().pid()) - clientBefore) * 1000.0 / records,
