@@ -7,6 +7,7 @@ import io.metadb.core.Identifiers;
 import io.metadb.core.Engine;
 import io.metadb.core.Location;
 import io.metadb.core.SqliteFiles;
+import io.metadb.generated.envelope.RowTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -100,6 +101,7 @@ final class FileCopies {
     static Snapshot copy(Path db, Collection<TableCopy> copies) {
         checkDistinct(copies);
         Map<String, Long> rows = new HashMap<>();
+        Map<String, Long> later = new HashMap<>();
         Snapshot snapshot = take(db, c -> {
             DSLContext dsl = sourceDsl(c);
             try (Statement s = c.createStatement()) {
@@ -113,11 +115,12 @@ final class FileCopies {
                     dsl.createTable(t.table()).as(selectOf(t, inSource(t))).execute();
                 }
                 rows.putAll(counts(dsl, all, FileCopies::inSource));
+                later.putAll(later(dsl, all, FileCopies::inSource));
                 s.execute("COMMIT");
                 s.execute("DETACH DATABASE src");
             }
         });
-        return snapshot.planned(copies, rows);
+        return snapshot.planned(copies, rows, later);
     }
 
     /** Attaches {@code db} to the statement's connection as schema {@code src}, read-only (its read-only URI). */
@@ -173,6 +176,23 @@ final class FileCopies {
         Map<String, Long> rows = new HashMap<>();
         for (TableCopy t : all) {
             rows.put(t.table().getName(), (long) dsl.fetchCount(source.apply(t)));
+        }
+        return rows;
+    }
+
+    /**
+     * Of each table copied {@link TableCopy#countingUpTo} an instant, its rows in the source
+     * after that instant: from the ts index, which holds few of them unless "now" is far in
+     * the past (counting the rows up to it instead would read the whole index).
+     */
+    static Map<String, Long> later(DSLContext dsl, List<TableCopy> all,
+            java.util.function.Function<TableCopy, Table<?>> source) {
+        Map<String, Long> rows = new HashMap<>();
+        for (TableCopy t : all) {
+            if (t.countedUpTo() != null) {
+                RowTable table = (RowTable) t.table();
+                rows.put(t.table().getName(), (long) dsl.fetchCount(source.apply(t), table.ts().gt(t.countedUpTo())));
+            }
         }
         return rows;
     }

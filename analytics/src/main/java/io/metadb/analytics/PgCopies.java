@@ -56,12 +56,13 @@ final class PgCopies {
                 copyRows(select.fetchSize(10_000), t, memory);
             }
             rows.putAll(FileCopies.counts(from, all, TableCopy::table));
+            Map<String, Long> later = FileCopies.later(from, all, TableCopy::table);
             pg.commit();
             memory.commit();
             memory.setAutoCommit(true);
             Snapshot snapshot = new Snapshot(db, Engine.SQLITE, memory, null);
             snapshot.verify();
-            return snapshot.planned(copies, rows);
+            return snapshot.planned(copies, rows, later);
         } catch (SQLException | RuntimeException e) {
             Snapshot.closeQuietly(memory);
             throw e instanceof SnapshotException se ? se

@@ -1,8 +1,9 @@
 package io.metadb.analytics;
 
+import io.metadb.generated.envelope.RowTable;
 import java.time.Instant;
 import org.jooq.DSLContext;
-import org.jooq.Table;
+
 
 /** What a report's query runs on: jOOQ over a snapshot, and the window's "now". Not thread-safe. */
 public final class ReportContext {
@@ -22,8 +23,11 @@ public final class ReportContext {
         return now;
     }
 
-    /** Rows {@code table} had in the file when the snapshot was taken (see {@link Snapshot#sourceRows}). */
-    public long sourceRows(Table<?> table) {
-        return snapshot.sourceRows(table);
+    /**
+     * Rows {@code table} had in the file with {@code ts <= now} when the snapshot was taken,
+     * copied or not: the report's copy must be {@link TableCopy#countingUpTo} this now.
+     */
+    public long sourceRows(RowTable table) {
+        return snapshot.sourceRows(table, now);
     }
 }

@@ -175,6 +175,7 @@ final class ResidentCopies implements RowSource.Kept {
                 memory = SqliteFiles.memory();
             }
             Map<String, Long> rows = new HashMap<>();
+            Map<String, Long> later = new HashMap<>();
             Map<String, Hours> before = new HashMap<>();
             windowed.forEach((k, v) -> before.put(k, v.copy()));
             boolean served = false;
@@ -183,7 +184,7 @@ final class ResidentCopies implements RowSource.Kept {
                 try {
                     s.execute("BEGIN");
                     try {
-                        served = bringUpToDate(copies, rows);
+                        served = bringUpToDate(copies, rows, later);
                     } finally {
                         s.execute(served ? "COMMIT" : "ROLLBACK");
                     }
@@ -195,7 +196,7 @@ final class ResidentCopies implements RowSource.Kept {
                 }
             }
             SqliteFiles.tidy(db);
-            return served ? Snapshot.resident(location, memory, inUse::release, copies, rows) : null;
+            return served ? Snapshot.resident(location, memory, inUse::release, copies, rows, later) : null;
         } catch (SQLException | IOException e) {
             reset(); // a failure half-way through: start again from nothing next time
             throw new SnapshotException("cannot snapshot " + db + ": " + SqliteFiles.reason(e), e);
@@ -206,14 +207,17 @@ final class ResidentCopies implements RowSource.Kept {
     }
 
     /**
-     * Inside the read transaction: checks the version, counts the file's rows of each table,
+     * Inside the read transaction: checks the version, counts the file's rows of each table
+     * (and those after a copy's {@link TableCopy#countedUpTo}),
      * and brings each table's copy up to date; false (and nothing to keep) if a copy asks
      * what these copies cannot hold.
      */
-    private boolean bringUpToDate(List<TableCopy> copies, Map<String, Long> rows) throws SQLException {
+    private boolean bringUpToDate(List<TableCopy> copies, Map<String, Long> rows, Map<String, Long> later)
+            throws SQLException {
         Snapshot.checkVersion(memory, "src", location);
         List<TableCopy> all = FileCopies.withMeta(copies);
         rows.putAll(FileCopies.counts(FileCopies.sourceDsl(memory), all, FileCopies::inSource));
+        later.putAll(FileCopies.later(FileCopies.sourceDsl(memory), all, FileCopies::inSource));
         List<TableCopy> hourly = new ArrayList<>();
         List<TableCopy> wholly = new ArrayList<>();
         for (TableCopy t : all) {

@@ -4,6 +4,7 @@ import io.metadb.core.SchemaVersion;
 import io.metadb.core.Engine;
 import io.metadb.core.Location;
 import io.metadb.core.SqliteFiles;
+import io.metadb.generated.envelope.RowTable;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,6 +39,8 @@ public final class Snapshot implements AutoCloseable {
     private DSLContext dsl;
     /** Row counts of the copied tables in the file, by table name; null for a whole-file copy. */
     private Map<String, Long> sourceRows;
+    /** Of the tables copied {@link TableCopy#countingUpTo} an instant, their rows in the file after it. */
+    private Map<String, Long> laterRows;
     /** What was copied, by table name; null for a whole-file copy. */
     private Map<String, TableCopy> plan;
 
@@ -62,8 +65,8 @@ public final class Snapshot implements AutoCloseable {
      * {@code copies} select as of one read transaction; {@code release} runs on close.
      */
     static Snapshot resident(Location source, Connection connection, Runnable release, Collection<TableCopy> copies,
-            Map<String, Long> sourceRows) {
-        return new Snapshot(source, Engine.SQLITE, connection, release).planned(copies, sourceRows);
+            Map<String, Long> sourceRows, Map<String, Long> laterRows) {
+        return new Snapshot(source, Engine.SQLITE, connection, release).planned(copies, sourceRows, laterRows);
     }
 
     /**
@@ -134,8 +137,9 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** Records what this snapshot copied and the source's row counts; returns it. */
-    Snapshot planned(Collection<TableCopy> copies, Map<String, Long> rows) {
+    Snapshot planned(Collection<TableCopy> copies, Map<String, Long> rows, Map<String, Long> later) {
         sourceRows = rows;
+        laterRows = later;
         plan = new HashMap<>();
         copies.forEach(t -> plan.put(t.table().getName(), t));
         return this;
@@ -156,6 +160,25 @@ public final class Snapshot implements AutoCloseable {
             throw new IllegalArgumentException("this snapshot did not copy " + table.getName());
         }
         return rows;
+    }
+
+    /**
+     * How many rows {@code table} had in the file with {@code ts <= upTo} when this snapshot
+     * was taken, whether or not all of them were copied: what a report counts as a table's
+     * rows, since no report counts a row after its "now".
+     *
+     * @throws IllegalArgumentException if the snapshot did not count the table up to {@code upTo}
+     *     ({@link TableCopy#countingUpTo})
+     */
+    public long sourceRows(RowTable table, Instant upTo) {
+        if (sourceRows == null) {
+            return dsl().fetchCount(table.table(), table.ts().le(upTo)); // the whole file is here
+        }
+        TableCopy copied = plan.get(table.table().getName());
+        if (copied == null || !upTo.equals(copied.countedUpTo())) {
+            throw new IllegalArgumentException("this snapshot did not count " + table.table().getName() + " up to " + upTo);
+        }
+        return sourceRows(table.table()) - laterRows.get(table.table().getName());
     }
 
     /**

@@ -16,10 +16,12 @@ import org.jooq.impl.DSL;
  * (by ts desc, id desc; 0 for all); and, if {@code orLatest} is not null, also the latest
  * row matching it. Conditions are over the table's generated fields. {@code window} is
  * set when the rows are exactly those of a bounded ts window ({@link #within}) and
- * nothing else: what {@link ResidentCopies} keeps up to date hour by hour. Immutable.
+ * nothing else: what {@link ResidentCopies} keeps up to date hour by hour. {@code countedUpTo},
+ * if not null, asks the snapshot to count the table's rows in the source up to that ts
+ * ({@link Snapshot#sourceRows(RowTable, Instant)}), whatever part of them is copied. Immutable.
  */
 public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, int latest, Condition orLatest,
-        Span window) {
+        Span window, Instant countedUpTo) {
     /** A closed ts window, {@code since <= ts <= until}. */
     public record Span(Instant since, Instant until) {}
 
@@ -36,6 +38,9 @@ public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, 
         if (latest < 0 || (latest > 0 || orLatest != null) && !(table instanceof RowTable)) {
             throw new IllegalArgumentException("cannot copy the latest rows of " + table.getName() + " (no ts and id)");
         }
+        if (countedUpTo != null && !(table instanceof RowTable)) {
+            throw new IllegalArgumentException("cannot count " + table.getName() + "'s rows up to a ts (it has none)");
+        }
     }
 
     /** Every row of {@code table}, every column but {@code row_json}. */
@@ -47,7 +52,7 @@ public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, 
                 columns.add(f);
             }
         }
-        return new TableCopy(table, columns, DSL.noCondition(), 0, null, null);
+        return new TableCopy(table, columns, DSL.noCondition(), 0, null, null, null);
     }
 
     /** The table's id and ts, which order "latest" rows; null if it has none. */
@@ -70,25 +75,25 @@ public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, 
 
     /** Only these columns. */
     public TableCopy columns(Field<?>... only) {
-        return new TableCopy(table, List.of(only), rows, latest, orLatest, window);
+        return new TableCopy(table, List.of(only), rows, latest, orLatest, window, countedUpTo);
     }
 
     /** Only the rows matching {@code condition} (and any condition given before). */
     public TableCopy where(Condition condition) {
-        return new TableCopy(table, columns, rows.and(condition), latest, orLatest, null);
+        return new TableCopy(table, columns, rows.and(condition), latest, orLatest, null, countedUpTo);
     }
 
     /**
-     * Only the rows with {@code since <= ts <= until} (a window ending at "now"; no upper
-     * bound if {@code until} is null), if the table has a ts and {@code since} is not null.
+     * Only the rows with {@code since <= ts <= until} (a window ending at "now"; no lower
+     * bound if {@code since} is null, no upper one if {@code until} is), if the table has a ts.
      */
     public TableCopy within(Instant since, Instant until) {
-        if (since == null || !(table instanceof RowTable t)) {
+        if (since == null && until == null || !(table instanceof RowTable t)) {
             return this;
         }
-        TableCopy windowed = where(until == null ? t.ts().ge(since) : t.ts().between(since, until));
-        boolean onlyTheWindow = rows.equals(DSL.noCondition()) && latest == 0 && orLatest == null && until != null;
-        return onlyTheWindow ? new TableCopy(table, columns, windowed.rows, 0, null, new Span(since, until)) : windowed;
+        TableCopy windowed = where(until == null ? t.ts().ge(since) : since == null ? t.ts().le(until) : t.ts().between(since, until));
+        boolean onlyTheWindow = rows.equals(DSL.noCondition()) && latest == 0 && orLatest == null && since != null && until != null;
+        return onlyTheWindow ? new TableCopy(table, columns, windowed.rows, 0, null, new Span(since, until), countedUpTo) : windowed;
     }
 
     /** Only the latest {@code n} rows (of those matching the conditions), by ts desc, id desc. */
@@ -96,7 +101,7 @@ public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, 
         if (n < 1) {
             throw new IllegalArgumentException("latest rows must be >= 1, was " + n);
         }
-        return new TableCopy(table, columns, rows, n, orLatest, null);
+        return new TableCopy(table, columns, rows, n, orLatest, null, countedUpTo);
     }
 
     /**
@@ -104,6 +109,14 @@ public record TableCopy(Table<?> table, List<Field<?>> columns, Condition rows, 
      * other conditions say: e.g. an agent's rows in a window and its last row of any age.
      */
     public TableCopy orLatest(Condition condition) {
-        return new TableCopy(table, columns, rows, latest, condition, null);
+        return new TableCopy(table, columns, rows, latest, condition, null, countedUpTo);
+    }
+
+    /**
+     * Also counts the table's rows in the source with {@code ts <= now}, all of them, whatever
+     * this copy takes: a report's "rows" that must not count rows after its "now".
+     */
+    public TableCopy countingUpTo(Instant now) {
+        return new TableCopy(table, columns, rows, latest, orLatest, window, now);
     }
 }

@@ -48,15 +48,20 @@ class ReportCopiesTest {
     static Path dir;
 
     static List<Request<?, ?>> cases(String agent, String... moreAgents) {
+        return cases(NOW, agent, moreAgents);
+    }
+
+    /** Every report's cases, with windows ending at {@code now}. */
+    static List<Request<?, ?>> cases(Instant now, String agent, String... moreAgents) {
         List<Request<?, ?>> cases = new ArrayList<>();
         for (String other : moreAgents) {
             for (String since : List.of("24h", "7d", "90d")) {
-                cases.add(AgentReport.of(other, Since.cutoff(since, NOW)));
+                cases.add(AgentReport.of(other, Since.cutoff(since, now)));
             }
         }
         cases.add(HotTablesReport.of());
         for (String since : List.of("24h", "2h", "7d", "2026-04-19T00:00:00.000Z", "90d")) {
-            Instant cutoff = Since.cutoff(since, NOW);
+            Instant cutoff = Since.cutoff(since, now);
             cases.add(SummaryReport.of(cutoff));
             cases.add(AgentReport.of(agent, cutoff));
             for (CostReport.By by : CostReport.By.values()) {
@@ -75,7 +80,7 @@ class ReportCopiesTest {
                 cases.add(TimelineReport.of("token_usage", bucket, cutoff));
             }
         }
-        cases.add(AgentReport.of("nobody", NOW.minus(Duration.ofDays(1))));
+        cases.add(AgentReport.of("nobody", now.minus(Duration.ofDays(1))));
         cases.add(RecentReport.of(null, 20));
         cases.add(RecentReport.of(null, 1));
         cases.add(RecentReport.of(null, 500));
@@ -94,9 +99,13 @@ class ReportCopiesTest {
      * the cases whose result is empty.
      */
     private static Collection<String> assertSameRows(Path file, String agent, String... moreAgents) {
+        return assertSameRows(file, NOW, agent, moreAgents);
+    }
+
+    private static Collection<String> assertSameRows(Path file, Instant now, String agent, String... moreAgents) {
         TreeSet<String> empty = new TreeSet<>();
-        try (Snapshot whole = Snapshot.of(file); Reports onWhole = Reports.on(whole, NOW); Reports own = Reports.open(file, NOW)) {
-            for (Request<?, ?> c : cases(agent, moreAgents)) {
+        try (Snapshot whole = Snapshot.of(file); Reports onWhole = Reports.on(whole, now); Reports own = Reports.open(file, now)) {
+            for (Request<?, ?> c : cases(now, agent, moreAgents)) {
                 List<?> expected = onWhole.run(c);
                 assertThat(own.run(c)).as(c.toString()).isEqualTo(expected);
                 if (expected.isEmpty()) {
@@ -141,6 +150,20 @@ class ReportCopiesTest {
         Collection<String> empty = assertSameRows(Fixture.write(dir), "a1");
         // Only the cases the fixture has no rows for may be empty (so the rest compared real rows).
         String twoHours = "since=" + Since.cutoff("2h", NOW);
+        assertThat(empty).allMatch(name -> name.startsWith("agent Params[name=nobody") || name.contains(twoHours)
+                || name.startsWith("audit Params[day=2026-04-15") || name.startsWith("dispatch"));
+    }
+
+    /**
+     * Replayed at a past "now" (SPEC §4: no report counts a row after it), the copies hold
+     * and count only what the whole file holds up to then; ReportsTest has the figures.
+     */
+    @Test
+    void replayedAtAPastNowEveryReportGivesTheRowsOfTheWholeFile() throws java.io.IOException {
+        Path file = Fixture.write(java.nio.file.Files.createDirectories(dir.resolve("replay")));
+        Instant halfPastTen = NOW.minus(Duration.ofMinutes(90));
+        Collection<String> empty = assertSameRows(file, halfPastTen, "a1");
+        String twoHours = "since=" + Since.cutoff("2h", halfPastTen);
         assertThat(empty).allMatch(name -> name.startsWith("agent Params[name=nobody") || name.contains(twoHours)
                 || name.startsWith("audit Params[day=2026-04-15") || name.startsWith("dispatch"));
     }

@@ -38,12 +38,14 @@ class ReportsTest {
     @TempDir
     static Path dir;
 
+    private static Path file;
     private static Snapshot snapshot;
     private static Reports reports;
 
     @BeforeAll
     static void snapshot() {
-        snapshot = Snapshot.of(Fixture.write(dir));
+        file = Fixture.write(dir);
+        snapshot = Snapshot.of(file);
         reports = Reports.on(snapshot, NOW);
     }
 
@@ -90,9 +92,49 @@ class ReportsTest {
                 new CostReport.Row("m2", 1, 200, 20, 0, 7, 0.75),
                 new CostReport.Row("m1", 1, 50, 5, 1, 1, 0.25));
         assertThat(then.run(HotTablesReport.of())).filteredOn(r -> r.tableName().equals("token_usage"))
-                .containsExactly(new HotTablesReport.Row("token_usage", 5, 4));
+                .containsExactly(new HotTablesReport.Row("token_usage", 4, 4)); // the 11:00 row is not counted
         assertThat(then.run(McpReport.of(tenOClock.minus(java.time.Duration.ofHours(24))))).extracting(McpReport.Row::calls)
                 .containsExactly(1L, 1L); // fs read and gh pr at 10:00; the 11:00 calls are after now
+    }
+
+    /**
+     * SPEC §4: no report counts a row whose ts is after "now", also where it reads every row
+     * (rows_total, hot-tables' rows, last_seen, recent, tasks, audit); the outbox's statuses
+     * are today's (delivered_ts is when it was delivered).
+     */
+    @Test
+    void noReportCountsARowAfterNow() {
+        Instant halfPastTen = NOW.minus(java.time.Duration.ofMinutes(90));
+        Reports then = Reports.on(snapshot, halfPastTen);
+        Instant dayBefore = halfPastTen.minus(java.time.Duration.ofHours(24));
+        assertThat(then.run(HotTablesReport.of())).filteredOn(r -> r.tableName().equals("token_usage"))
+                .containsExactly(new HotTablesReport.Row("token_usage", 4, 4));
+        SummaryReport.Row summary = then.one(SummaryReport.of(dayBefore)).orElseThrow();
+        assertThat(summary.rowsTotal()).isEqualTo(rowsUpTo(halfPastTen)).isLessThan(63);
+        assertThat(summary.eventsPending()).isEqualTo(3); // 06:00, 07:00, 09:00
+        assertThat(summary.eventsFailed()).isEqualTo(1); // 10:00's; 11:00's failed later than now
+        // a1's 11:00 rows are after now: 10:00 is the last it was seen.
+        assertThat(then.one(AgentReport.of("a1", dayBefore)))
+                .contains(new AgentReport.Row("a1", 2, 1, 1050, 105, 9.25, 0, 1, 2, hoursAgo(2)));
+        assertThat(then.run(RecentReport.of("token_usage", 2))).extracting(Activity::ts).containsExactly(hoursAgo(2), hoursAgo(3));
+        assertThat(then.run(RecentReport.of(null, 200))).isNotEmpty().allMatch(a -> !a.ts().isAfter(halfPastTen));
+        assertThat(Reports.on(snapshot, daysAgo(2).plusSeconds(3600)).run(TasksReport.of(null))).containsExactly(
+                new TasksReport.Row("T1", "title one", "in_progress", "cl-a", 2L, daysAgo(3), daysAgo(2), 2),
+                new TasksReport.Row("T2", "title two", "open", null, null, daysAgo(2), daysAgo(2), 1));
+        // 2026-04-20 up to 10:30: the directive at midnight, 09:00's and 10:00's reds, 10:00's failed test.
+        assertThat(then.run(AuditReport.of(LocalDate.parse("2026-04-20")))).extracting(Activity::ts)
+                .containsExactly(Instant.parse("2026-04-20T00:00:00.000Z"), hoursAgo(3), hoursAgo(2), hoursAgo(2));
+        assertThat(then.one(DeliveryReport.of("imessage", dayBefore))).contains(
+                new DeliveryReport.Row(2, 1, 1, hoursAgo(5), NOW, "boom", "c42", 2, 0, 0));
+    }
+
+    /** Every row table's rows with {@code ts <= now}, counted in the file with SQL of its own. */
+    private static long rowsUpTo(Instant now) {
+        String at = io.metadb.generated.convert.Timestamps.format(now);
+        String sum = io.metadb.generated.envelope.RowTables.rowTables().stream()
+                .map(t -> "(SELECT count(*) FROM " + t.name() + " WHERE ts <= '" + at + "')")
+                .collect(java.util.stream.Collectors.joining(" + "));
+        return Long.parseLong(io.metadb.migrations.testing.Sql.value(file, "SELECT " + sum));
     }
 
     @Test

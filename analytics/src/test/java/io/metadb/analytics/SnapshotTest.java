@@ -130,7 +130,7 @@ class SnapshotTest {
         assertThatThrownBy(() -> TableCopy.of(TICKS).latest(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Snapshot.copy(dir.resolve("any.db"), List.of(TableCopy.of(TICKS), TableCopy.of(TICKS).latest(2))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("copies each table once");
-        assertThatThrownBy(() -> new TableCopy(TICKS, List.of(), org.jooq.impl.DSL.noCondition(), 0, null, null))
+        assertThatThrownBy(() -> new TableCopy(TICKS, List.of(), org.jooq.impl.DSL.noCondition(), 0, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a column");
     }
 

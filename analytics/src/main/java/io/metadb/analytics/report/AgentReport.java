@@ -73,7 +73,7 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
 
     /**
      * The agent's rows in the window of the tables it counts, and of every table with an
-     * agent that agent's latest row (for last_seen), with the rolled-up days in the window.
+     * agent that agent's latest row up to now (for last_seen), with the rolled-up days in the window.
      */
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
@@ -82,7 +82,7 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
             if (t.agent() == null) {
                 continue;
             }
-            Condition mine = t.agent().eq(p.name());
+            Condition mine = t.agent().eq(p.name()).and(t.ts().le(now));
             List<Field<?>> columns = new ArrayList<>(List.of(t.ts(), t.id(), t.agent()));
             if (t.table().equals(CLI_INVOCATIONS)) {
                 columns.add(CLI_INVOCATIONS.EXIT_CODE);
@@ -108,7 +108,8 @@ public final class AgentReport extends Report<AgentReport.Params, AgentReport.Ro
         Instant lastSeen = null;
         for (RowTable t : RowTables.rowTables()) {
             if (t.agent() != null) {
-                Instant ts = dsl.select(max(t.ts())).from(t.table()).where(t.agent().eq(name)).fetchOne(0, Instant.class);
+                Instant ts = dsl.select(max(t.ts())).from(t.table()).where(t.agent().eq(name)).and(t.ts().le(now))
+                        .fetchOne(0, Instant.class);
                 if (ts != null && (lastSeen == null || ts.isAfter(lastSeen))) {
                     lastSeen = ts;
                 }

@@ -59,24 +59,27 @@ public final class AuditReport extends Report<AuditReport.Params, Activity> {
         return new Params(args.get(DAY));
     }
 
-    /** That day's audited rows. */
+    /** That day's audited rows (up to now). */
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
         List<TableCopy> copies = new ArrayList<>();
-        audited(p.day()).forEach((t, where) -> copies.add(TableCopy.of(t.table()).where(where)));
+        audited(p.day(), now).forEach((t, where) -> copies.add(TableCopy.of(t.table()).where(where)));
         return copies;
     }
 
     @Override
     protected List<Activity> run(ReportContext context, Params p) {
         List<Activity> rows = new ArrayList<>();
-        audited(p.day()).forEach((t, where) -> rows.addAll(Activities.of(context.dsl(), t, where, List.of(t.ts(), t.id()), null)));
+        audited(p.day(), context.now()).forEach((t, where) -> rows.addAll(Activities.of(context.dsl(), t, where, List.of(t.ts(), t.id()), null)));
         rows.sort(Comparator.comparing(Activity::ts).thenComparing(Activity::tableName).thenComparingLong(Activity::id));
         return rows;
     }
 
-    /** The rows audit covers, per table: that day's rows of the audited tables (only red watchdog events and failed tests). */
-    private static Map<RowTable, Condition> audited(LocalDate day) {
+    /**
+     * The rows audit covers, per table: that day's rows up to {@code now} of the audited tables
+     * (only red watchdog events and failed tests).
+     */
+    private static Map<RowTable, Condition> audited(LocalDate day, Instant now) {
         Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         Map<Table<?>, Condition> kept = Map.of(OWNER_DIRECTIVES, noCondition(), PREPUSH_BYPASS_EVENTS, noCondition(),
@@ -87,7 +90,7 @@ public final class AuditReport extends Report<AuditReport.Params, Activity> {
         for (RowTable t : RowTables.rowTables()) {
             Condition where = kept.get(t.table());
             if (where != null) {
-                rows.put(t, where.and(t.ts().ge(from)).and(t.ts().lt(to)));
+                rows.put(t, where.and(t.ts().ge(from)).and(t.ts().lt(to)).and(t.ts().le(now)));
             }
         }
         return rows;

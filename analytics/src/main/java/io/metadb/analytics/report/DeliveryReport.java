@@ -48,10 +48,13 @@ public final class DeliveryReport extends Report<DeliveryReport.Params, Delivery
         return new Params(args.get(CHANNEL), args.get(SINCE));
     }
 
-    /** The channel's events (all time), its cursor, and its traffic in the window. */
+    /**
+     * The channel's events (all time up to now, with today's statuses: the outbox keeps no
+     * history), its cursor (today's), and its traffic in the window.
+     */
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
-        return List.of(TableCopy.of(EVENTS).where(EVENTS.SOURCE.eq(p.channel())),
+        return List.of(TableCopy.of(EVENTS).where(EVENTS.SOURCE.eq(p.channel())).within(null, now),
                 TableCopy.of(SOURCE_CURSORS).where(SOURCE_CURSORS.SOURCE.eq(p.channel())),
                 TableCopy.of(COMMUNICATION_EVENTS).where(COMMUNICATION_EVENTS.CHANNEL.eq(p.channel())).within(p.since(), now));
     }
@@ -60,7 +63,7 @@ public final class DeliveryReport extends Report<DeliveryReport.Params, Delivery
     protected List<Row> run(ReportContext context, Params p) {
         DSLContext dsl = context.dsl();
         String channel = p.channel();
-        Condition mine = EVENTS.SOURCE.eq(channel);
+        Condition mine = EVENTS.SOURCE.eq(channel).and(EVENTS.TS.le(context.now()));
         Record counts = dsl.select(count().filterWhere(EVENTS.STATUS.eq(EventStatus.PENDING)),
                         count().filterWhere(EVENTS.STATUS.eq(EventStatus.DELIVERED)),
                         count().filterWhere(EVENTS.STATUS.eq(EventStatus.FAILED)),

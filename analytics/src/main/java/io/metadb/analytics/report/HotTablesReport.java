@@ -43,11 +43,11 @@ public final class HotTablesReport extends Report<HotTablesReport.Params, HotTab
         return new Params();
     }
 
-    /** The ts of each table's rows of the 24 hours before {@code now} (and each table's row count in the file). */
+    /** The ts of each table's rows of the 24 hours before {@code now} (and each table's row count up to now in the file). */
     @Override
     public List<TableCopy> reads(Params params, Instant now) {
         Instant cutoff = now.minus(Duration.ofHours(24));
-        return RowTables.rowTables().stream().map(t -> TableCopy.of(t.table()).columns(t.ts()).within(cutoff, now)).toList();
+        return RowTables.rowTables().stream().map(t -> TableCopy.of(t.table()).columns(t.ts()).within(cutoff, now).countingUpTo(now)).toList();
     }
 
     @Override
@@ -57,7 +57,8 @@ public final class HotTablesReport extends Report<HotTablesReport.Params, HotTab
     }
 
     /**
-     * Rows per table (as the file had them when the snapshot was taken) and rows with
+     * Rows per table up to {@code now} (as the file had them when the snapshot was taken; the
+     * copies must be {@link TableCopy#countingUpTo} now) and rows with
      * {@code cutoff <= ts <= now} (counted in the copy, which may hold only those); rows desc,
      * table_name.
      * {@code summary} counts the same way.
@@ -70,7 +71,7 @@ public final class HotTablesReport extends Report<HotTablesReport.Params, HotTab
         }
         Map<String, Integer> recent = context.dsl().fetchMap(union);
         return RowTables.rowTables().stream()
-                .map(t -> new Row(t.name(), context.sourceRows(t.table()), recent.get(t.name())))
+                .map(t -> new Row(t.name(), context.sourceRows(t), recent.get(t.name())))
                 .sorted(Comparator.comparingLong(Row::rows).reversed().thenComparing(Row::tableName))
                 .toList();
     }

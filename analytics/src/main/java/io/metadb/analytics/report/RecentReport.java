@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.jooq.impl.DSL;
 
 /**
  * {@code recent}: the latest rows of one table or of all; ts desc, table_name, id desc.
@@ -50,17 +49,17 @@ public final class RecentReport extends Report<RecentReport.Params, Activity> {
         return new Params(args.get(TABLE), args.get(LIMIT));
     }
 
-    /** The latest {@code limit} rows of each table (or of the one named). */
+    /** The latest {@code limit} rows up to now of each table (or of the one named). */
     @Override
     public List<TableCopy> reads(Params p, Instant now) {
-        return RowTableChoice.of(p.table()).stream().map(t -> TableCopy.of(t.table()).latest(p.limit())).toList();
+        return RowTableChoice.of(p.table()).stream().map(t -> TableCopy.of(t.table()).within(null, now).latest(p.limit())).toList();
     }
 
     @Override
     protected List<Activity> run(ReportContext context, Params p) {
         List<Activity> rows = new ArrayList<>();
         for (RowTable t : RowTableChoice.of(p.table())) {
-            rows.addAll(Activities.of(context.dsl(), t, DSL.noCondition(), List.of(t.ts().desc(), t.id().desc()), p.limit()));
+            rows.addAll(Activities.of(context.dsl(), t, t.ts().le(context.now()), List.of(t.ts().desc(), t.id().desc()), p.limit()));
         }
         rows.sort(Comparator.comparing(Activity::ts).reversed().thenComparing(Activity::tableName)
                 .thenComparing(Comparator.comparingLong(Activity::id).reversed()));

@@ -54,8 +54,8 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
     }
 
     /**
-     * Each table's rows in the window, the events still pending or failed (whatever their
-     * age), the rolled-up days; of each table only the columns the query reads (its ts, its
+     * Each table's rows in the window and its count up to now, the events still pending or
+     * failed (of any age up to now: the outbox keeps only today's statuses), the rolled-up days; of each table only the columns the query reads (its ts, its
      * agent, and the few a metric counts).
      */
     @Override
@@ -67,9 +67,10 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
                 columns.add(t.agent());
             }
             columns.addAll(metricColumns(t.table()));
-            TableCopy copy = TableCopy.of(t.table()).columns(columns.toArray(Field<?>[]::new));
+            TableCopy copy = TableCopy.of(t.table()).columns(columns.toArray(Field<?>[]::new)).countingUpTo(now);
             copies.add(t.table().equals(EVENTS)
-                    ? copy.where(t.ts().between(p.since(), now).or(EVENTS.STATUS.in(EventStatus.PENDING, EventStatus.FAILED)))
+                    ? copy.where(t.ts().between(p.since(), now).or(EVENTS.STATUS.in(EventStatus.PENDING, EventStatus.FAILED)
+                            .and(t.ts().le(now))))
                     : copy.within(p.since(), now));
         }
         copies.addAll(Rollups.copies(p.since(), now, null));
@@ -122,8 +123,8 @@ public final class SummaryReport extends WindowReport<SummaryReport.Row> {
                 + Rollups.red(dsl, since, now, noCondition());
         long[] rolledCli = Rollups.cli(dsl, since, now, noCondition());
         long testsFailed = dsl.fetchCount(TESTS, TESTS.TS.between(since, now).and(TESTS.STATUS.eq(TestRun.FAIL)));
-        long pending = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.PENDING));
-        long failed = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.FAILED));
+        long pending = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.PENDING).and(EVENTS.TS.le(now)));
+        long failed = dsl.fetchCount(EVENTS, EVENTS.STATUS.eq(EventStatus.FAILED).and(EVENTS.TS.le(now)));
         return List.of(new Row(total, rowsSince, agentsActive, cli.get(0, Long.class) + rolledCli[0],
                 cli.get(1, Long.class) + rolledCli[1], tokens.get(0, Long.class), tokens.get(1, Long.class),
                 tokens.get(2, Double.class), crashes, red, testsFailed, pending, failed));

@@ -52,7 +52,7 @@ public final class TasksReport extends Report<TasksReport.Params, TasksReport.Ro
     @Override
     protected List<Row> run(ReportContext context, Params p) {
         var rows = context.dsl().select(TASKS.TASK_ID, TASKS.TITLE, TASKS.STATUS, TASKS.AGENT, TASKS.PRIORITY, TASKS.TS)
-                .from(TASKS).orderBy(TASKS.TASK_ID, TASKS.TS, TASKS.ID).fetch();
+                .from(TASKS).where(TASKS.TS.le(context.now())).orderBy(TASKS.TASK_ID, TASKS.TS, TASKS.ID).fetch();
         return Folds.adjacent(rows, r -> r.value1(),
                         r -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(), r.value6(), 1),
                         (task, r) -> new Row(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), task.firstTs(),
