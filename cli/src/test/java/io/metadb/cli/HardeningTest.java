@@ -151,9 +151,30 @@ class HardeningTest {
         assertThat(other.code()).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(other.err()).contains("it is not a metadb database (it has tables invoices but no metadb schema version)");
         assertThat(Files.readAllBytes(foreign)).isEqualTo(before);
+        // A metadb database with someone's rows: --replace refuses, --force says what it removed.
         Path ours = db();
-        Run replaced = run("--db", ours.toString(), "demo", "--replace", "--rows-scale", "0.01");
-        assertThat(replaced.code()).as(replaced.err()).isZero();
+        Run kept = run("--db", ours.toString(), "demo", "--replace", "--rows-scale", "0.01");
+        assertThat(kept.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(kept.err()).isEqualTo("metadb: " + ours + " holds 1 row (ticks 1), not demo data; pass --force to"
+                + " delete them\n");
+        assertThat(run("--db", ours.toString(), "query", "SELECT agent FROM ticks").out()).isEqualTo("agent\nagent1\n");
+        Run forced = run("--db", ours.toString(), "demo", "--force", "--rows-scale", "0.01");
+        assertThat(forced.code()).as(forced.err()).isZero();
+        assertThat(forced.err()).isEqualTo("metadb: removing " + ours + ": 1 row (ticks 1)\n");
+        // What demo wrote it replaces with --replace alone, and an empty database too; rows
+        // added to a demo's make it someone's again.
+        Run again = run("--db", ours.toString(), "demo", "--replace", "--rows-scale", "0.01", "--seed", "8");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).isEmpty();
+        Run tick = runWithStdin("{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n"
+                .getBytes(StandardCharsets.UTF_8), "--db", ours.toString(), "ingest", "ticks", "-");
+        assertThat(tick.code()).as(tick.err()).isZero();
+        Run grown = run("--db", ours.toString(), "demo", "--replace", "--rows-scale", "0.01");
+        assertThat(grown.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(grown.err()).contains(", not only the demo's; pass --force to delete them");
+        Path empty = dir.resolve("empty.db");
+        assertThat(run("--db", empty.toString(), "migrate").code()).isZero();
+        assertThat(run("--db", empty.toString(), "demo", "--replace", "--rows-scale", "0.01").code()).isZero();
     }
 
     @Test

@@ -70,6 +70,25 @@ class PgCliTest {
                 .isGreaterThan(3);
     }
 
+    /** demo --replace drops the demo's own tables; a row demo did not write needs --force, which names it. */
+    @Test
+    void demoReplacesItsOwnTablesAndOthersOnlyWithForce() throws java.io.IOException {
+        String db = PgCluster.shared().newDatabase();
+        assertThat(run("--db", db, "demo", "--rows-scale", "0.01").code()).isZero();
+        Run replaced = run("--db", db, "demo", "--replace", "--rows-scale", "0.01", "--seed", "3");
+        assertThat(replaced.code()).as(replaced.err()).isZero();
+        Path tick = dir.resolve("tick.jsonl");
+        java.nio.file.Files.writeString(tick, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n");
+        Run ingest = run("--db", db, "ingest", "ticks", tick.toString());
+        assertThat(ingest.code()).as(ingest.err()).isZero();
+        Run refused = run("--db", db, "demo", "--replace", "--rows-scale", "0.01");
+        assertThat(refused.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(refused.err()).contains(", not only the demo's; pass --force to delete them");
+        Run forced = run("--db", db, "demo", "--force", "--rows-scale", "0.01");
+        assertThat(forced.code()).as(forced.err()).isZero();
+        assertThat(forced.err()).startsWith("metadb: removing ").contains(" rows (");
+    }
+
     @Test
     void copyMovesTheDemoToPostgresAndBackWithEveryRowAndId() {
         String target = PgCluster.shared().newDatabase();
