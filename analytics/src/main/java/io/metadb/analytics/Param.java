@@ -54,8 +54,9 @@ public final class Param<T> {
      * description gets the accepted forms appended.
      */
     public static Param<Instant> since(String defaultValue, String description) {
-        return new Param<>("since", null, false, false, defaultValue,
-                description + ": 30m, 24h, 7d, a day (2026-04-20) or a timestamp", List.of(), Since::cutoff);
+        return new Param<>("since", "WHEN", false, false, defaultValue,
+                description + ": a duration (30m, 24h, 7d, 1h30m), a day (2026-04-20: its midnight UTC) or a"
+                        + " timestamp (2026-04-20T13:05, UTC without an offset)", List.of(), Since::cutoff);
     }
 
     /** An optional text option; null when absent. */
@@ -70,7 +71,7 @@ public final class Param<T> {
 
     /** A whole number of at least 1. */
     public static Param<Integer> count(String name, String defaultValue, String description) {
-        return new Param<>(name, null, false, false, defaultValue, description, List.of(), (t, now) -> {
+        return new Param<>(name, "N", false, false, defaultValue, description, List.of(), (t, now) -> {
             int n;
             try {
                 n = Integer.parseInt(t.trim());

@@ -50,26 +50,26 @@ final class BenchCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--rows", defaultValue = "100000", description = "rows per throughput run (default: 100000)")
+        @Option(names = "--rows", paramLabel = "N", defaultValue = "100000", description = "rows per throughput run (default: 100000)")
         int rows;
 
-        @Option(names = "--runs", defaultValue = "5", description = "measured runs per figure, after one warm-up (default: 5)")
+        @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "measured runs per figure, after one warm-up (default: 5)")
         int runs;
 
-        @Option(names = "--latency-ops", defaultValue = "2000", description = "record().join() calls per latency run (default: 2000)")
+        @Option(names = "--latency-ops", paramLabel = "N", defaultValue = "2000", description = "record().join() calls per latency run (default: 2000)")
         int latencyOps;
 
-        @Option(names = "--naive-rows", defaultValue = "2000", description = "rows per naive-path run (default: 2000)")
+        @Option(names = "--naive-rows", paramLabel = "N", defaultValue = "2000", description = "rows per naive-path run (default: 2000)")
         int naiveRows;
 
-        @Option(names = "--dir", description = "where the scratch files go (default: a temp dir)")
+        @Option(names = "--dir", paramLabel = "DIR", description = "where the scratch files go (default: a temp dir)")
         Path dir;
 
         @Option(names = "--pg", paramLabel = "URL", description = "run on this PostgreSQL server instead: each run in a"
                 + " fresh database of its own (the URL's role must be allowed to CREATE DATABASE)")
         String pg;
 
-        @Option(names = "--processes", defaultValue = "8", description = "writer processes of the many-process figure"
+        @Option(names = "--processes", paramLabel = "N", defaultValue = "8", description = "writer processes of the many-process figure"
                 + " (default: 8)")
         int processes;
 

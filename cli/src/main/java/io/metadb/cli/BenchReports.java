@@ -35,7 +35,7 @@ final class BenchReports implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--runs", defaultValue = "7", description = "measured runs (default: 7)")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "7", description = "measured runs (default: 7)")
     int runs;
 
     @Option(names = "--baseline", paramLabel = "PATH|URL",

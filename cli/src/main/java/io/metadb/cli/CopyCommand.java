@@ -12,8 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code metadb copy}: every table of one metadb database into another, across engines. */
-@Command(name = "copy", description = {"Copy every table of one metadb database into another (a file or PostgreSQL, either way),",
-    "keeping ids; all or nothing. Refuses a target that has rows unless --append."},
+@Command(name = "copy", description = {"Copy every table of one metadb database into another, keeping ids.",
+    "A file or PostgreSQL, either way; all or nothing. Refuses a target that has rows unless --append."},
         footer = {"", "Examples:", "  metadb copy --from meta.db --to postgresql://fleet@db.internal/metadb",
             "  metadb copy --from postgresql://fleet@db.internal/metadb --to offline.db"})
 final class CopyCommand extends RootSubcommand {

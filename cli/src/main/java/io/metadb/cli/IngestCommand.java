@@ -23,7 +23,8 @@ final class IngestCommand extends RootSubcommand {
     @Parameters(index = "0", paramLabel = "TABLE", description = "a JSON-row table, e.g. token_usage")
     String table;
 
-    @Parameters(index = "1", paramLabel = "FILE", defaultValue = "-", description = "JSON Lines file, or - for stdin (default)")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE|-", defaultValue = "-",
+            description = "JSON Lines file, or - for stdin (default: stdin)")
     String file;
 
     @Option(names = "--idempotency-key", paramLabel = "KEY",

@@ -255,6 +255,7 @@ public final class Main {
             });
             cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
                     CommandService.failure(ex, root.err, root.debug, commandLine.getCommandSpec().qualifiedName(" ")));
+            UsageHelp.install(cl);
         }
 
         int execute(String[] args, PrintWriter out, PrintWriter err, io.metadb.analytics.RowSource served,

@@ -33,7 +33,7 @@ public final class MetadbCommand {
     static final java.util.Map<String, Class<?>> TOOL_COMMANDS = subcommands(
             "query", QueryCommand.class, "serve", ServeCommand.class, "tables", TablesCommand.class, "schema", SchemaCommand.class,
             "retention", RetentionCommand.class, "copy", CopyCommand.class, "bench", BenchCommand.class,
-            "__warm", WarmCommand.class, "__examples", ExamplesCommand.class, "help", picocli.CommandLine.HelpCommand.class);
+            "__warm", WarmCommand.class, "__examples", ExamplesCommand.class, "help", UsageHelp.HelpCommand.class);
 
     /** Names are spelled out (reading the annotations at start-up costs ~40 ms); a test checks they match. */
     private static java.util.Map<String, Class<?>> subcommands(Object... nameThenClass) {

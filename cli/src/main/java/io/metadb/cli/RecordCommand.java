@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * written exactly as a one-line {@code ingest} (a {@code ts} member goes to the envelope) and
  * answered in ingest's words.
  */
-@Command(name = "record", description = {"Append one row to a JSON-row table from key=value arguments:",
+@Command(name = "record", description = {"Append one row to a JSON-row table from key=value arguments.",
     "key=value is a string, key:=JSON is raw JSON (numbers, booleans, arrays, null).",
     "Validated and answered as a one-line ingest; ts=... sets the row's timestamp."},
         footer = {"", "Examples:", "  metadb record ticks agent=agent8 kind=heartbeat status=ok duration_ms:=12",

@@ -33,16 +33,16 @@ final class RetentionCommand extends RootSubcommand {
     @Option(names = "--vacuum", description = "then return the free pages to the filesystem (VACUUM: other writers wait)")
     boolean vacuum;
 
-    @Option(names = "--ticks", defaultValue = "7d", description = "keep ticks raw this long (default: 7d)")
+    @Option(names = "--ticks", paramLabel = "DURATION", defaultValue = "7d", description = "keep ticks raw this long (default: 7d)")
     String ticks;
 
-    @Option(names = "--cli", defaultValue = "30d", description = "keep CLI invocations raw this long (default: 30d)")
+    @Option(names = "--cli", paramLabel = "DURATION", defaultValue = "30d", description = "keep CLI invocations raw this long (default: 30d)")
     String cli;
 
-    @Option(names = "--watchdog", defaultValue = "14d", description = "keep non-red watchdog events raw this long (default: 14d)")
+    @Option(names = "--watchdog", paramLabel = "DURATION", defaultValue = "14d", description = "keep non-red watchdog events raw this long (default: 14d)")
     String watchdog;
 
-    @Option(names = "--watchdog-red", defaultValue = "180d", description = "keep red watchdog events raw this long (default: 180d)")
+    @Option(names = "--watchdog-red", paramLabel = "DURATION", defaultValue = "180d", description = "keep red watchdog events raw this long (default: 180d)")
     String watchdogRed;
 
     @Override

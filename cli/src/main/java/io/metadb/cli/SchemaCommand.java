@@ -7,8 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code metadb schema [TABLE]}: columns as the file declares them, and the payload key of each generated one. */
-@Command(name = "schema", description = {"Columns of one table (or all): declared type, nullability, and for a generated",
-    "column the payload key it is extracted from."},
+@Command(name = "schema", description = {"Columns of one table (or all): declared type, nullability, payload key.",
+    "A generated column names the payload key it is extracted from."},
         footer = {"", "Examples:", "  metadb schema token_usage", "  metadb schema --csv"})
 final class SchemaCommand extends RootSubcommand {
     @Mixin

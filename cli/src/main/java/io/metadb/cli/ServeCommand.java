@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
  * starts it in the background and returns once it answers; {@code --status} and
  * {@code --stop} find it through the discovery file.
  */
-@Command(name = "serve", description = {"Answer every report and query over HTTP from a long-lived process;",
-    "the metadb command on the same database answers through it (no JVM start)."},
+@Command(name = "serve", description = {"Answer every report and query over HTTP from a long-lived process.",
+    "The metadb command on the same database answers through it (no JVM start)."},
         footer = {"", "Examples:", "  metadb --db meta.db serve",
             "  metadb --db meta.db serve --detach --idle-timeout 30m",
             "  metadb --db meta.db serve --status",

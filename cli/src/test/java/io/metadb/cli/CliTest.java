@@ -310,7 +310,7 @@ class CliTest {
             Run query = run("--db", db.toString(), "query", "SELECT sum(duration_ms) AS d FROM ticks", "--csv");
             assertThat(query.err()).as(name).isEmpty();
             assertThat(query.out()).as(name).isEqualTo("d\r\n7\r\n");
-            Run report = run("--db", db.toString(), "--now", NOW, "summary", "--json");
+            Run report = run("--db", db.toString(), "summary", "--json"); // the row's ts is the clock's: no --now before it
             assertThat(report.err()).as(name).isEmpty();
             assertThat(report.out()).as(name).contains("{\"metric\":\"rows_total\",\"value\":1}");
         }
@@ -418,8 +418,8 @@ class CliTest {
         Path db = mcpDb();
         String[][] cases = {
             {"cost --bogus", "metadb: Unknown option: '--bogus' (see: metadb cost --help)"},
-            {"cost --since", "metadb: Missing required parameter for option '--since' (<since>) (see: metadb cost --help)"},
-            {"cost --since 1d --since 2d", "metadb: option '--since' (<since>) should be specified only once (see: metadb cost --help)"},
+            {"cost --since", "metadb: Missing required parameter for option '--since' (WHEN) (see: metadb cost --help)"},
+            {"cost --since 1d --since 2d", "metadb: option '--since' (WHEN) should be specified only once (see: metadb cost --help)"},
             {"frobnicate", "metadb: unknown command 'frobnicate' (see: metadb help)"},
             {"recent --limit abc", "metadb: --limit: 'abc' is not a whole number (see: metadb recent --help)"},
             {"tasks --status bad", "metadb: --status: 'bad' is not one of open, in_progress, blocked, done (see: metadb tasks --help)"},
@@ -596,8 +596,8 @@ class CliTest {
         assertThat(dir.resolve("never.db-migrate.lock")).doesNotExist();
         assertThat(run("--db", db.toString(), "demo", "--rows-scale", "-1").code()).isEqualTo(2);
         assertThat(db).doesNotExist();
-        assertThat(run("cost", "--help").out()).contains("else ./meta.db)")
-                .contains("--since=<since>").contains("window: 30m, 24h, 7d, a day (2026-04-20) or a timestamp (default: 24h)");
+        assertThat(run("--help").out()).contains("else ./meta.db)");
+        assertThat(run("cost", "--help").out()).contains("--since=WHEN").contains("window: a duration (30m, 24h, 7d, 1h30m)");
         String bench = run("bench", "--help").out();
         assertThat(bench).contains("metadb bench write --rows").doesNotContain("demo --replace");
         assertThat(run("bench", "reports", "--help").out()).doesNotContain(",\n").contains("whole-file copy.");

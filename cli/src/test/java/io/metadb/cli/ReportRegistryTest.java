@@ -78,7 +78,8 @@ class ReportRegistryTest {
 
         // The command: options, defaults and examples come from the class.
         CommandSpec spec = ReportCommand.spec(report);
-        assertThat(spec.findOption("--since").description()).containsExactly("window: 30m, 24h, 7d, a day (2026-04-20) or a timestamp (default: 24h)");
+        assertThat(spec.findOption("--since").description()).containsExactly("window: a duration (30m, 24h, 7d, 1h30m), a day (2026-04-20: its midnight UTC)"
+                + " or a timestamp (2026-04-20T13:05, UTC without an offset) (default: 24h)");
         assertThat(new CommandLine(spec).getUsageMessage()).contains("metadb ticks-by-agent --since 2h");
         Request<?, ?> fromExample = BenchReports.request(report, report.examples().get(0), NOW);
 

@@ -47,7 +47,7 @@ public final class AuditReport extends Report<AuditReport.Params, Activity> {
 
     private AuditReport() {
         super("audit", Activity.class, Shape.ROWS, "One UTC day's control events: directives, bypasses, git, dispatches,"
-                + " crashes, reds, failed tests, markers, installs.", List.of(DAY), List.of("audit --day 2026-04-19"));
+                + " crashes, reds, failed tests, markers, installs.", List.of(DAY), List.of("audit --day yesterday", "audit"));
     }
 
     public static Request<Params, Activity> of(LocalDate day) {
