@@ -238,9 +238,7 @@ public final class Main {
             } else if (invoked == null && wantsVersion(args)) {
                 // The version needs no command model (building all of them costs ~20 ms).
             } else {
-                MetadbCommand.WRITE_COMMANDS.forEach(cl::addSubcommand);
-                Reports.all().forEach(r -> cl.addSubcommand(r.name(), new CommandLine(ReportCommand.spec(r))));
-                MetadbCommand.TOOL_COMMANDS.forEach(cl::addSubcommand);
+                withEveryCommand(cl);
             }
             // An argument is what it says: "@/etc/passwd" is text, never that file's lines (a
             // served request's arguments come from whoever sent it; a user who wants a file's
@@ -287,6 +285,14 @@ public final class Main {
         }
 
         private static final PrintWriter NOWHERE = new PrintWriter(java.io.Writer.nullWriter());
+    }
+
+    /** {@code root} with every subcommand added, in help order; returns it. */
+    static CommandLine withEveryCommand(CommandLine root) {
+        MetadbCommand.WRITE_COMMANDS.forEach(root::addSubcommand);
+        Reports.all().forEach(r -> root.addSubcommand(r.name(), new CommandLine(ReportCommand.spec(r))));
+        MetadbCommand.TOOL_COMMANDS.forEach(root::addSubcommand);
+        return root;
     }
 
     /**

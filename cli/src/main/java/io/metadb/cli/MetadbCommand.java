@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** The {@code metadb} command and its global options (SPEC §4). Not thread-safe. */
 @Command(name = "metadb", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT,
-        version = "metadb 0.1.0",
+        versionProvider = VersionInfo.class,
         description = "The agent fleet's system memory: migrate, write and report on a meta.db.",
         footer = {"", "Examples:", "  metadb --db demo.db demo --replace", "  metadb --db demo.db summary --since 24h",
             "  METADB_PATH=/var/lib/fleet/meta.db metadb cost --by model --since 7d --json"},
@@ -33,6 +33,7 @@ public final class MetadbCommand {
     static final java.util.Map<String, Class<?>> TOOL_COMMANDS = subcommands(
             "query", QueryCommand.class, "serve", ServeCommand.class, "tables", TablesCommand.class, "schema", SchemaCommand.class,
             "retention", RetentionCommand.class, "copy", CopyCommand.class, "bench", BenchCommand.class,
+            "completion", CompletionCommand.class,
             "__warm", WarmCommand.class, "__examples", ExamplesCommand.class, "help", UsageHelp.HelpCommand.class);
 
     /** Names are spelled out (reading the annotations at start-up costs ~40 ms); a test checks they match. */

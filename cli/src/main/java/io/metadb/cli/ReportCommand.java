@@ -42,6 +42,9 @@ final class ReportCommand implements Callable<Integer> {
             } else {
                 OptionSpec.Builder option = OptionSpec.builder("--" + p.name()).type(String.class).description(description)
                         .required(p.required());
+                if (!p.choices().isEmpty()) {
+                    option.completionCandidates(p.choices()); // what metadb completion offers
+                }
                 spec.addOption(option.paramLabel(p.label() != null ? p.label() : "<" + p.name() + ">").build());
             }
         }

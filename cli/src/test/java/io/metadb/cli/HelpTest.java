@@ -79,4 +79,26 @@ class HelpTest {
         assertThat(late.code()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(late.err()).contains("/nonexistent-dir/x.db");
     }
+
+    /** --version: metadb's version and commit, the schema version, SQLite's (as SQLite says) and the JVM's. */
+    @Test
+    void versionSaysWhatWasBuiltAndWhatItRuns() throws Exception {
+        Run r = InProcess.run("--version");
+        assertThat(r.code()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
+        String head = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(git.waitFor()).as("the tests run in a git checkout: " + head).isZero();
+        // The commit the jar was built from: HEAD, or HEAD with changes of a working tree.
+        assertThat(lines.get(0)).matches("metadb \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit " + head + "( with local changes)?\\)");
+        assertThat(lines.get(1)).startsWith("schema version " + io.metadb.core.SchemaVersion.HEAD + " ");
+        String sqlite;
+        try (var c = io.metadb.core.SqliteFiles.memory(); var rs = c.createStatement().executeQuery("SELECT sqlite_version()")) {
+            rs.next();
+            sqlite = rs.getString(1);
+        }
+        assertThat(lines.get(2)).startsWith("SQLite " + sqlite + " (sqlite-jdbc 3.");
+        assertThat(lines.get(3)).startsWith("Java " + System.getProperty("java.runtime.version") + " (");
+    }
 }
