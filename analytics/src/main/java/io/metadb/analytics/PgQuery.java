@@ -202,10 +202,12 @@ final class PgQuery {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP VIEW metadb_catalog_tables AS SELECT table_name::text AS table_name,"
                     + " (CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'BASE TABLE' END)::text AS table_type"
-                    + " FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1");
+                    + " FROM information_schema.tables WHERE table_schema = current_schema()"
+                    + " AND " + ReadOnlyQuery.NOT_LIQUIBASE.replace("name", "table_name") + " ORDER BY 1");
             s.execute("CREATE TEMP VIEW metadb_catalog_columns AS SELECT table_name::text AS table_name,"
                     + " column_name::text AS column_name, data_type::text AS data_type, is_nullable::text AS is_nullable"
                     + " FROM information_schema.columns WHERE table_schema = current_schema()"
+                    + " AND " + ReadOnlyQuery.NOT_LIQUIBASE.replace("name", "table_name")
                     + " ORDER BY table_name, ordinal_position");
             s.execute("SET TRANSACTION READ ONLY");
         }
@@ -341,6 +343,10 @@ final class PgQuery {
         String body = (end < 0 ? sql : sql.substring(0, end)).strip();
         String head = body.replaceFirst("^(\\s*(--[^\\n]*(\\n|$)|/\\*(?s:.*?)\\*/))*\\s*", "");
         String first = head.split("[\\s(]", 2)[0].toUpperCase(Locale.ROOT);
+        if (first.equals("PRAGMA")) {
+            throw new ReadOnlyQuery.RefusedException("query: PRAGMA is SQLite's; on PostgreSQL information_schema.columns"
+                    + " and information_schema.tables answer what PRAGMA table_info and table_list do");
+        }
         if (!List.of("SELECT", "WITH", "VALUES", "EXPLAIN", "TABLE").contains(first)) {
             throw new ReadOnlyQuery.RefusedException("query: only read-only statements (SELECT, WITH, VALUES, EXPLAIN)"
                     + " are allowed, not " + (first.isEmpty() ? "an empty statement" : first));

@@ -126,6 +126,8 @@ class CliTest {
         for (String sql : new String[] {"DELETE FROM mcp_tool_calls", "INSERT INTO meta VALUES ('k', 'v')",
                 "UPDATE meta SET value = '1'", "DROP TABLE mcp_tool_calls", "CREATE TABLE t (x)",
                 "ATTACH DATABASE '" + dir.resolve("other.db") + "' AS o", "PRAGMA journal_mode = DELETE",
+                "PRAGMA user_version = 7", "pragma main.user_version=7", "PRAGMA journal_mode", "PRAGMA optimize",
+                "PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA table_info(ticks); DELETE FROM meta",
                 "VACUUM INTO '" + dir.resolve("copy.db") + "'", "SELECT 1; DELETE FROM meta",
                 "WITH x AS (SELECT 1) DELETE FROM mcp_tool_calls", "  -- comment\n INSERT INTO ids VALUES ('x', 1)"}) {
             Run r = run("--db", db.toString(), "query", sql);
@@ -138,6 +140,17 @@ class CliTest {
         assertThat(Sql.value(db, "SELECT count(*) FROM mcp_tool_calls")).isEqualTo("3");
         Run syntax = run("--db", db.toString(), "query", "SELEC 1");
         assertThat(syntax.code()).isEqualTo(2);
+
+        // Pragmas that only read answer, as SQLite's PRAGMA prints them (quoted names, a schema, a ';').
+        assertThat(run("--db", db.toString(), "query", "PRAGMA table_info(mcp_tool_calls)", "--csv").out().lines().limit(3))
+                .containsExactly("cid,name,type,notnull,dflt_value,pk", "0,id,INTEGER,0,,1", "1,ts,TEXT,1,,0");
+        assertThat(run("--db", db.toString(), "query", "pragma main.index_list('mcp_tool_calls');", "--csv").out())
+                .isEqualTo("seq,name,unique,origin,partial\r\n0,mcp_tool_calls_server_tool,0,c,0\r\n1,mcp_tool_calls_ts,0,c,0\r\n");
+        assertThat(run("--db", db.toString(), "query", "PRAGMA index_info(\"mcp_tool_calls_ts\")", "--csv").out())
+                .isEqualTo("seqno,cid,name\r\n0,1,ts\r\n");
+        assertThat(run("--db", db.toString(), "query", "PRAGMA quick_check", "--csv").out()).isEqualTo("quick_check\r\nok\r\n");
+        assertThat(run("--db", db.toString(), "query", "PRAGMA user_version", "--csv").out()).isEqualTo("user_version\r\n0\r\n");
+        assertThat(Files.readAllBytes(db)).isEqualTo(before);
     }
 
     @Test
