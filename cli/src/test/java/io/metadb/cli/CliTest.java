@@ -338,9 +338,10 @@ class CliTest {
     void migrateAndIngest() throws Exception {
         Path db = dir.resolve("new.db");
         Run first = run("--db", db.toString(), "migrate");
-        assertThat(first.out()).isEqualTo("migrated " + db + " from schema version 0 to " + SchemaVersion.HEAD
-                + "\nschema version " + SchemaVersion.HEAD + "\n");
-        assertThat(run("--db", db.toString(), "migrate").out()).isEqualTo("schema version " + SchemaVersion.HEAD + "\n");
+        assertThat(first.out()).isEqualTo("created " + db + " at schema version " + SchemaVersion.HEAD + " ("
+                + io.metadb.migrations.Migrations.HEAD_CHANGESETS + " changesets)\n");
+        assertThat(run("--db", db.toString(), "migrate").out())
+                .isEqualTo(db + " is already at schema version " + SchemaVersion.HEAD + ": nothing to do\n");
 
         Path lines = dir.resolve("ticks.jsonl");
         Files.writeString(lines, "{\"agent\":\"a\",\"kind\":\"k\",\"status\":\"ok\",\"duration_ms\":1}\n"

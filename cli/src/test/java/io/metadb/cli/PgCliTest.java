@@ -70,6 +70,29 @@ class PgCliTest {
                 .isGreaterThan(3);
     }
 
+    /** migrate --status reads a PostgreSQL database as a file: pending, checksums, drift by name. */
+    @Test
+    void migrateStatusOnPostgres() {
+        String db = PgCluster.shared().newDatabase();
+        Run empty = run("--db", db, "migrate", "--status");
+        assertThat(empty.code()).as(empty.err()).isEqualTo(MigrateCommand.EXIT_PENDING);
+        assertThat(empty.out()).contains(": schema version 0; this metadb's is ", "\ndrift: none\n");
+        assertThat(run("--db", db, "migrate").out()).startsWith("created postgresql://metadb@").contains(" at schema version ")
+                .doesNotContain(db); // the URL without its password
+        Run current = run("--db", db, "migrate", "--status");
+        assertThat(current.code()).as(current.out() + current.err()).isZero();
+        assertThat(current.out()).contains("\npending: none\n", " recorded match the released ones\n", "\ndrift: none\n");
+        PgSql.exec(db, "CREATE TABLE scratch (x int)", "CREATE INDEX scratch_x ON scratch (x)", "DROP INDEX ticks_ts");
+        Run drift = run("--db", db, "migrate", "--status");
+        assertThat(drift.code()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(drift.out()).contains("drift: 3 objects the changelogs do not explain\n",
+                "  table scratch: not made by metadb's changesets\n", "  index scratch_x: not made by metadb's changesets\n",
+                "  index ticks_ts: made by changeset ");
+        Run dry = run("--db", db, "migrate", "--dry-run");
+        assertThat(dry.code()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(dry.err()).startsWith("metadb: migrate --dry-run runs on a copy of a SQLite file;");
+    }
+
     /** demo --replace drops the demo's own tables; a row demo did not write needs --force, which names it. */
     @Test
     void demoReplacesItsOwnTablesAndOthersOnlyWithForce() throws java.io.IOException {

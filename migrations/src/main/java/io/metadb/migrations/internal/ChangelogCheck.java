@@ -73,7 +73,7 @@ public final class ChangelogCheck {
     /** Parses a changelog from the classpath (both engines' changesets), each tagged with its schema version. */
     public static List<VersionedChangeSet> parse(String changelog) {
         ResourceAccessor accessor = new ClassLoaderResourceAccessor(ChangelogCheck.class.getClassLoader());
-        Map<String, Object> scope = new HashMap<>();
+        Map<String, Object> scope = LiquibaseRunner.quietScope(); // no log lines on a user's terminal (migrate --status)
         scope.put(Scope.Attr.resourceAccessor.name(), accessor);
         try {
             DatabaseChangeLog log = Scope.child(scope, () -> ChangeLogParserFactory.getInstance()

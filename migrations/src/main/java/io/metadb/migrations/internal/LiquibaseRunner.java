@@ -61,7 +61,7 @@ public final class LiquibaseRunner implements AutoCloseable {
      * not also by Liquibase's SEVERE log with its stack trace). A setting the host made in a
      * system property is left to it.
      */
-    private static Map<String, Object> quietScope() {
+    static Map<String, Object> quietScope() {
         Map<String, Object> scope = new HashMap<>();
         scope.put(Scope.Attr.resourceAccessor.name(),
                 new ClassLoaderResourceAccessor(LiquibaseRunner.class.getClassLoader()));
