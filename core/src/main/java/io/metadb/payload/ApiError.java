@@ -12,4 +12,9 @@ public record ApiError(
         @OptionalKey @Range(min = 100, max = 999) Long statusCode,
         @OptionalKey @Range(min = 0, max = Range.DURATION_MS) Long durationMs,
         @OptionalKey @Range(min = 0, max = Range.ATTEMPTS) Long attempt) implements Payload {
+    /** A builder of this payload by key name (generated: {@code ApiErrorBuilder}). */
+    public static ApiErrorBuilder builder() {
+        return new ApiErrorBuilder();
+    }
+
 }

@@ -10,4 +10,9 @@ public record CliInvocation(
         @Range(min = Integer.MIN_VALUE, max = Integer.MAX_VALUE) long exitCode,
         @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         @OptionalKey String cwd) implements Payload {
+    /** A builder of this payload by key name (generated: {@code CliInvocationBuilder}). */
+    public static CliInvocationBuilder builder() {
+        return new CliInvocationBuilder();
+    }
+
 }

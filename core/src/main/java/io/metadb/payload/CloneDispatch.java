@@ -7,6 +7,11 @@ public record CloneDispatch(
         String taskId,
         @OneOf({DISPATCHED, ACCEPTED, COMPLETED, FAILED}) String status,
         @OptionalKey String brief) implements Payload {
+    /** A builder of this payload by key name (generated: {@code CloneDispatchBuilder}). */
+    public static CloneDispatchBuilder builder() {
+        return new CloneDispatchBuilder();
+    }
+
     /** A value of {@code status}. */
     public static final String DISPATCHED = "dispatched";
     /** A value of {@code status}. */

@@ -5,6 +5,11 @@ public record CloneLifecycleEvent(
         @OptionalKey String agent,
         @Key("clone") String cloneName,
         @OneOf({SPAWN, READY, BUSY, IDLE, STOP, CRASH}) String phase) implements Payload {
+    /** A builder of this payload by key name (generated: {@code CloneLifecycleEventBuilder}). */
+    public static CloneLifecycleEventBuilder builder() {
+        return new CloneLifecycleEventBuilder();
+    }
+
     /** A value of {@code phase}. */
     public static final String SPAWN = "spawn";
     /** A value of {@code phase}. */

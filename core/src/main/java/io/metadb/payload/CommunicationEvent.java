@@ -8,6 +8,11 @@ public record CommunicationEvent(
         @OneOf({RECEIVED, SENT, DELIVERED, FAILED}) String event,
         @OptionalKey String messageId,
         @OptionalKey String error) implements Payload {
+    /** A builder of this payload by key name (generated: {@code CommunicationEventBuilder}). */
+    public static CommunicationEventBuilder builder() {
+        return new CommunicationEventBuilder();
+    }
+
     /** A value of {@code direction}. */
     public static final String IN = "in";
     /** A value of {@code direction}. */

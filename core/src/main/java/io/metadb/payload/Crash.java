@@ -6,4 +6,9 @@ public record Crash(
         String component,
         String error,
         @OptionalKey String backtrace) implements Payload {
+    /** A builder of this payload by key name (generated: {@code CrashBuilder}). */
+    public static CrashBuilder builder() {
+        return new CrashBuilder();
+    }
+
 }

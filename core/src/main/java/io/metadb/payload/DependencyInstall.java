@@ -8,4 +8,9 @@ public record DependencyInstall(
         @OptionalKey String version,
         @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         boolean ok) implements Payload {
+    /** A builder of this payload by key name (generated: {@code DependencyInstallBuilder}). */
+    public static DependencyInstallBuilder builder() {
+        return new DependencyInstallBuilder();
+    }
+
 }

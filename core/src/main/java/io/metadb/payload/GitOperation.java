@@ -8,6 +8,11 @@ public record GitOperation(
         @OptionalKey String ref,
         boolean ok,
         @Range(min = 0, max = Range.DURATION_MS) long durationMs) implements Payload {
+    /** A builder of this payload by key name (generated: {@code GitOperationBuilder}). */
+    public static GitOperationBuilder builder() {
+        return new GitOperationBuilder();
+    }
+
     /** A value of {@code op}. */
     public static final String COMMIT = "commit";
     /** A value of {@code op}. */

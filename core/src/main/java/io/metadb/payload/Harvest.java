@@ -7,6 +7,11 @@ public record Harvest(
         String taskId,
         @OneOf({MERGED, DISCARDED, PARTIAL}) String outcome,
         @OptionalKey String summary) implements Payload {
+    /** A builder of this payload by key name (generated: {@code HarvestBuilder}). */
+    public static HarvestBuilder builder() {
+        return new HarvestBuilder();
+    }
+
     /** A value of {@code outcome}. */
     public static final String MERGED = "merged";
     /** A value of {@code outcome}. */

@@ -5,4 +5,9 @@ public record IrohEvent(
         String peer,
         String event,
         @OptionalKey String detail) implements Payload {
+    /** A builder of this payload by key name (generated: {@code IrohEventBuilder}). */
+    public static IrohEventBuilder builder() {
+        return new IrohEventBuilder();
+    }
+
 }

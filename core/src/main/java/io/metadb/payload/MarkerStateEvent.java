@@ -6,4 +6,9 @@ public record MarkerStateEvent(
         String marker,
         @OptionalKey String fromState,
         String toState) implements Payload {
+    /** A builder of this payload by key name (generated: {@code MarkerStateEventBuilder}). */
+    public static MarkerStateEventBuilder builder() {
+        return new MarkerStateEventBuilder();
+    }
+
 }

@@ -8,4 +8,9 @@ public record McpToolCall(
         @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         boolean ok,
         @OptionalKey String error) implements Payload {
+    /** A builder of this payload by key name (generated: {@code McpToolCallBuilder}). */
+    public static McpToolCallBuilder builder() {
+        return new McpToolCallBuilder();
+    }
+
 }

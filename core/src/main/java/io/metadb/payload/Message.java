@@ -9,6 +9,11 @@ public record Message(
         String recipient,
         String body,
         @OptionalKey String thread) implements Payload {
+    /** A builder of this payload by key name (generated: {@code MessageBuilder}). */
+    public static MessageBuilder builder() {
+        return new MessageBuilder();
+    }
+
     /** A value of {@code direction}. */
     public static final String IN = "in";
     /** A value of {@code direction}. */

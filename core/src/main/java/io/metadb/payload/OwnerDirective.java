@@ -6,6 +6,11 @@ public record OwnerDirective(
         String source,
         String directive,
         @OneOf({RECEIVED, ACKNOWLEDGED, DONE}) String status) implements Payload {
+    /** A builder of this payload by key name (generated: {@code OwnerDirectiveBuilder}). */
+    public static OwnerDirectiveBuilder builder() {
+        return new OwnerDirectiveBuilder();
+    }
+
     /** A value of {@code status}. */
     public static final String RECEIVED = "received";
     /** A value of {@code status}. */

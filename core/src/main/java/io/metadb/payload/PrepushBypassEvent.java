@@ -6,4 +6,9 @@ public record PrepushBypassEvent(
         String repo,
         @OptionalKey String ref,
         String reason) implements Payload {
+    /** A builder of this payload by key name (generated: {@code PrepushBypassEventBuilder}). */
+    public static PrepushBypassEventBuilder builder() {
+        return new PrepushBypassEventBuilder();
+    }
+
 }

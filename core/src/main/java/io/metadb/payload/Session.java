@@ -6,6 +6,11 @@ public record Session(
         String sessionId,
         @OneOf({START, END}) String phase,
         @OptionalKey String model) implements Payload {
+    /** A builder of this payload by key name (generated: {@code SessionBuilder}). */
+    public static SessionBuilder builder() {
+        return new SessionBuilder();
+    }
+
     /** A value of {@code phase}. */
     public static final String START = "start";
     /** A value of {@code phase}. */

@@ -5,4 +5,9 @@ public record SourceError(
         String source,
         String error,
         @OptionalKey String detail) implements Payload {
+    /** A builder of this payload by key name (generated: {@code SourceErrorBuilder}). */
+    public static SourceErrorBuilder builder() {
+        return new SourceErrorBuilder();
+    }
+
 }

@@ -9,6 +9,11 @@ public record Task(
         String title,
         @OneOf({OPEN, IN_PROGRESS, BLOCKED, DONE}) String status,
         @OptionalKey @Range(min = Integer.MIN_VALUE, max = Integer.MAX_VALUE) Long priority) implements Payload {
+    /** A builder of this payload by key name (generated: {@code TaskBuilder}). */
+    public static TaskBuilder builder() {
+        return new TaskBuilder();
+    }
+
     /** A value of {@code status}. */
     public static final String OPEN = "open";
     /** A value of {@code status}. */

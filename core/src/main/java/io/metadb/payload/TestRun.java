@@ -10,6 +10,11 @@ public record TestRun(
         @OneOf({PASS, FAIL, SKIP}) String status,
         @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         @OptionalKey String commitSha) implements Payload {
+    /** A builder of this payload by key name (generated: {@code TestRunBuilder}). */
+    public static TestRunBuilder builder() {
+        return new TestRunBuilder();
+    }
+
     /** A value of {@code status}. */
     public static final String PASS = "pass";
     /** A value of {@code status}. */

@@ -6,6 +6,11 @@ public record Tick(
         String kind,
         @OneOf({OK, FAIL}) String status,
         @Range(min = 0, max = Range.DURATION_MS) long durationMs) implements Payload {
+    /** A builder of this payload by key name (generated: {@code TickBuilder}). */
+    public static TickBuilder builder() {
+        return new TickBuilder();
+    }
+
     /** A value of {@code status}. */
     public static final String OK = "ok";
     /** A value of {@code status}. */

@@ -12,6 +12,11 @@ public record TokenUsage(
         @OptionalKey @Range(min = 0, max = Range.TOKENS) Long cacheWriteTokens,
         @Range(min = 0, max = Range.COST_USD) double costUsd,
         @OptionalKey @Range(min = 0, max = Range.DURATION_MS) Long durationMs) implements Payload {
+    /** A builder of this payload by key name (generated: {@code TokenUsageBuilder}). */
+    public static TokenUsageBuilder builder() {
+        return new TokenUsageBuilder();
+    }
+
 
     /** A row without the request's duration (the payload of schema versions before v12). */
     public TokenUsage(String agent, String sessionId, String provider, String model, long inputTokens, long outputTokens,

@@ -7,4 +7,9 @@ public record ToolUseEvent(
         @Range(min = 0, max = Range.DURATION_MS) long durationMs,
         boolean ok,
         @OptionalKey String error) implements Payload {
+    /** A builder of this payload by key name (generated: {@code ToolUseEventBuilder}). */
+    public static ToolUseEventBuilder builder() {
+        return new ToolUseEventBuilder();
+    }
+
 }

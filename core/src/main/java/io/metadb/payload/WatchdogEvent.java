@@ -6,6 +6,11 @@ public record WatchdogEvent(
         String checkName,
         @OneOf({GREEN, YELLOW, RED}) String level,
         @OptionalKey String detail) implements Payload {
+    /** A builder of this payload by key name (generated: {@code WatchdogEventBuilder}). */
+    public static WatchdogEventBuilder builder() {
+        return new WatchdogEventBuilder();
+    }
+
     /** A value of {@code level}. */
     public static final String GREEN = "green";
     /** A value of {@code level}. */

@@ -6,6 +6,11 @@ public record Workspace(
         @OneOf({CREATED, REMOVED}) String action,
         String path,
         @OptionalKey String branch) implements Payload {
+    /** A builder of this payload by key name (generated: {@code WorkspaceBuilder}). */
+    public static WorkspaceBuilder builder() {
+        return new WorkspaceBuilder();
+    }
+
     /** A value of {@code action}. */
     public static final String CREATED = "created";
     /** A value of {@code action}. */
