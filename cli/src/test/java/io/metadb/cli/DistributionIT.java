@@ -52,6 +52,28 @@ class DistributionIT {
         Path cache = dir.resolve("cache");
         Path db = dir.resolve("demo.db");
 
+        // Caches of four older builds: the two used last are kept, the others deleted.
+        java.time.Instant now = java.time.Instant.now();
+        for (int i = 1; i <= 4; i++) {
+            Path old = Files.createDirectories(cache.resolve("metadb/old" + i));
+            Files.writeString(old.resolve("metadb.jsa"), "an older build's archive");
+            if (i < 4) { // old4 never recorded a use: the oldest of all
+                Path used = Files.writeString(old.resolve("used"), "");
+                Files.setLastModifiedTime(used, java.nio.file.attribute.FileTime.from(now.minusSeconds(86_400L * (10 - i))));
+            }
+        }
+        // The first run answers --version at once: no archive is made for it.
+        Run version = run(onPath, cache, "--version");
+        assertThat(version.code()).as(version.err()).isZero();
+        assertThat(version.out()).startsWith("metadb ").contains("\nschema version ", "\nSQLite ", "\nJava ");
+        assertThat(version.err()).isEmpty();
+        try (var caches = Files.list(cache.resolve("metadb"))) {
+            List<String> names = caches.map(p -> p.getFileName().toString()).sorted().toList();
+            assertThat(names).hasSize(3).contains("old2", "old3").doesNotContain("old1", "old4");
+            String fresh = names.stream().filter(n -> !n.startsWith("old")).findFirst().orElseThrow();
+            assertThat(cache.resolve("metadb").resolve(fresh).resolve("metadb.jsa")).doesNotExist();
+        }
+
         Run demo = run(onPath, cache, "--db", db.toString(), "--now", NOW, "demo", "--rows-scale", "0.02");
         assertThat(demo.code()).as(demo.err()).isZero();
         assertThat(demo.out()).startsWith("wrote ");
