@@ -94,12 +94,8 @@ final class IdLeases {
      * adopted file) cannot collide with leased ids.
      */
     private static long reserve(DSLContext dsl, String name, Table<?> table, Field<Long> idField, long count) {
-        Field<Long> highestRow = DSL.field(DSL.select(DSL.coalesce(DSL.max(idField), 0L)).from(table));
-        Long last = dsl.update(IDS)
-                .set(IDS.ID, DSL.greatest(IDS.ID, highestRow).plus(count))
-                .where(IDS.NAME.eq(name))
-                .returning(IDS.ID)
-                .fetchOne(IDS.ID);
+        Field<Long> highestRow = highestRow(table, idField);
+        Long last = advance(dsl, name, table, idField, count).fetchOne(IDS.ID);
         if (last == null) {
             // First lease for this table. Another process may insert the row at the same
             // moment (PostgreSQL: both saw none); then this insert does nothing and the
@@ -110,13 +106,25 @@ final class IdLeases {
                     .returning(IDS.ID)
                     .fetchOne(IDS.ID);
             if (last == null) {
-                last = dsl.update(IDS)
-                        .set(IDS.ID, DSL.greatest(IDS.ID, highestRow).plus(count))
-                        .where(IDS.NAME.eq(name))
-                        .returning(IDS.ID)
-                        .fetchOne(IDS.ID);
+                last = advance(dsl, name, table, idField, count).fetchOne(IDS.ID);
             }
         }
         return last;
+    }
+
+    private static Field<Long> highestRow(Table<?> table, Field<Long> idField) {
+        return DSL.field(DSL.select(DSL.coalesce(DSL.max(idField), 0L)).from(table));
+    }
+
+    /** The statement that advances {@code ids.name} by {@code count}, returning the new highest id. */
+    private static org.jooq.UpdateResultStep<io.metadb.generated.tables.records.IdsRecord> advance(DSLContext dsl,
+            String name, Table<?> table, Field<Long> idField, long count) {
+        return dsl.update(IDS).set(IDS.ID, DSL.greatest(IDS.ID, highestRow(table, idField)).plus(count))
+                .where(IDS.NAME.eq(name)).returning(IDS.ID);
+    }
+
+    /** Renders (runs nothing) the lease statement of {@code table}: loads the classes a first lease needs. */
+    static String render(DSLContext dsl, Table<?> table, Field<Long> idField) {
+        return dsl.render(advance(dsl, table.getName(), table, idField, 1));
     }
 }
