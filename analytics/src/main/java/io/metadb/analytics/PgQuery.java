@@ -203,11 +203,11 @@ final class PgQuery {
             s.execute("CREATE TEMP VIEW metadb_catalog_tables AS SELECT table_name::text AS table_name,"
                     + " (CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'BASE TABLE' END)::text AS table_type"
                     + " FROM information_schema.tables WHERE table_schema = current_schema()"
-                    + " AND " + ReadOnlyQuery.NOT_LIQUIBASE.replace("name", "table_name") + " ORDER BY 1");
+                    + " AND " + ReadOnlyQuery.notLiquibase("table_name") + " ORDER BY 1");
             s.execute("CREATE TEMP VIEW metadb_catalog_columns AS SELECT table_name::text AS table_name,"
                     + " column_name::text AS column_name, data_type::text AS data_type, is_nullable::text AS is_nullable"
                     + " FROM information_schema.columns WHERE table_schema = current_schema()"
-                    + " AND " + ReadOnlyQuery.NOT_LIQUIBASE.replace("name", "table_name")
+                    + " AND " + ReadOnlyQuery.notLiquibase("table_name")
                     + " ORDER BY table_name, ordinal_position");
             s.execute("SET TRANSACTION READ ONLY");
         }

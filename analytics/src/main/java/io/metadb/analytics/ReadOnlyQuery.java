@@ -199,7 +199,7 @@ public final class ReadOnlyQuery {
             s.execute("CREATE TABLE information_schema.tables (table_name TEXT, table_type TEXT)");
             s.execute("INSERT INTO information_schema.tables SELECT name, CASE type WHEN 'view' THEN 'VIEW' "
                     + "ELSE 'BASE TABLE' END FROM main.sqlite_master WHERE type IN ('table', 'view') "
-                    + "AND name NOT LIKE 'sqlite_%' AND " + NOT_LIQUIBASE + " ORDER BY name");
+                    + "AND name NOT LIKE 'sqlite_%' AND " + notLiquibase("sqlite_master.name") + " ORDER BY name");
             s.execute("CREATE TABLE information_schema.columns (table_name TEXT, column_name TEXT, data_type TEXT, "
                     + "is_nullable TEXT)");
             s.execute("INSERT INTO information_schema.columns SELECT m.name, p.name, p.type, "
@@ -208,7 +208,7 @@ public final class ReadOnlyQuery {
                     + "CASE WHEN p.\"notnull\" = 1 OR (p.pk > 0 AND upper(p.type) = 'INTEGER') THEN 'NO' ELSE 'YES' END"
                     + " FROM main.sqlite_master m, "
                     + "pragma_table_xinfo(m.name) p WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' "
-                    + "AND " + NOT_LIQUIBASE.replace("name", "m.name") + " ORDER BY m.name, p.cid");
+                    + "AND " + notLiquibase("m.name") + " ORDER BY m.name, p.cid");
         }
     }
 
@@ -216,7 +216,9 @@ public final class ReadOnlyQuery {
      * Liquibase's own tables (its history and lock) are not the database's: the catalogue
      * lists what {@code metadb tables} lists (plus any table of the user's).
      */
-    static final String NOT_LIQUIBASE = "lower(name) NOT IN ('databasechangelog', 'databasechangeloglock')";
+    static String notLiquibase(String nameColumn) {
+        return "lower(" + nameColumn + ") NOT IN ('databasechangelog', 'databasechangeloglock')";
+    }
 
     /** Checks {@code sql}, switches the connection to read-only and streams the statement's rows. */
     private static void execute(Connection c, String sql, Duration limit, RowSink sink) throws SQLException {

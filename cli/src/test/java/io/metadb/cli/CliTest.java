@@ -400,7 +400,7 @@ class CliTest {
         assertThat(run("help").out()).contains("hot-tables").contains("clones").contains("retention");
         Run version = run("--version");
         assertThat(version.code()).isZero();
-        assertThat(version.out()).isEqualTo("metadb 0.1.0\n");
+        assertThat(version.out()).startsWith("metadb 0.1.0-SNAPSHOT (commit ").contains("\nschema version ");
         Run none = run();
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).isEqualTo("metadb: no command given (see: metadb help)\n");
