@@ -82,8 +82,9 @@ final class HttpListener implements AutoCloseable {
         this.socket = socket;
         this.handler = handler;
         this.limits = limits;
-        // One thread per open connection, never more (the connection count is bounded).
-        this.threads = new ThreadPoolExecutor(0, limits.maxConnections() + 1, 30, TimeUnit.SECONDS,
+        // One thread per open connection, and room for as many again whose connections were
+        // evicted and whose threads have not yet seen the close (the connection count is bounded).
+        this.threads = new ThreadPoolExecutor(0, 2 * limits.maxConnections() + 1, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "metadb-serve");
                     t.setDaemon(true);
@@ -129,16 +130,7 @@ final class HttpListener implements AutoCloseable {
     private void admit(Socket s) throws java.net.SocketException {
         s.setTcpNoDelay(true); // headers, then body: no wait for the client's delayed ACK
         if (open.size() >= limits.maxConnections() && !evictOneWaiting()) {
-            // Every connection is running a request: this one is told so, and closed.
-            try {
-                s.setSoTimeout(1000);
-                s.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                        + "Content-Length: 48\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
-                        + "metadb: every connection is busy; try again\n    ").getBytes(StandardCharsets.US_ASCII));
-            } catch (IOException e) {
-                // gone already
-            }
-            closeQuietly(s);
+            refuseBusy(s); // every connection is running a request
             return;
         }
         Connection c = new Connection(s);
@@ -147,8 +139,21 @@ final class HttpListener implements AutoCloseable {
             threads.execute(c);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             open.remove(c);
-            closeQuietly(s);
+            refuseBusy(s);
         }
+    }
+
+    /** Tells the client every connection is busy, and closes its connection. */
+    private static void refuseBusy(Socket s) {
+        try {
+            s.setSoTimeout(1000);
+            s.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    + "Content-Length: 48\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+                    + "metadb: every connection is busy; try again\n    ").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            // gone already
+        }
+        closeQuietly(s);
     }
 
     /** Closes the connection that has waited longest for a request head; false if none waits. */
@@ -162,6 +167,9 @@ final class HttpListener implements AutoCloseable {
         if (oldest == null) {
             return false;
         }
+        // Out of the count at once: its thread may take a moment to see the close, and the
+        // next connection must not be refused (or evict again) for a slot already freed.
+        open.remove(oldest);
         oldest.drop();
         return true;
     }

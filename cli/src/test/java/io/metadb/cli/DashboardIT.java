@@ -354,7 +354,7 @@ class DashboardIT {
      */
     @Test
     void theTokenReachesNoOtherPortOfThisHost() throws Exception {
-        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>(); // iterated while the server adds
         com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
         other.createContext("/", ex -> {

@@ -280,7 +280,7 @@ class ServeAttackIT {
         Run stop = run(Map.of(), "--db", db.toString(), "serve", "--stop");
         assertThat(stop.code()).isZero();
         Run expected = inProcess("--db", db.toString(), "--now", NOW, "summary");
-        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         HttpServer attacker = impostor(seen);
         Process unrelated = new ProcessBuilder("sleep", "300").start();
         try {
